@@ -1,0 +1,107 @@
+// innosim command-line program: parses arguments and calls the library (io/cli/commands.hpp).
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "io/cli/commands.hpp"
+#include "io/version.hpp"
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
+
+extern "C" void on_interrupt(int signal_number) {
+  if (interrupted.exchange(true)) {  // second Ctrl-C: stop at once
+    std::signal(signal_number, SIG_DFL);
+    std::raise(signal_number);
+  }
+}
+
+constexpr const char* OVERVIEW = R"(innosim: Monte Carlo simulation of innovation ecosystems (firms climbing the
+tech SME -> high-tech -> leader ladder under a city's funding package).
+
+Examples:
+  innosim run scenarios/bench/ref1.toml                  run a scenario, write ref1.h5
+  innosim run scenarios/bench/ref1.toml -o out.h5 --replications 1000 --threads 2
+  innosim validate my_city.toml                           check a scenario, run nothing
+  innosim params                                          every scenario key, with units and ranges
+
+Results are one HDF5 file (layout: docs/hdf5-layout.md); open it with
+  python3 -c 'import xarray as xr; print(xr.open_dataset("ref1.h5", group="series", engine="h5netcdf"))'
+)";
+
+std::string joined_command_line(int argc, char** argv) {
+  std::string text;
+  for (int i = 0; i < argc; ++i) text += (i ? " " : "") + std::string(argv[i]);
+  return text;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{OVERVIEW, "innosim"};
+  app.set_version_flag("--version", std::string("innosim ") + innosim::io::program_version() + " (" +
+                                        innosim::io::git_commit() + ")");
+  app.require_subcommand(1);
+  app.footer("Run `innosim COMMAND --help` for a command's options.");
+
+  innosim::io::RunRequest run;
+  run.command_line = joined_command_line(argc, argv);
+  std::int64_t replications = 0, seed = 0;
+  bool progress = false, quiet = false;
+  auto* run_command = app.add_subcommand("run", "Simulate a scenario and write its results to HDF5");
+  run_command->add_option("scenario", run.scenario_path, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
+  run_command->add_option("-o,--output", run.output_path,
+                          "Results file (default: <scenario name>.h5 in the working directory). Written "
+                          "atomically: it appears only when complete");
+  auto* replications_option = run_command->add_option(
+      "-r,--replications", replications, "Monte Carlo replications (overrides run.replications)");
+  auto* seed_option = run_command->add_option("-s,--seed", seed,
+                                               "Master seed (overrides run.seed); same seed => same bits");
+  run_command->add_option("-t,--threads", run.threads,
+                          "Worker threads (default: all cores). Results do not depend on it")
+      ->check(CLI::Range(0, 4096));
+  run_command->add_flag("--progress", progress, "Show progress even when stderr is not a terminal");
+  run_command->add_flag("-q,--quiet", quiet, "Never show progress");
+  run_command->footer(R"(Examples:
+  innosim run scenarios/bench/ref1.toml
+  innosim run scenarios/bench/ref1.toml -o results/ref1.h5 -r 1000 -s 42 -t 2
+
+The run ends with each metric's median and 90% band at the final time. Ctrl-C stops it:
+completed replications are kept in <output>.interrupted.h5 and the output path is untouched.
+Exit codes: 0 done, 1 run failed, 2 scenario or option refused, 130 interrupted.)");
+
+  std::string validate_path;
+  auto* validate_command = app.add_subcommand("validate", "Check a scenario file; run and write nothing");
+  validate_command->add_option("scenario", validate_path, "Scenario file (TOML)")->required();
+
+  auto* params_command = app.add_subcommand("params", "Print every scenario key (Markdown): meaning, unit, default, range, source");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? 0 : innosim::io::EXIT_BAD_SCENARIO;
+  }
+
+  if (*run_command) {
+    if (*replications_option) run.replications = replications;
+    if (*seed_option) run.seed = seed;
+    run.progress = quiet ? innosim::io::RunRequest::Progress::NEVER
+                   : progress ? innosim::io::RunRequest::Progress::ALWAYS
+                              : innosim::io::RunRequest::Progress::AUTO;
+    run.cancel = &interrupted;
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    return innosim::io::run_command(run);
+  }
+  if (*validate_command) return innosim::io::validate_command(validate_path);
+  if (*params_command) {
+    std::fputs(innosim::io::parameters_markdown().c_str(), stdout);
+    return 0;
+  }
+  return 0;
+}

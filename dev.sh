@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# innosim developer entry point. Every command first installs the Debian packages that are
+# missing (scripts/debian-packages.txt), then configures and builds what it needs.
+#
+#   bash dev.sh run [SCENARIO] [innosim run options]   build (Release) and run a scenario
+#                                                      (default: scenarios/bench/ref1.toml)
+#   bash dev.sh test                 build with warnings as errors and run every test (ctest)
+#   bash dev.sh asan                 build with AddressSanitizer + UBSan and run every test
+#   bash dev.sh tsan                 build with ThreadSanitizer and run every test
+#   bash dev.sh bench [ARGS]         build and run the benchmarks (ARGS go to Google Benchmark)
+#   bash dev.sh build                install and build only (Release, build/release)
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+install_missing_packages() {
+  local wanted missing=()
+  wanted=$(grep -v '^\s*#' scripts/debian-packages.txt | grep -v '^\s*$')
+  for pkg in $wanted; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "dev.sh: installing missing Debian packages: ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# configure_and_build DIR CMAKE_ARGS...
+configure_and_build() {
+  local dir=$1; shift
+  cmake -S "$ROOT" -B "$dir" "$@" >/dev/null
+  cmake --build "$dir" --parallel "$JOBS"
+}
+
+run_tests() {
+  local dir=$1
+  ctest --test-dir "$dir" --output-on-failure --parallel "$JOBS" --timeout 600
+}
+
+command=${1:-run}
+[ $# -gt 0 ] && shift
+case "$command" in
+  run)
+    install_missing_packages
+    configure_and_build build/release -DCMAKE_BUILD_TYPE=Release -DINNOSIM_BUILD_TESTS=OFF
+    scenario=${1:-scenarios/bench/ref1.toml}
+    [ $# -gt 0 ] && shift
+    exec build/release/apps/innosim run "$scenario" "$@"
+    ;;
+  build)
+    install_missing_packages
+    configure_and_build build/release -DCMAKE_BUILD_TYPE=Release
+    ;;
+  test)
+    install_missing_packages
+    configure_and_build build/ci -DCMAKE_BUILD_TYPE=Release -DINNOSIM_WERROR=ON
+    run_tests build/ci
+    ;;
+  asan)
+    install_missing_packages
+    configure_and_build build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINNOSIM_WERROR=ON \
+      -DINNOSIM_SANITIZE=address,undefined
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 run_tests build/asan
+    ;;
+  tsan)
+    install_missing_packages
+    configure_and_build build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINNOSIM_WERROR=ON \
+      -DINNOSIM_SANITIZE=thread
+    TSAN_OPTIONS=halt_on_error=1 run_tests build/tsan
+    ;;
+  bench)
+    install_missing_packages
+    configure_and_build build/release -DCMAKE_BUILD_TYPE=Release
+    exec build/release/bench/innosim_bench "$@"
+    ;;
+  *)
+    sed -n '2,12p' "$0" >&2
+    exit 2
+    ;;
+esac

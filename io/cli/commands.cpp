@@ -1,0 +1,152 @@
+#include "io/cli/commands.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "io/h5/results_file.hpp"
+#include "io/report/summary_table.hpp"
+#include "io/scenario/scenario.hpp"
+#include "models/registry.hpp"
+#include "sim/run/progress.hpp"
+#include "sim/run/runner.hpp"
+
+namespace innosim::io {
+
+namespace {
+
+std::filesystem::path interrupted_path(const std::filesystem::path& output) {
+  std::filesystem::path path = output;
+  path.replace_filename(output.stem().string() + ".interrupted" + output.extension().string());
+  return path;
+}
+
+std::string describe(const Scenario& scenario) {
+  char text[256];
+  const sim::TimeAxis& time = scenario.time;
+  std::snprintf(text, sizeof text, "%s: model %s, %d steps of %d month%s from %d to %.2f, %u replications, seed %llu",
+                scenario.name.c_str(), scenario.model.c_str(), time.steps, time.step_months,
+                time.step_months == 1 ? "" : "s", time.start_year, time.decimal_year(time.steps),
+                scenario.replications, static_cast<unsigned long long>(scenario.seed));
+  return text;
+}
+
+}  // namespace
+
+int validate_command(const std::string& scenario_path) {
+  try {
+    const Scenario scenario = load_scenario(scenario_path);
+    std::printf("%s is valid.\n%s\n", scenario_path.c_str(), describe(scenario).c_str());
+    return EXIT_OK;
+  } catch (const ScenarioError& error) {
+    std::fprintf(stderr, "%s", error.what());
+    std::fprintf(stderr, "%s was refused (%zu problem%s).\n", scenario_path.c_str(), error.issues().size(),
+                 error.issues().size() == 1 ? "" : "s");
+    return EXIT_BAD_SCENARIO;
+  }
+}
+
+int run_command(const RunRequest& request) {
+  Scenario scenario;
+  try {
+    scenario = load_scenario(request.scenario_path);
+    if (request.replications) override_parameter(scenario, "run.replications", *request.replications, "--replications");
+    if (request.seed) override_parameter(scenario, "run.seed", *request.seed, "--seed");
+  } catch (const ScenarioError& error) {
+    std::fprintf(stderr, "%s", error.what());
+    std::fprintf(stderr, "Nothing was run and nothing was written.\n");
+    return EXIT_BAD_SCENARIO;
+  }
+  const std::filesystem::path output = request.output_path ? *request.output_path : scenario.name + ".h5";
+  const models::ModelEntry& entry = *models::find_model(scenario.model);
+  const auto model = entry.create(scenario.values, scenario.time);
+
+  std::fprintf(stderr, "Running %s\n", describe(scenario).c_str());
+  std::atomic<std::uint64_t> steps_done{0};
+  sim::RunOptions options;
+  options.seed = scenario.seed;
+  options.replications = scenario.replications;
+  options.threads = request.threads;
+  options.cancel = request.cancel;
+  options.steps_done = &steps_done;
+
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  const bool show_progress = request.progress == RunRequest::Progress::ALWAYS ||
+                             (request.progress == RunRequest::Progress::AUTO && terminal);
+  const auto started = std::chrono::steady_clock::now();
+  sim::Ensemble ensemble;
+  {
+    std::optional<sim::ProgressMeter> meter;
+    if (show_progress) {
+      meter.emplace(steps_done, static_cast<std::uint64_t>(scenario.replications) * scenario.time.steps,
+                    static_cast<std::uint64_t>(scenario.time.steps), stderr, terminal);
+    }
+    ensemble = sim::run_ensemble(*model, options);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  Provenance provenance;
+  provenance.scenario_path = scenario.path;
+  provenance.scenario_text = scenario.text;
+  provenance.scenario_name = scenario.name;
+  provenance.model = scenario.model;
+  provenance.resolved_parameters = resolved_parameters_toml(scenario);
+  provenance.command_line = request.command_line;
+  provenance.seed = scenario.seed;
+
+  const std::uint32_t completed = ensemble.completed_count();
+  if (completed < scenario.replications) {
+    const std::filesystem::path kept = interrupted_path(output);
+    std::fprintf(stderr, "\nInterrupted after %u of %u replications (%.1f s). %s was not written.\n",
+                 completed, scenario.replications, seconds, output.c_str());
+    if (completed > 0) {
+      provenance.complete = false;
+      try {
+        write_results(kept, ensemble, provenance);
+        std::fprintf(stderr, "Kept the %u completed replications in %s (attribute complete = 0).\n",
+                     completed, kept.c_str());
+      } catch (const std::exception& error) {
+        std::fprintf(stderr, "Could not keep them either: %s\n", error.what());
+      }
+    } else {
+      std::fprintf(stderr, "No replication had completed; nothing was kept.\n");
+    }
+    return EXIT_INTERRUPTED;
+  }
+
+  try {
+    write_results(output, ensemble, provenance);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "error: %s\nThe simulation finished but its results were not written.\n", error.what());
+    return EXIT_FAILURE_RUN;
+  }
+  std::printf("%s", summary_table(ensemble).c_str());
+  std::printf("Wrote %s (%u replications, %.2f s, %.1f replications/s).\n", output.c_str(), completed,
+              seconds, seconds > 0 ? completed / seconds : 0.0);
+  return EXIT_OK;
+}
+
+std::string parameters_markdown() {
+  std::string text =
+      "# Scenario parameters\n\n"
+      "Generated by `innosim params` from the parameter dictionary in the code; a test checks that\n"
+      "this file matches it. Every key can be set in a scenario file under its table.\n";
+  auto table = [&](const std::string& title, const std::vector<sim::ParameterSpec>& specs) {
+    text += "\n## " + title + "\n\n| key | meaning | unit | default | accepted | source |\n|---|---|---|---|---|---|\n";
+    for (const auto& spec : specs) {
+      const std::string default_text = spec.default_value ? sim::to_toml_text(*spec.default_value) : "(required)";
+      text += "| `" + spec.key + "` | " + spec.meaning + " | " + spec.unit + " | `" + default_text + "` | " +
+              spec.accepted() + " | " + spec.source + " |\n";
+    }
+  };
+  table("Every scenario: [scenario] and [run]", common_parameter_specs());
+  for (const auto& entry : models::model_registry()) {
+    table("Model `" + entry.name + "`: [" + entry.name + "] — " + entry.description, entry.parameter_specs());
+  }
+  return text;
+}
+
+}  // namespace innosim::io

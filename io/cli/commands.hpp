@@ -1,0 +1,38 @@
+// What the innosim subcommands do, as library functions: the executable only parses arguments.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace innosim::io {
+
+enum ExitCode : int {
+  EXIT_OK = 0,
+  EXIT_FAILURE_RUN = 1,    ///< the run failed (e.g. the output could not be written)
+  EXIT_BAD_SCENARIO = 2,   ///< the scenario or an option was refused; nothing ran
+  EXIT_INTERRUPTED = 130,  ///< stopped by Ctrl-C (128 + SIGINT, the shell convention)
+};
+
+struct RunRequest {
+  std::string scenario_path;
+  std::optional<std::string> output_path;  ///< default: <scenario name>.h5 in the working directory
+  std::optional<std::int64_t> replications;
+  std::optional<std::int64_t> seed;
+  int threads = 0;  ///< 0: all cores
+  enum class Progress { AUTO, ALWAYS, NEVER } progress = Progress::AUTO;
+  std::string command_line;
+  /// Set (e.g. by a SIGINT handler) to stop the run; completed replications are then kept in
+  /// <output stem>.interrupted.h5 and the output path is left untouched.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+/// `innosim run`: validate, simulate, write the results atomically, print the summary.
+[[nodiscard]] int run_command(const RunRequest& request);
+/// `innosim validate`: check a scenario and say what it would run. Writes nothing.
+[[nodiscard]] int validate_command(const std::string& scenario_path);
+/// `innosim params`: the parameter dictionary as Markdown (docs/parameters.md is this output).
+[[nodiscard]] std::string parameters_markdown();
+
+}  // namespace innosim::io

@@ -1,0 +1,58 @@
+// The results file (layout version 1.0, specified in docs/hdf5-layout.md).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sim/run/runner.hpp"
+
+namespace innosim::io {
+
+inline constexpr const char* RESULTS_FILETYPE = "innosim-results";
+inline constexpr int FORMAT_VERSION_MAJOR = 1;
+inline constexpr int FORMAT_VERSION_MINOR = 0;
+
+struct Provenance {
+  std::string scenario_path;
+  std::string scenario_text;
+  std::string scenario_name;
+  std::string model;
+  std::string resolved_parameters;  ///< TOML text of every resolved parameter
+  std::string command_line;
+  std::uint64_t seed = 0;
+  bool complete = true;  ///< false for the replications kept from an interrupted run
+};
+
+/// Writes the completed replications of `ensemble` atomically: the file is written under a
+/// temporary name in the same directory and renamed onto `output` only once it is complete
+/// and closed, so `output` is never a partial file. Throws on failure (and removes the
+/// temporary file).
+void write_results(const std::filesystem::path& output, const sim::Ensemble& ensemble,
+                   const Provenance& provenance);
+
+/// ISO 8601 UTC time, e.g. 2026-11-22T08:15:00Z.
+[[nodiscard]] std::string iso8601_now();
+
+/// Reading results back (tests, analysis). Refuses files that are not innosim results or whose
+/// major format version differs.
+class ResultsReader {
+ public:
+  explicit ResultsReader(const std::filesystem::path& path);
+  ~ResultsReader();
+  ResultsReader(const ResultsReader&) = delete;
+  ResultsReader& operator=(const ResultsReader&) = delete;
+
+  [[nodiscard]] std::string string_attribute(const std::string& name) const;
+  [[nodiscard]] std::vector<std::int64_t> integer_attribute(const std::string& name) const;
+  [[nodiscard]] bool has_attribute(const std::string& name) const;
+  /// A dataset's values and its shape.
+  [[nodiscard]] std::vector<double> dataset(const std::string& path,
+                                            std::vector<std::size_t>* shape = nullptr) const;
+
+ private:
+  std::int64_t file_;
+};
+
+}  // namespace innosim::io

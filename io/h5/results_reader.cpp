@@ -1,0 +1,81 @@
+#include <hdf5.h>
+
+#include "io/h5/h5_handle.hpp"
+#include "io/h5/results_file.hpp"
+
+namespace innosim::io {
+
+using h5::check;
+using h5::H5Error;
+using h5::Handle;
+
+ResultsReader::ResultsReader(const std::filesystem::path& path) {
+  h5::silence_library_errors();
+  file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file_ < 0) throw H5Error("cannot open " + path.string() + " as an HDF5 file");
+  try {
+    if (!has_attribute("filetype") || string_attribute("filetype") != RESULTS_FILETYPE) {
+      throw H5Error(path.string() + " is not an innosim results file (no filetype \"" +
+                    std::string(RESULTS_FILETYPE) + "\")");
+    }
+    const auto version = integer_attribute("format_version");
+    if (version.size() != 2 || version[0] != FORMAT_VERSION_MAJOR) {
+      throw H5Error(path.string() + " has results format version " +
+                    (version.empty() ? std::string("?") : std::to_string(version[0])) +
+                    ".x; this innosim reads version " + std::to_string(FORMAT_VERSION_MAJOR) + ".x");
+    }
+  } catch (...) {
+    H5Fclose(file_);
+    throw;
+  }
+}
+
+ResultsReader::~ResultsReader() { H5Fclose(file_); }
+
+bool ResultsReader::has_attribute(const std::string& name) const {
+  return H5Aexists(file_, name.c_str()) > 0;
+}
+
+std::string ResultsReader::string_attribute(const std::string& name) const {
+  Handle attribute(H5Aopen(file_, name.c_str(), H5P_DEFAULT), H5Aclose, "opening attribute " + name);
+  Handle type(H5Aget_type(attribute), H5Tclose, "reading the type of " + name);
+  if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) <= 0) {
+    throw H5Error("attribute " + name + " is not a variable-length string");
+  }
+  Handle memory_type(H5Tcopy(H5T_C_S1), H5Tclose, "copying the string type");
+  check(H5Tset_size(memory_type, H5T_VARIABLE), "sizing a string type");
+  check(H5Tset_cset(memory_type, H5T_CSET_UTF8), "setting UTF-8");
+  char* text = nullptr;
+  check(H5Aread(attribute, memory_type, &text), "reading attribute " + name);
+  std::string value = text != nullptr ? text : "";
+  H5free_memory(text);
+  return value;
+}
+
+std::vector<std::int64_t> ResultsReader::integer_attribute(const std::string& name) const {
+  Handle attribute(H5Aopen(file_, name.c_str(), H5P_DEFAULT), H5Aclose, "opening attribute " + name);
+  Handle space(H5Aget_space(attribute), H5Sclose, "reading the shape of " + name);
+  const hssize_t count = H5Sget_simple_extent_npoints(space);
+  std::vector<std::int64_t> values(static_cast<std::size_t>(std::max<hssize_t>(count, 0)));
+  check(H5Aread(attribute, H5T_NATIVE_INT64, values.data()), "reading attribute " + name);
+  return values;
+}
+
+std::vector<double> ResultsReader::dataset(const std::string& path, std::vector<std::size_t>* shape) const {
+  Handle dataset(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), H5Dclose, "opening dataset " + path);
+  Handle space(H5Dget_space(dataset), H5Sclose, "reading the shape of " + path);
+  const int rank = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> extents(static_cast<std::size_t>(std::max(rank, 0)));
+  check(H5Sget_simple_extent_dims(space, extents.data(), nullptr), "reading the shape of " + path);
+  std::size_t count = 1;
+  for (const hsize_t extent : extents) count *= extent;
+  if (shape != nullptr) shape->assign(extents.begin(), extents.end());
+  std::vector<double> values(count);
+  if (count > 0) {
+    check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+          "reading " + path);
+  }
+  return values;
+}
+
+}  // namespace innosim::io

@@ -1,0 +1,328 @@
+#include "io/scenario/scenario.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "models/registry.hpp"
+
+namespace innosim::io {
+
+namespace {
+
+using sim::ParameterSpec;
+using sim::ParameterType;
+using sim::ParameterValue;
+
+ParameterSpec common_spec(const char* key, ParameterType type, std::optional<ParameterValue> value,
+                          double minimum, double maximum, const char* unit, const char* meaning) {
+  ParameterSpec spec;
+  spec.key = key;
+  spec.type = type;
+  spec.default_value = std::move(value);
+  spec.minimum = minimum;
+  spec.maximum = maximum;
+  spec.unit = unit;
+  spec.meaning = meaning;
+  spec.source = "engine";
+  return spec;
+}
+
+std::string type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    default: return "a date/time";
+  }
+}
+
+std::string value_text(const toml::node& node) {
+  if (node.is_table()) return "{...}";
+  if (node.is_array()) return "[...]";
+  std::ostringstream out;
+  node.visit([&out](const auto& value) { out << value; });
+  return out.str();
+}
+
+/// Levenshtein distance, for "did you mean" suggestions on misspelt keys.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1,
+                             previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+std::string suggestion(const std::string& given, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = 4;  // farther than 3 edits is no longer a typo
+  for (const auto& candidate : candidates) {
+    const std::size_t distance = edit_distance(given, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text;
+}
+
+class Validator {
+ public:
+  explicit Validator(std::string path) : path_(std::move(path)) {}
+
+  void add(const toml::source_region& where, std::string message) {
+    issues_.push_back({path_, static_cast<int>(where.begin.line),
+                       static_cast<int>(where.begin.column), std::move(message)});
+  }
+  void add_unplaced(std::string message) { issues_.push_back({path_, 0, 0, std::move(message)}); }
+  [[nodiscard]] bool ok() const { return issues_.empty(); }
+  void throw_if_any() {
+    if (!issues_.empty()) throw ScenarioError(std::move(issues_));
+  }
+
+ private:
+  std::string path_;
+  std::vector<ScenarioIssue> issues_;
+};
+
+/// Converts a TOML value to the spec's type, or explains why it cannot be.
+std::optional<ParameterValue> convert(const toml::node& node, const ParameterSpec& spec) {
+  switch (spec.type) {
+    case ParameterType::INTEGER:
+      if (const auto* integer = node.as_integer()) return ParameterValue{integer->get()};
+      return std::nullopt;
+    case ParameterType::REAL:
+      if (const auto* real = node.as_floating_point()) return ParameterValue{real->get()};
+      if (const auto* integer = node.as_integer()) return ParameterValue{static_cast<double>(integer->get())};
+      return std::nullopt;
+    case ParameterType::TEXT:
+      if (const auto* text = node.as_string()) return ParameterValue{text->get()};
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string ScenarioIssue::to_string() const {
+  std::string text = file;
+  if (line > 0) text += ":" + std::to_string(line) + ":" + std::to_string(column);
+  return text + ": error: " + message;
+}
+
+ScenarioError::ScenarioError(std::vector<ScenarioIssue> issues)
+    : std::runtime_error([&] {
+        std::string text;
+        for (const auto& issue : issues) text += issue.to_string() + "\n";
+        return text;
+      }()),
+      issues_(std::move(issues)) {}
+
+const std::vector<sim::ParameterSpec>& common_parameter_specs() {
+  static const std::vector<sim::ParameterSpec> specs = [] {
+    std::vector<std::string> model_names;
+    for (const auto& entry : models::model_registry()) model_names.push_back(entry.name);
+    ParameterSpec model = common_spec("scenario.model", ParameterType::TEXT, std::nullopt, 0, 0, "",
+                                      "which model to run; its parameters go in the table of that name");
+    model.choices = model_names;
+    return std::vector<sim::ParameterSpec>{
+        model,
+        common_spec("scenario.name", ParameterType::TEXT, std::string(), 0, 0, "",
+                    "short name shown in summaries (default: the file name without .toml)"),
+        common_spec("scenario.description", ParameterType::TEXT, std::string(), 0, 0, "",
+                    "free text describing the scenario"),
+        common_spec("scenario.start_year", ParameterType::INTEGER, std::int64_t{2022}, 1900, 2200,
+                    "year", "calendar year whose January 1st is the initial state"),
+        common_spec("scenario.steps", ParameterType::INTEGER, std::int64_t{120}, 1, 1000000, "steps",
+                    "number of steps to simulate"),
+        common_spec("scenario.step_months", ParameterType::INTEGER, std::int64_t{1}, 1, 12, "months",
+                    "length of a step"),
+        common_spec("run.replications", ParameterType::INTEGER, std::int64_t{100}, 1, 100000000,
+                    "replications", "Monte Carlo replications (overridden by --replications)"),
+        common_spec("run.seed", ParameterType::INTEGER, std::int64_t{1}, 0, 9.2233720368547758e18,
+                    "", "master seed of every random stream (overridden by --seed)"),
+    };
+  }();
+  return specs;
+}
+
+Scenario load_scenario(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    throw ScenarioError({{path.string(), 0, 0, "cannot open the scenario file (does it exist?)"}});
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  return parse_scenario(text.str(), path.string());
+}
+
+Scenario parse_scenario(std::string_view text, const std::string& path) {
+  Validator validator(path);
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& error) {
+    validator.add(error.source(), "not valid TOML: " + std::string(error.description()));
+    validator.throw_if_any();
+  }
+
+  Scenario scenario;
+  scenario.path = path;
+  scenario.text = std::string(text);
+  scenario.specs = common_parameter_specs();
+
+  // The model decides which further table and keys are accepted.
+  const models::ModelEntry* model = nullptr;
+  if (const auto* model_node = root.at_path("scenario.model").node()) {
+    if (const auto* name = model_node->as_string()) model = models::find_model(name->get());
+  }
+  if (model != nullptr) {
+    const auto& model_specs = model->parameter_specs();
+    scenario.specs.insert(scenario.specs.end(), model_specs.begin(), model_specs.end());
+  }
+  std::map<std::string, const ParameterSpec*> spec_by_key;
+  std::vector<std::string> tables = {"scenario", "run"};
+  if (model != nullptr) tables.push_back(model->name);
+  for (const auto& spec : scenario.specs) spec_by_key[spec.key] = &spec;
+
+  std::map<std::string, const toml::node*> given;
+  for (const auto& [table_key, table_node] : root) {
+    const std::string table_name(table_key.str());
+    const auto* table = table_node.as_table();
+    if (std::find(tables.begin(), tables.end(), table_name) == tables.end() || table == nullptr) {
+      std::string message = "unknown table [" + table_name + "]";
+      if (table_name != "scenario" && table_name != "run" && model == nullptr) {
+        message += " (a model's table is accepted once scenario.model names a known model)";
+      }
+      const std::string hint = suggestion(table_name, tables);
+      if (!hint.empty() && hint != table_name) message += "; did you mean [" + hint + "]?";
+      message += "; accepted tables: [" + join(tables) + "]";
+      validator.add(table_node.source(), message);
+      continue;
+    }
+    std::vector<std::string> accepted_keys;
+    for (const auto& spec : scenario.specs) {
+      if (spec.key.rfind(table_name + ".", 0) == 0) accepted_keys.push_back(spec.key.substr(table_name.size() + 1));
+    }
+    for (const auto& [key, node] : *table) {
+      const std::string full_key = table_name + "." + std::string(key.str());
+      const auto found = spec_by_key.find(full_key);
+      if (found == spec_by_key.end()) {
+        std::string message = "unknown key " + full_key;
+        const std::string hint = suggestion(std::string(key.str()), accepted_keys);
+        if (!hint.empty()) message += "; did you mean " + table_name + "." + hint + "?";
+        message += " Accepted keys in [" + table_name + "]: " + join(accepted_keys);
+        validator.add(node.source(), message);
+        continue;
+      }
+      const ParameterSpec& spec = *found->second;
+      const auto value = convert(node, spec);
+      if (!value) {
+        validator.add(node.source(), full_key + " = " + value_text(node) + " is " + type_name(node) +
+                                         "; accepted: " + spec.accepted());
+        continue;
+      }
+      if (!spec.accepts(*value)) {
+        validator.add(node.source(), full_key + " = " + value_text(node) +
+                                         " is not accepted; accepted: " + spec.accepted() +
+                                         (spec.unit.empty() || spec.unit == "1" ? "" : " (" + spec.unit + ")"));
+        continue;
+      }
+      scenario.values.set(full_key, *value);
+      given[full_key] = &node;
+    }
+  }
+  // Missing required keys, then defaults for the rest.
+  for (const auto& spec : scenario.specs) {
+    if (scenario.values.contains(spec.key)) continue;
+    if (spec.required()) {
+      if (given.count(spec.key) == 0 && !root.at_path(spec.key).node()) {
+        validator.add_unplaced("missing required key " + spec.key + " (" + spec.meaning +
+                               "); accepted: " + spec.accepted());
+      }
+      continue;
+    }
+    scenario.values.set(spec.key, *spec.default_value);
+  }
+  validator.throw_if_any();
+
+  scenario.model = scenario.values.text("scenario.model");
+  scenario.name = scenario.values.text("scenario.name");
+  if (scenario.name.empty()) scenario.name = std::filesystem::path(path).stem().string();
+  scenario.description = scenario.values.text("scenario.description");
+  scenario.time.start_year = static_cast<int>(scenario.values.integer("scenario.start_year"));
+  scenario.time.steps = static_cast<int>(scenario.values.integer("scenario.steps"));
+  scenario.time.step_months = static_cast<int>(scenario.values.integer("scenario.step_months"));
+  scenario.seed = static_cast<std::uint64_t>(scenario.values.integer("run.seed"));
+  scenario.replications = static_cast<std::uint32_t>(scenario.values.integer("run.replications"));
+
+  // Checks across keys, placed at the key they name.
+  for (const auto& problem : model->check(scenario.values, scenario.time)) {
+    const std::string message = problem.key + " = " +
+                                sim::to_toml_text(scenario.values.values().at(problem.key)) + " " +
+                                problem.message;
+    const auto where = given.find(problem.key);
+    if (where != given.end()) {
+      validator.add(where->second->source(), message);
+    } else {
+      validator.add_unplaced(message + " (the value is the default)");
+    }
+  }
+  validator.throw_if_any();
+  return scenario;
+}
+
+void override_parameter(Scenario& scenario, const std::string& key, const sim::ParameterValue& value,
+                        const std::string& option_name) {
+  for (const auto& spec : scenario.specs) {
+    if (spec.key != key) continue;
+    if (!spec.accepts(value)) {
+      throw ScenarioError({{option_name, 0, 0,
+                            option_name + " " + sim::to_toml_text(value) + " is not accepted; accepted: " +
+                                spec.accepted()}});
+    }
+    scenario.values.set(key, value);
+    if (key == "run.seed") scenario.seed = static_cast<std::uint64_t>(std::get<std::int64_t>(value));
+    if (key == "run.replications") {
+      scenario.replications = static_cast<std::uint32_t>(std::get<std::int64_t>(value));
+    }
+    return;
+  }
+  throw std::logic_error("override of an unknown key: " + key);
+}
+
+std::string resolved_parameters_toml(const Scenario& scenario) {
+  std::string text;
+  std::string current_table;
+  for (const auto& [key, value] : scenario.values.values()) {  // std::map: sorted by key
+    const auto dot = key.find('.');
+    const std::string table = key.substr(0, dot);
+    if (table != current_table) {
+      text += (text.empty() ? "[" : "\n[") + table + "]\n";
+      current_table = table;
+    }
+    text += key.substr(dot + 1) + " = " + sim::to_toml_text(value) + "\n";
+  }
+  return text;
+}
+
+}  // namespace innosim::io

@@ -1,0 +1,65 @@
+// Scenario files (TOML): reading, validation against the parameter dictionary, resolution of
+// defaults. A scenario is refused before anything runs, with every problem at once, each naming
+// file:line:column, the key, the value given and what is accepted.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/params/parameter_spec.hpp"
+#include "sim/run/model.hpp"
+
+namespace innosim::io {
+
+struct Scenario {
+  std::string path;  ///< as given by the user (used in messages and provenance)
+  std::string text;  ///< the file verbatim
+  std::string name;
+  std::string description;
+  std::string model;
+  sim::TimeAxis time;
+  std::uint64_t seed = 1;
+  std::uint32_t replications = 1;
+  sim::ParameterSet values;                ///< every key resolved (given or default)
+  std::vector<sim::ParameterSpec> specs;   ///< the dictionary the values were checked against
+};
+
+struct ScenarioIssue {
+  std::string file;
+  int line = 0;  ///< 1-based; 0 when the problem has no place in the file
+  int column = 0;
+  std::string message;
+  [[nodiscard]] std::string to_string() const;  ///< "file:line:column: error: message"
+};
+
+class ScenarioError : public std::runtime_error {
+ public:
+  explicit ScenarioError(std::vector<ScenarioIssue> issues);
+  [[nodiscard]] const std::vector<ScenarioIssue>& issues() const { return issues_; }
+
+ private:
+  std::vector<ScenarioIssue> issues_;
+};
+
+/// Reads and validates a scenario file. Throws ScenarioError (problems with the content) or
+/// std::runtime_error (the file cannot be read).
+[[nodiscard]] Scenario load_scenario(const std::filesystem::path& path);
+/// Validates scenario text; `path` is used in messages only.
+[[nodiscard]] Scenario parse_scenario(std::string_view text, const std::string& path);
+
+/// Keys of the [scenario] and [run] tables, common to every model.
+[[nodiscard]] const std::vector<sim::ParameterSpec>& common_parameter_specs();
+
+/// Sets a key from the command line (e.g. run.seed from --seed), checked against its spec.
+/// Throws ScenarioError naming the option when the value is not accepted.
+void override_parameter(Scenario& scenario, const std::string& key, const sim::ParameterValue& value,
+                        const std::string& option_name);
+
+/// Every resolved value as TOML text, one table per prefix, keys sorted.
+[[nodiscard]] std::string resolved_parameters_toml(const Scenario& scenario);
+
+}  // namespace innosim::io

@@ -1,0 +1,76 @@
+// The engine's view of a model: a set of metrics recorded on a time axis, and a function that
+// runs one replication. Everything a replication draws comes from identity-keyed streams
+// (sim/rng/stream.hpp), so the engine may run replications in any order on any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace innosim::sim {
+
+struct MetricInfo {
+  std::string name;         ///< e.g. "firms_high_tech"; the dataset name in /series
+  std::string unit;         ///< e.g. "firms", "firms/step"
+  std::string description;  ///< one sentence for people and for the HDF5 attribute
+};
+
+/// Recorded points: point 0 is the initial state at the start of `start_year` (January 1st);
+/// point k is the state after k steps of `step_months` months each.
+struct TimeAxis {
+  int start_year = 2022;
+  int step_months = 1;
+  int steps = 0;
+
+  [[nodiscard]] int points() const { return steps + 1; }
+  [[nodiscard]] double decimal_year(int point) const {
+    return start_year + static_cast<double>(point) * step_months / 12.0;
+  }
+};
+
+/// One replication's recorded series: metrics x time points, preallocated.
+class SeriesBuffer {
+ public:
+  SeriesBuffer(std::size_t metric_count, std::size_t point_count)
+      : values_(metric_count * point_count, 0.0), point_count_(point_count) {}
+  double& at(std::size_t metric, std::size_t point) { return values_[metric * point_count_ + point]; }
+  [[nodiscard]] std::span<const double> metric(std::size_t index) const {
+    return {values_.data() + index * point_count_, point_count_};
+  }
+  void fill(double value) { std::fill(values_.begin(), values_.end(), value); }
+
+ private:
+  std::vector<double> values_;
+  std::size_t point_count_;
+};
+
+/// What a replication needs from the engine besides the model's own parameters.
+struct ReplicationContext {
+  std::uint64_t seed = 0;
+  std::uint32_t replication = 0;
+  /// Set by the engine when the run is interrupted; models check it once per step.
+  const std::atomic<bool>* cancel = nullptr;
+  /// Models add 1 per completed step (for progress reporting); may be null.
+  std::atomic<std::uint64_t>* steps_done = nullptr;
+
+  [[nodiscard]] bool cancelled() const {
+    return cancel != nullptr && cancel->load(std::memory_order_relaxed);
+  }
+  void step_completed() const {
+    if (steps_done != nullptr) steps_done->fetch_add(1, std::memory_order_relaxed);
+  }
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  [[nodiscard]] virtual const std::vector<MetricInfo>& metrics() const = 0;
+  [[nodiscard]] virtual TimeAxis time_axis() const = 0;
+  /// Runs one replication into `out` (metrics() x time_axis().points()).
+  /// Returns false if it stopped early because the context was cancelled.
+  virtual bool run_replication(const ReplicationContext& context, SeriesBuffer& out) const = 0;
+};
+
+}  // namespace innosim::sim
