@@ -43,7 +43,12 @@ std::string type_name(const toml::node& node) {
   }
 }
 
+/// The value as the user wrote it (strings quoted as in TOML).
 std::string value_text(const toml::node& node) {
+  if (const auto* text = node.as_string()) return sim::to_toml_text(text->get());
+  if (const auto* integer = node.as_integer()) return std::to_string(integer->get());
+  if (const auto* real = node.as_floating_point()) return sim::to_toml_text(real->get());
+  if (const auto* boolean = node.as_boolean()) return boolean->get() ? "true" : "false";
   if (node.is_table()) return "{...}";
   if (node.is_array()) return "[...]";
   std::ostringstream out;

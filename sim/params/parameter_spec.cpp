@@ -1,23 +1,18 @@
 #include "sim/params/parameter_spec.hpp"
 
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
+#include <charconv>
 #include <stdexcept>
 
 namespace innosim::sim {
 
 namespace {
 
+/// Shortest text that reads back as the same double (std::to_chars without a format).
 std::string shortest(double value) {
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.17g", value);
-  // Prefer the shortest representation that round-trips.
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  return buffer;
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
 }
 
 }  // namespace
@@ -29,7 +24,7 @@ std::string ParameterSpec::accepted() const {
     case ParameterType::REAL:
       return "a number in [" + shortest(minimum) + ", " + shortest(maximum) + "]";
     case ParameterType::TEXT: {
-      if (choices.empty()) return "a non-empty string";
+      if (choices.empty()) return "a string";
       std::string list;
       for (const auto& choice : choices) list += (list.empty() ? "\"" : ", \"") + choice + "\"";
       return "one of " + list;
@@ -58,7 +53,7 @@ bool ParameterSpec::accepts(const ParameterValue& value) const {
     }
     case ParameterType::TEXT: {
       const auto* text = std::get_if<std::string>(&value);
-      if (!text || text->empty()) return false;
+      if (text == nullptr) return false;
       if (choices.empty()) return true;
       for (const auto& choice : choices) {
         if (choice == *text) return true;

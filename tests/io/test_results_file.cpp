@@ -1,0 +1,158 @@
+// The results file: every provenance attribute is written, datasets round-trip, writes are
+// atomic, and the reader refuses what is not ours.
+#include <gtest/gtest.h>
+#include <hdf5.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "io/h5/results_file.hpp"
+#include "io/version.hpp"
+#include "models/ref1/ref1_model.hpp"
+
+namespace innosim::io {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ResultsFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = fs::temp_directory_path() / ("innosim-test-" + std::to_string(::getpid()) + "-" +
+                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(directory_);
+  }
+  void TearDown() override { fs::remove_all(directory_); }
+
+  static sim::Ensemble small_ensemble() {
+    models::ref1::Ref1Params params;
+    params.initial_firms = 300;
+    sim::TimeAxis time;
+    time.steps = 24;
+    const models::ref1::Ref1Model model(params, time);
+    sim::RunOptions options;
+    options.replications = 5;
+    return sim::run_ensemble(model, options);
+  }
+  static Provenance provenance() {
+    Provenance p;
+    p.scenario_path = "scenarios/信阳.toml";
+    p.scenario_text = "# 信阳 scenario\n[scenario]\nmodel = \"ref1\"\n";
+    p.scenario_name = "xinyang";
+    p.model = "ref1";
+    p.resolved_parameters = "[run]\nseed = 1\n";
+    p.command_line = "innosim run scenarios/信阳.toml";
+    p.seed = 1;
+    return p;
+  }
+  std::vector<fs::path> files() const {
+    std::vector<fs::path> found;
+    for (const auto& entry : fs::directory_iterator(directory_)) found.push_back(entry.path());
+    return found;
+  }
+  fs::path directory_;
+};
+
+TEST_F(ResultsFileTest, EveryRootAttributeIsWritten) {
+  const fs::path output = directory_ / "out.h5";
+  write_results(output, small_ensemble(), provenance());
+  const ResultsReader reader(output);
+  EXPECT_EQ(reader.string_attribute("filetype"), "innosim-results");
+  EXPECT_EQ(reader.integer_attribute("format_version"), (std::vector<std::int64_t>{1, 0}));
+  EXPECT_EQ(reader.string_attribute("innosim_version"), program_version());
+  const std::string commit = reader.string_attribute("git_commit");
+  EXPECT_EQ(commit, git_commit());
+  EXPECT_TRUE(std::regex_match(commit, std::regex("[0-9a-f]{40}(-dirty)?|unknown"))) << commit;
+  EXPECT_TRUE(std::regex_match(reader.string_attribute("created"),
+                               std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)")));
+  EXPECT_EQ(reader.string_attribute("command_line"), "innosim run scenarios/信阳.toml");
+  EXPECT_EQ(reader.integer_attribute("seed"), std::vector<std::int64_t>{1});
+  EXPECT_EQ(reader.integer_attribute("replications"), std::vector<std::int64_t>{5});
+  EXPECT_EQ(reader.integer_attribute("complete"), std::vector<std::int64_t>{1});
+  EXPECT_EQ(reader.string_attribute("scenario_text"), provenance().scenario_text);  // verbatim, UTF-8
+  EXPECT_EQ(reader.string_attribute("scenario_file"), "scenarios/信阳.toml");
+  EXPECT_EQ(reader.string_attribute("resolved_parameters"), "[run]\nseed = 1\n");
+  EXPECT_EQ(reader.string_attribute("model"), "ref1");
+}
+
+TEST_F(ResultsFileTest, SeriesAndCoordinatesRoundTrip) {
+  const fs::path output = directory_ / "out.h5";
+  const sim::Ensemble ensemble = small_ensemble();
+  write_results(output, ensemble, provenance());
+  const ResultsReader reader(output);
+  std::vector<std::size_t> shape;
+  const auto values = reader.dataset("/series/firms_candidate", &shape);
+  EXPECT_EQ(shape, (std::vector<std::size_t>{5, 25}));
+  EXPECT_EQ(values, ensemble.values[models::ref1::FIRMS_CANDIDATE]);
+  const auto time = reader.dataset("/time");
+  ASSERT_EQ(time.size(), 25u);
+  EXPECT_DOUBLE_EQ(time[0], 2022.0);
+  EXPECT_DOUBLE_EQ(time[12], 2023.0);
+  EXPECT_EQ(reader.dataset("/replication"), (std::vector<double>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(reader.dataset("/summary/exits/p50").size(), 25u);
+}
+
+TEST_F(ResultsFileTest, InterruptedRunsKeepOnlyCompletedReplications) {
+  sim::Ensemble ensemble = small_ensemble();
+  ensemble.completed[1] = 0;
+  ensemble.completed[3] = 0;
+  Provenance p = provenance();
+  p.complete = false;
+  const fs::path output = directory_ / "partial.h5";
+  write_results(output, ensemble, p);
+  const ResultsReader reader(output);
+  EXPECT_EQ(reader.dataset("/replication"), (std::vector<double>{0, 2, 4}));
+  EXPECT_EQ(reader.integer_attribute("complete"), std::vector<std::int64_t>{0});
+  std::vector<std::size_t> shape;
+  static_cast<void>(reader.dataset("/series/exits", &shape));
+  EXPECT_EQ(shape[0], 3u);
+}
+
+TEST_F(ResultsFileTest, FailedWriteLeavesNothingAndKeepsTheOldFile) {
+  const fs::path output = directory_ / "out.h5";
+  { std::ofstream(output) << "previous results"; }
+  // A metric name HDF5 refuses ("a/b" is a path into a missing group) fails mid-write.
+  sim::Ensemble ensemble = small_ensemble();
+  ensemble.metrics[2].name = "no_such_group/firms";
+  EXPECT_THROW(write_results(output, ensemble, provenance()), std::exception);
+  ASSERT_EQ(files(), std::vector<fs::path>{output});  // no temporary file left behind
+  std::ifstream kept(output);
+  std::string content;
+  std::getline(kept, content);
+  EXPECT_EQ(content, "previous results");
+}
+
+TEST_F(ResultsFileTest, MissingDirectoryIsAClearError) {
+  try {
+    write_results(directory_ / "missing" / "out.h5", small_ensemble(), provenance());
+    FAIL();
+  } catch (const std::exception& error) {
+    EXPECT_NE(std::string(error.what()).find("does not exist"), std::string::npos) << error.what();
+  }
+}
+
+TEST_F(ResultsFileTest, ReaderRefusesOtherFilesAndOtherMajorVersions) {
+  const fs::path foreign = directory_ / "foreign.h5";
+  const hid_t file = H5Fcreate(foreign.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  H5Fclose(file);
+  EXPECT_THROW(ResultsReader{foreign}, std::runtime_error);
+
+  const fs::path future = directory_ / "future.h5";
+  write_results(future, small_ensemble(), provenance());
+  const hid_t handle = H5Fopen(future.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  const hid_t attribute = H5Aopen(handle, "format_version", H5P_DEFAULT);
+  const int version[2] = {2, 0};
+  H5Awrite(attribute, H5T_NATIVE_INT, version);
+  H5Aclose(attribute);
+  H5Fclose(handle);
+  try {
+    ResultsReader reader(future);
+    FAIL();
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("version 2.x"), std::string::npos) << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace innosim::io
