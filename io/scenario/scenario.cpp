@@ -163,7 +163,8 @@ const std::vector<sim::ParameterSpec>& common_parameter_specs() {
                     "length of a step"),
         common_spec("run.replications", ParameterType::INTEGER, std::int64_t{100}, 1, 100000000,
                     "replications", "Monte Carlo replications (overridden by --replications)"),
-        common_spec("run.seed", ParameterType::INTEGER, std::int64_t{1}, 0, 9.2233720368547758e18,
+        // 2^53: every seed up to it is exact in the double the bounds are kept in.
+        common_spec("run.seed", ParameterType::INTEGER, std::int64_t{1}, 0, 9007199254740992.0,
                     "", "master seed of every random stream (overridden by --seed)"),
     };
   }();

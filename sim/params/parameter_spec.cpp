@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <charconv>
+#include <string>
 #include <stdexcept>
 
 namespace innosim::sim {
@@ -20,7 +21,8 @@ std::string shortest(double value) {
 std::string ParameterSpec::accepted() const {
   switch (type) {
     case ParameterType::INTEGER:
-      return "an integer in [" + shortest(minimum) + ", " + shortest(maximum) + "]";
+      return "an integer in [" + std::to_string(static_cast<long long>(minimum)) + ", " +
+             std::to_string(static_cast<long long>(maximum)) + "]";
     case ParameterType::REAL:
       return "a number in [" + shortest(minimum) + ", " + shortest(maximum) + "]";
     case ParameterType::TEXT: {

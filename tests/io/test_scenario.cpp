@@ -4,8 +4,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
+#include "io/cli/commands.hpp"
 #include "io/scenario/scenario.hpp"
+#include "models/registry.hpp"
 
 namespace innosim::io {
 namespace {
@@ -142,6 +145,38 @@ TEST(Scenario, ResolvedParametersRoundTripThroughToml) {
   const std::string resolved = resolved_parameters_toml(scenario);
   const Scenario again = parse_scenario(resolved, "resolved.toml");
   EXPECT_EQ(again.values.values(), scenario.values.values());
+}
+
+}  // namespace
+}  // namespace innosim::io
+
+namespace innosim::io {
+namespace {
+
+// docs/parameters.md is the output of `innosim params`; regenerate it with
+//   build/release/apps/innosim params > docs/parameters.md
+TEST(ParameterDictionary, DocsMatchTheCode) {
+  std::ifstream file(INNOSIM_SOURCE_DIR "/docs/parameters.md");
+  ASSERT_TRUE(file) << "docs/parameters.md is missing";
+  std::ostringstream text;
+  text << file.rdbuf();
+  EXPECT_EQ(text.str(), parameters_markdown())
+      << "docs/parameters.md is stale: run `innosim params > docs/parameters.md`";
+}
+
+TEST(ParameterDictionary, EveryParameterHasMeaningUnitSourceAndValidDefault) {
+  for (const auto& spec : common_parameter_specs()) {
+    EXPECT_FALSE(spec.meaning.empty()) << spec.key;
+  }
+  for (const auto& entry : models::model_registry()) {
+    for (const auto& spec : entry.parameter_specs()) {
+      EXPECT_FALSE(spec.meaning.empty()) << spec.key;
+      EXPECT_FALSE(spec.unit.empty()) << spec.key;
+      EXPECT_FALSE(spec.source.empty()) << spec.key;
+      ASSERT_TRUE(spec.default_value.has_value()) << spec.key;
+      EXPECT_TRUE(spec.accepts(*spec.default_value)) << spec.key;
+    }
+  }
 }
 
 }  // namespace
