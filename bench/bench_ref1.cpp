@@ -30,13 +30,15 @@ double firm_steps(const sim::Ensemble& ensemble) {
   double total = 0.0;
   for (std::size_t r = 0; r < ensemble.replications; ++r) {
     for (std::size_t point = 0; point < static_cast<std::size_t>(STEPS); ++point) {
-      for (std::size_t tier = 0; tier < models::ref1::TIER_COUNT; ++tier) total += ensemble.at(tier, r, point);
+      for (std::size_t tier = 0; tier < models::ref1::TIER_COUNT; ++tier)
+        total += ensemble.at(tier, r, point);
     }
   }
   return total;
 }
 
-void run_and_count(benchmark::State& state, std::int64_t firms, std::uint32_t replications, int threads) {
+void run_and_count(benchmark::State& state, std::int64_t firms, std::uint32_t replications,
+                   int threads) {
   Ref1Params params;  // the defaults of scenarios/bench/ref1.toml
   params.initial_firms = firms;
   const Ref1Model model(params, monthly());

@@ -1,6 +1,5 @@
 #include "models/registry.hpp"
 
-
 #include "models/ref1/ref1_model.hpp"
 
 namespace innosim::models {
@@ -22,7 +21,8 @@ std::vector<sim::ParameterProblem> check_ref1(const sim::ParameterSet& values,
   return problems;
 }
 
-std::unique_ptr<sim::Model> create_ref1(const sim::ParameterSet& values, const sim::TimeAxis& time) {
+std::unique_ptr<sim::Model> create_ref1(const sim::ParameterSet& values,
+                                        const sim::TimeAxis& time) {
   return std::make_unique<ref1::Ref1Model>(ref1::Ref1Params::from(values), time);
 }
 

@@ -1,6 +1,5 @@
 // innosim command-line program: parses arguments and calls the library (io/cli/commands.hpp).
 #include <CLI/CLI.hpp>
-
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -21,7 +20,8 @@ extern "C" void on_interrupt(int signal_number) {
   }
 }
 
-constexpr const char* OVERVIEW = R"(innosim: Monte Carlo simulation of innovation ecosystems (firms climbing the
+constexpr const char* OVERVIEW =
+    R"(innosim: Monte Carlo simulation of innovation ecosystems (firms climbing the
 tech SME -> high-tech -> leader ladder under a city's funding package).
 
 Examples:
@@ -44,8 +44,8 @@ std::string joined_command_line(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   CLI::App app{OVERVIEW, "innosim"};
-  app.set_version_flag("--version", std::string("innosim ") + innosim::io::program_version() + " (" +
-                                        innosim::io::git_commit() + ")");
+  app.set_version_flag("--version", std::string("innosim ") + innosim::io::program_version() +
+                                        " (" + innosim::io::git_commit() + ")");
   app.require_subcommand(1);
   app.footer("Run `innosim COMMAND --help` for a command's options.");
 
@@ -53,17 +53,22 @@ int main(int argc, char** argv) {
   run.command_line = joined_command_line(argc, argv);
   std::int64_t replications = 0, seed = 0;
   bool progress = false, quiet = false;
-  auto* run_command = app.add_subcommand("run", "Simulate a scenario and write its results to HDF5");
-  run_command->add_option("scenario", run.scenario_path, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
-  run_command->add_option("-o,--output", run.output_path,
-                          "Results file (default: <scenario name>.h5 in the working directory). Written "
-                          "atomically: it appears only when complete");
+  auto* run_command =
+      app.add_subcommand("run", "Simulate a scenario and write its results to HDF5");
+  run_command->add_option("scenario", run.scenario_path, "Scenario file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  run_command->add_option(
+      "-o,--output", run.output_path,
+      "Results file (default: <scenario name>.h5 in the working directory). Written "
+      "atomically: it appears only when complete");
   auto* replications_option = run_command->add_option(
       "-r,--replications", replications, "Monte Carlo replications (overrides run.replications)");
-  auto* seed_option = run_command->add_option("-s,--seed", seed,
-                                               "Master seed (overrides run.seed); same seed => same bits");
-  run_command->add_option("-t,--threads", run.threads,
-                          "Worker threads (default: all cores). Results do not depend on it")
+  auto* seed_option = run_command->add_option(
+      "-s,--seed", seed, "Master seed (overrides run.seed); same seed => same bits");
+  run_command
+      ->add_option("-t,--threads", run.threads,
+                   "Worker threads (default: all cores). Results do not depend on it")
       ->check(CLI::Range(0, 4096));
   run_command->add_flag("--progress", progress, "Show progress even when stderr is not a terminal");
   run_command->add_flag("-q,--quiet", quiet, "Never show progress");
@@ -76,10 +81,12 @@ completed replications are kept in <output>.interrupted.h5 and the output path i
 Exit codes: 0 done, 1 run failed, 2 scenario or option refused, 130 interrupted.)");
 
   std::string validate_path;
-  auto* validate_command = app.add_subcommand("validate", "Check a scenario file; run and write nothing");
+  auto* validate_command =
+      app.add_subcommand("validate", "Check a scenario file; run and write nothing");
   validate_command->add_option("scenario", validate_path, "Scenario file (TOML)")->required();
 
-  auto* params_command = app.add_subcommand("params", "Print every scenario key (Markdown): meaning, unit, default, range, source");
+  auto* params_command = app.add_subcommand(
+      "params", "Print every scenario key (Markdown): meaning, unit, default, range, source");
 
   try {
     app.parse(argc, argv);
@@ -90,7 +97,7 @@ Exit codes: 0 done, 1 run failed, 2 scenario or option refused, 130 interrupted.
   if (*run_command) {
     if (*replications_option) run.replications = replications;
     if (*seed_option) run.seed = seed;
-    run.progress = quiet ? innosim::io::RunRequest::Progress::NEVER
+    run.progress = quiet      ? innosim::io::RunRequest::Progress::NEVER
                    : progress ? innosim::io::RunRequest::Progress::ALWAYS
                               : innosim::io::RunRequest::Progress::AUTO;
     run.cancel = &interrupted;

@@ -29,20 +29,21 @@ Handle create_group(hid_t parent, const std::string& name) {
 }
 
 void write_string_attribute(hid_t object, const std::string& name, const std::string& value) {
-  // Variable-length UTF-8: h5py, xarray, MATLAB and R read it as text (scenario files hold Chinese).
+  // Variable-length UTF-8: h5py, xarray, MATLAB and R read it as text (scenario files hold
+  // Chinese).
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copying the string type");
   check(H5Tset_size(type, H5T_VARIABLE), "sizing a string type");
   check(H5Tset_cset(type, H5T_CSET_UTF8), "setting UTF-8");
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "creating a scalar space");
-  Handle attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-                   "creating attribute " + name);
+  Handle attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
+                   H5Aclose, "creating attribute " + name);
   const char* text = value.c_str();
   check(H5Awrite(attribute, type, &text), "writing attribute " + name);
 }
 
 template <class T>
-void write_numeric_attribute(hid_t object, const std::string& name, hid_t file_type, hid_t memory_type,
-                             const std::vector<T>& values, bool scalar) {
+void write_numeric_attribute(hid_t object, const std::string& name, hid_t file_type,
+                             hid_t memory_type, const std::vector<T>& values, bool scalar) {
   const hsize_t count = values.size();
   Handle space(scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &count, nullptr), H5Sclose,
                "creating a dataspace");
@@ -70,9 +71,11 @@ Handle write_dataset(hid_t parent, const std::string& name, const std::vector<hs
     check(H5Pset_shuffle(properties), "adding the shuffle filter");
     check(H5Pset_deflate(properties, 4), "adding gzip compression");
   }
-  Handle dataset(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, properties, H5P_DEFAULT),
-                 H5Dclose, "creating dataset " + name);
-  if (non_empty) check(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), "writing " + name);
+  Handle dataset(
+      H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, properties, H5P_DEFAULT),
+      H5Dclose, "creating dataset " + name);
+  if (non_empty)
+    check(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), "writing " + name);
   return dataset;
 }
 
@@ -118,16 +121,19 @@ void write_contents(hid_t file, const sim::Ensemble& ensemble, const Provenance&
   for (hsize_t point = 0; point < points; ++point) {
     years[point] = ensemble.time.decimal_year(static_cast<int>(point));
   }
-  Handle time = write_dataset(file, "time", {points}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, years.data());
+  Handle time =
+      write_dataset(file, "time", {points}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, years.data());
   check(H5DSset_scale(time, "time"), "making /time a dimension scale");
   write_string_attribute(time, "units", "year");
-  write_string_attribute(time, "long_name",
-                         "decimal calendar year: point 0 is January 1st of start_year, point k follows k steps");
+  write_string_attribute(
+      time, "long_name",
+      "decimal calendar year: point 0 is January 1st of start_year, point k follows k steps");
   std::vector<std::int64_t> replication_ids(rows.begin(), rows.end());
   Handle replication = write_dataset(file, "replication", {replications}, H5T_STD_I64LE,
                                      H5T_NATIVE_INT64, replication_ids.data());
   check(H5DSset_scale(replication, "replication"), "making /replication a dimension scale");
-  write_string_attribute(replication, "long_name", "replication index (selects the random streams)");
+  write_string_attribute(replication, "long_name",
+                         "replication index (selects the random streams)");
 
   Handle series = create_group(file, "series");
   link_coordinate(file, series, "replication");
@@ -137,8 +143,10 @@ void write_contents(hid_t file, const sim::Ensemble& ensemble, const Provenance&
   for (std::size_t metric = 0; metric < ensemble.metrics.size(); ++metric) {
     const sim::MetricInfo& info = ensemble.metrics[metric];
     for (std::size_t row = 0; row < rows.size(); ++row) {
-      const auto source = ensemble.values[metric].begin() + static_cast<std::ptrdiff_t>(rows[row] * points);
-      std::copy(source, source + static_cast<std::ptrdiff_t>(points), values.begin() + static_cast<std::ptrdiff_t>(row * points));
+      const auto source =
+          ensemble.values[metric].begin() + static_cast<std::ptrdiff_t>(rows[row] * points);
+      std::copy(source, source + static_cast<std::ptrdiff_t>(points),
+                values.begin() + static_cast<std::ptrdiff_t>(row * points));
     }
     Handle dataset = write_dataset(series, info.name, {replications, points}, H5T_IEEE_F64LE,
                                    H5T_NATIVE_DOUBLE, values.data());
@@ -154,11 +162,13 @@ void write_contents(hid_t file, const sim::Ensemble& ensemble, const Provenance&
     link_coordinate(file, group, "time");
     write_string_attribute(group, "units", info.unit);
     write_string_attribute(group, "long_name", info.description);
-    Handle mean = write_dataset(group, "mean", {points}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, stats.mean.data());
+    Handle mean = write_dataset(group, "mean", {points}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                                stats.mean.data());
     attach(mean, time, 0, "time");
     for (std::size_t level = 0; level < stats.quantiles.size(); ++level) {
-      Handle quantile = write_dataset(group, sim::SUMMARY_QUANTILE_NAMES[level], {points}, H5T_IEEE_F64LE,
-                                      H5T_NATIVE_DOUBLE, stats.quantiles[level].data());
+      Handle quantile =
+          write_dataset(group, sim::SUMMARY_QUANTILE_NAMES[level], {points}, H5T_IEEE_F64LE,
+                        H5T_NATIVE_DOUBLE, stats.quantiles[level].data());
       attach(quantile, time, 0, "time");
       write_numeric_attribute<double>(quantile, "quantile", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                                       {sim::SUMMARY_QUANTILES[level]}, true);

@@ -22,7 +22,8 @@ ResultsReader::ResultsReader(const std::filesystem::path& path) {
     if (version.size() != 2 || version[0] != FORMAT_VERSION_MAJOR) {
       throw H5Error(path.string() + " has results format version " +
                     (version.empty() ? std::string("?") : std::to_string(version[0])) +
-                    ".x; this innosim reads version " + std::to_string(FORMAT_VERSION_MAJOR) + ".x");
+                    ".x; this innosim reads version " + std::to_string(FORMAT_VERSION_MAJOR) +
+                    ".x");
     }
   } catch (...) {
     H5Fclose(file_);
@@ -37,7 +38,8 @@ bool ResultsReader::has_attribute(const std::string& name) const {
 }
 
 std::string ResultsReader::string_attribute(const std::string& name) const {
-  Handle attribute(H5Aopen(file_, name.c_str(), H5P_DEFAULT), H5Aclose, "opening attribute " + name);
+  Handle attribute(H5Aopen(file_, name.c_str(), H5P_DEFAULT), H5Aclose,
+                   "opening attribute " + name);
   Handle type(H5Aget_type(attribute), H5Tclose, "reading the type of " + name);
   if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) <= 0) {
     throw H5Error("attribute " + name + " is not a variable-length string");
@@ -53,7 +55,8 @@ std::string ResultsReader::string_attribute(const std::string& name) const {
 }
 
 std::vector<std::int64_t> ResultsReader::integer_attribute(const std::string& name) const {
-  Handle attribute(H5Aopen(file_, name.c_str(), H5P_DEFAULT), H5Aclose, "opening attribute " + name);
+  Handle attribute(H5Aopen(file_, name.c_str(), H5P_DEFAULT), H5Aclose,
+                   "opening attribute " + name);
   Handle space(H5Aget_space(attribute), H5Sclose, "reading the shape of " + name);
   const hssize_t count = H5Sget_simple_extent_npoints(space);
   std::vector<std::int64_t> values(static_cast<std::size_t>(std::max<hssize_t>(count, 0)));
@@ -61,7 +64,8 @@ std::vector<std::int64_t> ResultsReader::integer_attribute(const std::string& na
   return values;
 }
 
-std::vector<double> ResultsReader::dataset(const std::string& path, std::vector<std::size_t>* shape) const {
+std::vector<double> ResultsReader::dataset(const std::string& path,
+                                           std::vector<std::size_t>* shape) const {
   Handle dataset(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), H5Dclose, "opening dataset " + path);
   Handle space(H5Dget_space(dataset), H5Sclose, "reading the shape of " + path);
   const int rank = H5Sget_simple_extent_ndims(space);

@@ -30,7 +30,8 @@ std::string summary_table(const sim::Ensemble& ensemble) {
   std::snprintf(line, sizeof line, "At %.2f (end of the run), over %zu replications:\n",
                 ensemble.time.decimal_year(static_cast<int>(last)), rows.size());
   std::string text = line;
-  std::snprintf(line, sizeof line, "  %-20s %14s   %-26s %s\n", "metric", "median", "90% band (p05 - p95)", "unit");
+  std::snprintf(line, sizeof line, "  %-20s %14s   %-26s %s\n", "metric", "median",
+                "90% band (p05 - p95)", "unit");
   text += line;
   std::vector<double> column(rows.size());
   for (std::size_t metric = 0; metric < ensemble.metrics.size(); ++metric) {
@@ -39,9 +40,10 @@ std::string summary_table(const sim::Ensemble& ensemble) {
     const std::string band = column.empty() ? "-"
                                             : number(sim::quantile_sorted(column, 0.05)) + " - " +
                                                   number(sim::quantile_sorted(column, 0.95));
-    std::snprintf(line, sizeof line, "  %-20s %14s   %-26s %s\n", ensemble.metrics[metric].name.c_str(),
-                  column.empty() ? "-" : number(sim::quantile_sorted(column, 0.5)).c_str(), band.c_str(),
-                  ensemble.metrics[metric].unit.c_str());
+    std::snprintf(line, sizeof line, "  %-20s %14s   %-26s %s\n",
+                  ensemble.metrics[metric].name.c_str(),
+                  column.empty() ? "-" : number(sim::quantile_sorted(column, 0.5)).c_str(),
+                  band.c_str(), ensemble.metrics[metric].unit.c_str());
     text += line;
   }
   return text;

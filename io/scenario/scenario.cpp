@@ -33,13 +33,20 @@ ParameterSpec common_spec(const char* key, ParameterType type, std::optional<Par
 
 std::string type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    default: return "a date/time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    default:
+      return "a date/time";
   }
 }
 
@@ -63,8 +70,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   for (std::size_t i = 1; i <= a.size(); ++i) {
     current[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1,
-                             previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      current[j] = std::min(
+          {previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
     }
     std::swap(previous, current);
   }
@@ -117,7 +124,8 @@ std::optional<ParameterValue> convert(const toml::node& node, const ParameterSpe
       return std::nullopt;
     case ParameterType::REAL:
       if (const auto* real = node.as_floating_point()) return ParameterValue{real->get()};
-      if (const auto* integer = node.as_integer()) return ParameterValue{static_cast<double>(integer->get())};
+      if (const auto* integer = node.as_integer())
+        return ParameterValue{static_cast<double>(integer->get())};
       return std::nullopt;
     case ParameterType::TEXT:
       if (const auto* text = node.as_string()) return ParameterValue{text->get()};
@@ -146,8 +154,9 @@ const std::vector<sim::ParameterSpec>& common_parameter_specs() {
   static const std::vector<sim::ParameterSpec> specs = [] {
     std::vector<std::string> model_names;
     for (const auto& entry : models::model_registry()) model_names.push_back(entry.name);
-    ParameterSpec model = common_spec("scenario.model", ParameterType::TEXT, std::nullopt, 0, 0, "",
-                                      "which model to run; its parameters go in the table of that name");
+    ParameterSpec model =
+        common_spec("scenario.model", ParameterType::TEXT, std::nullopt, 0, 0, "",
+                    "which model to run; its parameters go in the table of that name");
     model.choices = model_names;
     return std::vector<sim::ParameterSpec>{
         model,
@@ -157,15 +166,15 @@ const std::vector<sim::ParameterSpec>& common_parameter_specs() {
                     "free text describing the scenario"),
         common_spec("scenario.start_year", ParameterType::INTEGER, std::int64_t{2022}, 1900, 2200,
                     "year", "calendar year whose January 1st is the initial state"),
-        common_spec("scenario.steps", ParameterType::INTEGER, std::int64_t{120}, 1, 1000000, "steps",
-                    "number of steps to simulate"),
-        common_spec("scenario.step_months", ParameterType::INTEGER, std::int64_t{1}, 1, 12, "months",
-                    "length of a step"),
+        common_spec("scenario.steps", ParameterType::INTEGER, std::int64_t{120}, 1, 1000000,
+                    "steps", "number of steps to simulate"),
+        common_spec("scenario.step_months", ParameterType::INTEGER, std::int64_t{1}, 1, 12,
+                    "months", "length of a step"),
         common_spec("run.replications", ParameterType::INTEGER, std::int64_t{100}, 1, 100000000,
                     "replications", "Monte Carlo replications (overridden by --replications)"),
         // 2^53: every seed up to it is exact in the double the bounds are kept in.
-        common_spec("run.seed", ParameterType::INTEGER, std::int64_t{1}, 0, 9007199254740992.0,
-                    "", "master seed of every random stream (overridden by --seed)"),
+        common_spec("run.seed", ParameterType::INTEGER, std::int64_t{1}, 0, 9007199254740992.0, "",
+                    "master seed of every random stream (overridden by --seed)"),
     };
   }();
   return specs;
@@ -227,7 +236,8 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
     }
     std::vector<std::string> accepted_keys;
     for (const auto& spec : scenario.specs) {
-      if (spec.key.rfind(table_name + ".", 0) == 0) accepted_keys.push_back(spec.key.substr(table_name.size() + 1));
+      if (spec.key.rfind(table_name + ".", 0) == 0)
+        accepted_keys.push_back(spec.key.substr(table_name.size() + 1));
     }
     for (const auto& [key, node] : *table) {
       const std::string full_key = table_name + "." + std::string(key.str());
@@ -243,14 +253,15 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
       const ParameterSpec& spec = *found->second;
       const auto value = convert(node, spec);
       if (!value) {
-        validator.add(node.source(), full_key + " = " + value_text(node) + " is " + type_name(node) +
-                                         "; accepted: " + spec.accepted());
+        validator.add(node.source(), full_key + " = " + value_text(node) + " is " +
+                                         type_name(node) + "; accepted: " + spec.accepted());
         continue;
       }
       if (!spec.accepts(*value)) {
-        validator.add(node.source(), full_key + " = " + value_text(node) +
-                                         " is not accepted; accepted: " + spec.accepted() +
-                                         (spec.unit.empty() || spec.unit == "1" ? "" : " (" + spec.unit + ")"));
+        validator.add(node.source(),
+                      full_key + " = " + value_text(node) +
+                          " is not accepted; accepted: " + spec.accepted() +
+                          (spec.unit.empty() || spec.unit == "1" ? "" : " (" + spec.unit + ")"));
         continue;
       }
       scenario.values.set(full_key, *value);
@@ -297,17 +308,18 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   return scenario;
 }
 
-void override_parameter(Scenario& scenario, const std::string& key, const sim::ParameterValue& value,
-                        const std::string& option_name) {
+void override_parameter(Scenario& scenario, const std::string& key,
+                        const sim::ParameterValue& value, const std::string& option_name) {
   for (const auto& spec : scenario.specs) {
     if (spec.key != key) continue;
     if (!spec.accepts(value)) {
       throw ScenarioError({{option_name, 0, 0,
-                            option_name + " " + sim::to_toml_text(value) + " is not accepted; accepted: " +
-                                spec.accepted()}});
+                            option_name + " " + sim::to_toml_text(value) +
+                                " is not accepted; accepted: " + spec.accepted()}});
     }
     scenario.values.set(key, value);
-    if (key == "run.seed") scenario.seed = static_cast<std::uint64_t>(std::get<std::int64_t>(value));
+    if (key == "run.seed")
+      scenario.seed = static_cast<std::uint64_t>(std::get<std::int64_t>(value));
     if (key == "run.replications") {
       scenario.replications = static_cast<std::uint32_t>(std::get<std::int64_t>(value));
     }

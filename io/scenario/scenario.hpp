@@ -24,8 +24,8 @@ struct Scenario {
   sim::TimeAxis time;
   std::uint64_t seed = 1;
   std::uint32_t replications = 1;
-  sim::ParameterSet values;                ///< every key resolved (given or default)
-  std::vector<sim::ParameterSpec> specs;   ///< the dictionary the values were checked against
+  sim::ParameterSet values;               ///< every key resolved (given or default)
+  std::vector<sim::ParameterSpec> specs;  ///< the dictionary the values were checked against
 };
 
 struct ScenarioIssue {
@@ -56,8 +56,8 @@ class ScenarioError : public std::runtime_error {
 
 /// Sets a key from the command line (e.g. run.seed from --seed), checked against its spec.
 /// Throws ScenarioError naming the option when the value is not accepted.
-void override_parameter(Scenario& scenario, const std::string& key, const sim::ParameterValue& value,
-                        const std::string& option_name);
+void override_parameter(Scenario& scenario, const std::string& key,
+                        const sim::ParameterValue& value, const std::string& option_name);
 
 /// Every resolved value as TOML text, one table per prefix, keys sorted.
 [[nodiscard]] std::string resolved_parameters_toml(const Scenario& scenario);

@@ -13,7 +13,8 @@ namespace innosim::models::ref1 {
 
 MarkovProjection project_expected_counts(const Ref1Params& p, int steps) {
   if (p.revenue_log_sd != 0.0f || p.rd_log_sd != 0.0f || p.growth_sd != 0.0f) {
-    throw std::invalid_argument("the Markov projection needs revenue_log_sd = rd_log_sd = growth_sd = 0");
+    throw std::invalid_argument(
+        "the Markov projection needs revenue_log_sd = rd_log_sd = growth_sd = 0");
   }
   // Computed in double from the model's definition, independently of the simulator's float
   // arithmetic.
@@ -21,7 +22,9 @@ MarkovProjection project_expected_counts(const Ref1Params& p, int steps) {
   const double growth = static_cast<double>(p.growth_drift) + static_cast<double>(p.growth_rd) * r;
   const int ages = steps + 1;  // a firm is at most `steps` steps old
   auto state = [ages](int tier, int age) { return tier * ages + age; };
-  auto revenue_at = [&](int age) { return static_cast<double>(p.revenue_median) * std::exp(growth * age); };
+  auto revenue_at = [&](int age) {
+    return static_cast<double>(p.revenue_median) * std::exp(growth * age);
+  };
 
   double closest = std::numeric_limits<double>::infinity();
   auto note_threshold = [&](double revenue, double threshold) {
@@ -33,8 +36,9 @@ MarkovProjection project_expected_counts(const Ref1Params& p, int steps) {
   std::vector<Eigen::Triplet<double>> transitions;
   Eigen::VectorXd hazard(TIER_COUNT * ages);
   for (int age = 0; age < ages; ++age) {
-    const double exit_probability = age < p.young_age_steps ? static_cast<double>(p.exit_hazard)
-                                                            : static_cast<double>(p.exit_hazard) / 2.0;
+    const double exit_probability = age < p.young_age_steps
+                                        ? static_cast<double>(p.exit_hazard)
+                                        : static_cast<double>(p.exit_hazard) / 2.0;
     const double survival = 1.0 - exit_probability;
     const double revenue = revenue_at(age + 1);  // tier moves see the revenue after growth
     note_threshold(revenue, p.tech_sme_revenue_cap);
@@ -43,7 +47,8 @@ MarkovProjection project_expected_counts(const Ref1Params& p, int steps) {
     note_threshold(revenue, p.leader_revenue);
     const double to_tech_sme =
         revenue <= p.tech_sme_revenue_cap
-            ? static_cast<double>(p.tech_sme_probability) * std::min(1.0, r / static_cast<double>(p.tech_sme_rd_reference))
+            ? static_cast<double>(p.tech_sme_probability) *
+                  std::min(1.0, r / static_cast<double>(p.tech_sme_rd_reference))
             : 0.0;
     const double threshold = revenue < p.small_revenue_limit     ? p.rd_threshold_small
                              : revenue <= p.medium_revenue_limit ? p.rd_threshold_medium
@@ -57,9 +62,11 @@ MarkovProjection project_expected_counts(const Ref1Params& p, int steps) {
     const int target[TIER_COUNT] = {TECH_SME, HIGH_TECH, high_tech_target, LEADER};
     for (int tier = 0; tier < TIER_COUNT; ++tier) {
       hazard(state(tier, age)) = exit_probability;
-      transitions.emplace_back(state(tier, next_age), state(tier, age), survival * (1.0 - move[tier]));
+      transitions.emplace_back(state(tier, next_age), state(tier, age),
+                               survival * (1.0 - move[tier]));
       if (move[tier] > 0.0) {
-        transitions.emplace_back(state(target[tier], next_age), state(tier, age), survival * move[tier]);
+        transitions.emplace_back(state(target[tier], next_age), state(tier, age),
+                                 survival * move[tier]);
       }
     }
   }

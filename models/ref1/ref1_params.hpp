@@ -19,8 +19,8 @@ struct Ref1Params {
   float rd_log_sd = 0.5f;
   float rd_max = 0.3f;
   // exit
-  float exit_hazard = 0.01f;             ///< h0, per step while young
-  std::int64_t young_age_steps = 36;     ///< below this age the hazard is h0, else h0 / 2
+  float exit_hazard = 0.01f;          ///< h0, per step while young
+  std::int64_t young_age_steps = 36;  ///< below this age the hazard is h0, else h0 / 2
   // growth: R <- R * exp(g0 + g1 * r + sigma * z)
   float growth_drift = 0.002f;
   float growth_rd = 0.05f;

@@ -76,14 +76,14 @@ struct SinCos {
   constexpr float ROUND_MAGIC = 12582912.0f;
   constexpr float TWO_PI = 6.28318530717958648f;
   const float quadrant = ((4.0f * u) + ROUND_MAGIC) - ROUND_MAGIC;  // nearest integer, 0..4
-  const float f = u - 0.25f * quadrant;                               // exact, in [-1/8, 1/8]
+  const float f = u - 0.25f * quadrant;                             // exact, in [-1/8, 1/8]
   const float a = f * TWO_PI;
   const float z = a * a;
   const float sin_a =
       a + (a * z) * (-1.6666654611e-1f + z * (8.3321608736e-3f + z * -1.9515295891e-4f));
-  const float cos_a = (1.0f - 0.5f * z) +
-                      (z * z) * (4.166664568298827e-2f +
-                                 z * (-1.388731625493765e-3f + z * 2.443315711809948e-5f));
+  const float cos_a =
+      (1.0f - 0.5f * z) +
+      (z * z) * (4.166664568298827e-2f + z * (-1.388731625493765e-3f + z * 2.443315711809948e-5f));
   const std::int32_t q = static_cast<std::int32_t>(quadrant) & 3;
   // rotate by q quarter turns: (cos, sin) of a + q*pi/2
   const float c = q == 0 ? cos_a : q == 1 ? -sin_a : q == 2 ? -cos_a : sin_a;

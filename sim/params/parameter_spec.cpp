@@ -1,9 +1,9 @@
 #include "sim/params/parameter_spec.hpp"
 
-#include <cmath>
 #include <charconv>
-#include <string>
+#include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace innosim::sim {
 

@@ -35,7 +35,8 @@ class StreamKey {
   static constexpr std::uint32_t MAX_DRAW_INDEX = (1u << 24) - 1;
 
   /// Four independent 32-bit words for (firm id, draw index).
-  [[nodiscard]] PhiloxBlock block(std::uint32_t firm_id, std::uint32_t draw_index = 0) const noexcept {
+  [[nodiscard]] PhiloxBlock block(std::uint32_t firm_id,
+                                  std::uint32_t draw_index = 0) const noexcept {
     return philox4x32_10({firm_id, step_, replication_, purpose_word_ | draw_index}, key_);
   }
 

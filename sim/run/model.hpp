@@ -35,7 +35,9 @@ class SeriesBuffer {
  public:
   SeriesBuffer(std::size_t metric_count, std::size_t point_count)
       : values_(metric_count * point_count, 0.0), point_count_(point_count) {}
-  double& at(std::size_t metric, std::size_t point) { return values_[metric * point_count_ + point]; }
+  double& at(std::size_t metric, std::size_t point) {
+    return values_[metric * point_count_ + point];
+  }
   [[nodiscard]] std::span<const double> metric(std::size_t index) const {
     return {values_.data() + index * point_count_, point_count_};
   }

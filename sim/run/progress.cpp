@@ -13,7 +13,8 @@ std::string format_duration(double seconds) {
   const auto total = static_cast<long>(std::lround(seconds));
   char buffer[32];
   if (total >= 3600) {
-    std::snprintf(buffer, sizeof buffer, "%ld:%02ld:%02ld", total / 3600, total / 60 % 60, total % 60);
+    std::snprintf(buffer, sizeof buffer, "%ld:%02ld:%02ld", total / 3600, total / 60 % 60,
+                  total % 60);
   } else {
     std::snprintf(buffer, sizeof buffer, "%ld:%02ld", total / 60, total % 60);
   }
@@ -21,9 +22,9 @@ std::string format_duration(double seconds) {
 }
 }  // namespace
 
-ProgressMeter::ProgressMeter(const std::atomic<std::uint64_t>& steps_done, std::uint64_t total_steps,
-                             std::uint64_t steps_per_replication, std::FILE* stream,
-                             bool redraw_in_place)
+ProgressMeter::ProgressMeter(const std::atomic<std::uint64_t>& steps_done,
+                             std::uint64_t total_steps, std::uint64_t steps_per_replication,
+                             std::FILE* stream, bool redraw_in_place)
     : steps_done_(steps_done),
       total_steps_(total_steps),
       steps_per_replication_(steps_per_replication == 0 ? 1 : steps_per_replication),

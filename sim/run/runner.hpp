@@ -16,7 +16,7 @@ namespace innosim::sim {
 struct Ensemble {
   std::vector<MetricInfo> metrics;
   TimeAxis time;
-  std::uint32_t replications = 0;  ///< slots
+  std::uint32_t replications = 0;       ///< slots
   std::vector<std::uint8_t> completed;  ///< per slot: 1 when the replication finished
   std::vector<std::vector<double>> values;
 

@@ -19,10 +19,10 @@ struct AlignedAllocator {
   };
 
   T* allocate(std::size_t count) {
-    return static_cast<T*>(::operator new(count * sizeof(T), std::align_val_t{ALIGNMENT}));
+    return static_cast<T*>(::operator new (count * sizeof(T), std::align_val_t{ALIGNMENT}));
   }
   void deallocate(T* pointer, std::size_t) noexcept {
-    ::operator delete(pointer, std::align_val_t{ALIGNMENT});
+    ::operator delete (pointer, std::align_val_t{ALIGNMENT});
   }
   friend bool operator==(const AlignedAllocator&, const AlignedAllocator&) noexcept { return true; }
 };

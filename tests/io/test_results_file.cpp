@@ -19,8 +19,9 @@ namespace fs = std::filesystem;
 class ResultsFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    directory_ = fs::temp_directory_path() / ("innosim-test-" + std::to_string(::getpid()) + "-" +
-                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    directory_ = fs::temp_directory_path() /
+                 ("innosim-test-" + std::to_string(::getpid()) + "-" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(directory_);
   }
   void TearDown() override { fs::remove_all(directory_); }
@@ -70,7 +71,8 @@ TEST_F(ResultsFileTest, EveryRootAttributeIsWritten) {
   EXPECT_EQ(reader.integer_attribute("seed"), std::vector<std::int64_t>{1});
   EXPECT_EQ(reader.integer_attribute("replications"), std::vector<std::int64_t>{5});
   EXPECT_EQ(reader.integer_attribute("complete"), std::vector<std::int64_t>{1});
-  EXPECT_EQ(reader.string_attribute("scenario_text"), provenance().scenario_text);  // verbatim, UTF-8
+  EXPECT_EQ(reader.string_attribute("scenario_text"),
+            provenance().scenario_text);  // verbatim, UTF-8
   EXPECT_EQ(reader.string_attribute("scenario_file"), "scenarios/信阳.toml");
   EXPECT_EQ(reader.string_attribute("resolved_parameters"), "[run]\nseed = 1\n");
   EXPECT_EQ(reader.string_attribute("model"), "ref1");

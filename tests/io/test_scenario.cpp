@@ -47,7 +47,8 @@ TEST(Scenario, ValidFileResolvesEveryKeyWithDefaults) {
   EXPECT_EQ(scenario.values.integer("ref1.initial_firms"), 500);
   EXPECT_DOUBLE_EQ(scenario.values.real("ref1.exit_hazard"), 0.02);
   EXPECT_DOUBLE_EQ(scenario.values.real("ref1.growth_sd"), 0.06);  // default
-  for (const auto& spec : scenario.specs) EXPECT_TRUE(scenario.values.contains(spec.key)) << spec.key;
+  for (const auto& spec : scenario.specs)
+    EXPECT_TRUE(scenario.values.contains(spec.key)) << spec.key;
 }
 
 TEST(Scenario, OutOfRangeValueNamesPlaceKeyValueAndRange) {
@@ -64,39 +65,48 @@ model = "ref1"
 [ref1]
 initial_firms = "many"
 )");
-  EXPECT_NE(message.find("city.toml:4:17: error: ref1.initial_firms = \"many\" is a string; accepted: an "
-                         "integer in [0, 2147483647]"),
-            std::string::npos)
+  EXPECT_NE(
+      message.find("city.toml:4:17: error: ref1.initial_firms = \"many\" is a string; accepted: an "
+                   "integer in [0, 2147483647]"),
+      std::string::npos)
       << message;
   // An integer key refuses a float too (no silent truncation).
-  EXPECT_NE(refusal("[scenario]\nmodel = \"ref1\"\n[ref1]\ninitial_firms = 10.5\n").find("is a number"),
-            std::string::npos);
+  EXPECT_NE(
+      refusal("[scenario]\nmodel = \"ref1\"\n[ref1]\ninitial_firms = 10.5\n").find("is a number"),
+      std::string::npos);
 }
 
 TEST(Scenario, UnknownKeySuggestsTheNearestAndListsAccepted) {
   const std::string message = refusal("[scenario]\nmodel = \"ref1\"\n[ref1]\nexit_hazzard = 0.1\n");
-  EXPECT_NE(message.find("city.toml:4:16: error: unknown key ref1.exit_hazzard; did you mean ref1.exit_hazard?"),
-            std::string::npos)
+  EXPECT_NE(
+      message.find(
+          "city.toml:4:16: error: unknown key ref1.exit_hazzard; did you mean ref1.exit_hazard?"),
+      std::string::npos)
       << message;
   EXPECT_NE(message.find("Accepted keys in [ref1]: initial_firms"), std::string::npos) << message;
 }
 
 TEST(Scenario, UnknownTableAndMissingModelAreRefused) {
   const std::string unknown_table = refusal("[scenario]\nmodel = \"ref1\"\n[refl]\nx = 1\n");
-  EXPECT_NE(unknown_table.find("city.toml:3:1: error: unknown table [refl]; did you mean [ref1]?"), std::string::npos)
+  EXPECT_NE(unknown_table.find("city.toml:3:1: error: unknown table [refl]; did you mean [ref1]?"),
+            std::string::npos)
       << unknown_table;
   const std::string missing = refusal("[run]\nseed = 3\n");
-  EXPECT_NE(missing.find("city.toml: error: missing required key scenario.model"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("city.toml: error: missing required key scenario.model"),
+            std::string::npos)
+      << missing;
   EXPECT_NE(missing.find("accepted: one of \"ref1\""), std::string::npos) << missing;
   const std::string unknown_model = refusal("[scenario]\nmodel = \"ref2\"\n");
-  EXPECT_NE(unknown_model.find("city.toml:2:9: error: scenario.model = \"ref2\" is not accepted; accepted: one of \"ref1\""),
+  EXPECT_NE(unknown_model.find("city.toml:2:9: error: scenario.model = \"ref2\" is not accepted; "
+                               "accepted: one of \"ref1\""),
             std::string::npos)
       << unknown_model;
 }
 
 TEST(Scenario, ReportsEveryProblemAtOnce) {
   try {
-    static_cast<void>(parse_scenario("[scenario]\nmodel = \"ref1\"\nsteps = 0\n[run]\nseed = -1\n", "c.toml"));
+    static_cast<void>(
+        parse_scenario("[scenario]\nmodel = \"ref1\"\nsteps = 0\n[run]\nseed = -1\n", "c.toml"));
     FAIL() << "accepted";
   } catch (const ScenarioError& error) {
     EXPECT_EQ(error.issues().size(), 2u) << error.what();
@@ -110,10 +120,12 @@ TEST(Scenario, SyntaxErrorsCarryTheirPosition) {
 }
 
 TEST(Scenario, ContradictoryKeysAreRefusedAtTheKey) {
-  const std::string message = refusal("[scenario]\nmodel = \"ref1\"\n[ref1]\nsmall_revenue_limit = 30000.0\n");
-  EXPECT_NE(message.find("city.toml:4:23: error: ref1.small_revenue_limit = 30000.0 must not exceed "
-                         "ref1.medium_revenue_limit (20000.0)"),
-            std::string::npos)
+  const std::string message =
+      refusal("[scenario]\nmodel = \"ref1\"\n[ref1]\nsmall_revenue_limit = 30000.0\n");
+  EXPECT_NE(
+      message.find("city.toml:4:23: error: ref1.small_revenue_limit = 30000.0 must not exceed "
+                   "ref1.medium_revenue_limit (20000.0)"),
+      std::string::npos)
       << message;
 }
 
@@ -121,7 +133,8 @@ TEST(Scenario, CommandLineOverridesAreCheckedAgainstTheSameRanges) {
   Scenario scenario = parse_scenario(VALID, "x.toml");
   override_parameter(scenario, "run.seed", std::int64_t{42}, "--seed");
   EXPECT_EQ(scenario.seed, 42u);
-  EXPECT_THROW(override_parameter(scenario, "run.replications", std::int64_t{0}, "--replications"), ScenarioError);
+  EXPECT_THROW(override_parameter(scenario, "run.replications", std::int64_t{0}, "--replications"),
+               ScenarioError);
 }
 
 TEST(Scenario, MissingFileIsAClearError) {
@@ -129,12 +142,14 @@ TEST(Scenario, MissingFileIsAClearError) {
     static_cast<void>(load_scenario("/nonexistent/city.toml"));
     FAIL();
   } catch (const ScenarioError& error) {
-    EXPECT_NE(std::string(error.what()).find("/nonexistent/city.toml: error: cannot open"), std::string::npos);
+    EXPECT_NE(std::string(error.what()).find("/nonexistent/city.toml: error: cannot open"),
+              std::string::npos);
   }
 }
 
 TEST(Scenario, ShippedScenariosAreValid) {
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(INNOSIM_SOURCE_DIR "/scenarios")) {
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(INNOSIM_SOURCE_DIR "/scenarios")) {
     if (entry.path().extension() != ".toml") continue;
     EXPECT_NO_THROW(static_cast<void>(load_scenario(entry.path()))) << entry.path();
   }

@@ -14,8 +14,8 @@ inline sim::TimeAxis monthly(int steps) {
   return time;
 }
 
-inline sim::Ensemble run(const Ref1Params& params, int steps, std::uint32_t replications, int threads = 0,
-                         std::uint64_t seed = 7) {
+inline sim::Ensemble run(const Ref1Params& params, int steps, std::uint32_t replications,
+                         int threads = 0, std::uint64_t seed = 7) {
   const Ref1Model model(params, monthly(steps));
   sim::RunOptions options;
   options.seed = seed;
@@ -24,9 +24,11 @@ inline sim::Ensemble run(const Ref1Params& params, int steps, std::uint32_t repl
   return sim::run_ensemble(model, options);
 }
 
-inline double alive_total(const sim::Ensemble& ensemble, std::size_t replication, std::size_t point) {
+inline double alive_total(const sim::Ensemble& ensemble, std::size_t replication,
+                          std::size_t point) {
   double total = 0.0;
-  for (std::size_t tier = 0; tier < TIER_COUNT; ++tier) total += ensemble.at(tier, replication, point);
+  for (std::size_t tier = 0; tier < TIER_COUNT; ++tier)
+    total += ensemble.at(tier, replication, point);
   return total;
 }
 

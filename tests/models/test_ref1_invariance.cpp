@@ -40,7 +40,8 @@ TEST(Ref1Invariance, ChunkedStepEqualsOneWholePass) {
   const StepCounts a = model.advance(chunked, stream);
   const StepCounts b = model.advance_rows(whole, 0, whole.padded_size(), stream);
   EXPECT_EQ(a.exits, b.exits);
-  for (int tier = 0; tier < TIER_COUNT; ++tier) EXPECT_EQ(a.firms_by_tier[tier], b.firms_by_tier[tier]);
+  for (int tier = 0; tier < TIER_COUNT; ++tier)
+    EXPECT_EQ(a.firms_by_tier[tier], b.firms_by_tier[tier]);
   const auto ra = chunked.column<Revenue>();
   const auto rb = whole.column<Revenue>();
   EXPECT_TRUE(std::equal(ra.begin(), ra.end(), rb.begin()));

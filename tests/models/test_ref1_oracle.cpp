@@ -23,7 +23,7 @@ Ref1Params homogeneous_ladder() {
   p.revenue_log_sd = 0.0f;
   p.rd_median = 0.06f;
   p.rd_log_sd = 0.0f;
-  p.growth_drift = 0.0207f;     // with g1 r = 0.003: crosses 100000 (leader size) at ~80 months
+  p.growth_drift = 0.0207f;  // with g1 r = 0.003: crosses 100000 (leader size) at ~80 months
   p.growth_sd = 0.0f;
   p.tech_sme_probability = 0.1f;
   p.high_tech_probability = 0.05f;
@@ -75,15 +75,18 @@ TEST(Ref1Oracle, EnsembleMeanMatchesTheProjectionWithinFourStandardErrors) {
   int compared = 0;
   for (int point = 12; point <= STEPS; point += 12) {  // every year
     for (std::size_t tier = 0; tier < TIER_COUNT; ++tier) {
-      for (std::uint32_t r = 0; r < REPLICATIONS; ++r) column[r] = ensemble.at(tier, r, static_cast<std::size_t>(point));
+      for (std::uint32_t r = 0; r < REPLICATIONS; ++r)
+        column[r] = ensemble.at(tier, r, static_cast<std::size_t>(point));
       const double average = sim::mean(column);
-      const double standard_error = sim::standard_deviation(column) / std::sqrt(double{REPLICATIONS});
+      const double standard_error =
+          sim::standard_deviation(column) / std::sqrt(double{REPLICATIONS});
       const double expected = projection.expected_firms(static_cast<Eigen::Index>(tier), point);
       if (standard_error == 0.0) {
         EXPECT_EQ(average, expected) << "tier " << tier << " point " << point;
       } else {
         EXPECT_LE(std::fabs(average - expected), 4.0 * standard_error)
-            << "tier " << tier << " point " << point << ": mean " << average << " expected " << expected;
+            << "tier " << tier << " point " << point << ": mean " << average << " expected "
+            << expected;
       }
       ++compared;
     }

@@ -20,7 +20,8 @@ namespace {
 constexpr std::size_t SAMPLES = 400000;
 constexpr double PI = 3.14159265358979323846;
 
-std::vector<double> sample(const std::function<double(const PhiloxBlock&)>& draw, std::uint8_t purpose) {
+std::vector<double> sample(const std::function<double(const PhiloxBlock&)>& draw,
+                           std::uint8_t purpose) {
   const StreamKey stream(20261122, purpose, 0, 0);
   std::vector<double> values(SAMPLES);
   for (std::uint32_t i = 0; i < SAMPLES; ++i) values[i] = draw(stream.block(i));
@@ -75,8 +76,10 @@ TEST(Distributions, DoubleUniformUsesFiftyThreeBits) {
 }
 
 TEST(Distributions, NormalHasStandardMomentsAndCdf) {
-  const auto first = sample([](const PhiloxBlock& w) { return double{normal_pair(w[0], w[1]).first}; }, 2);
-  const auto second = sample([](const PhiloxBlock& w) { return double{normal_pair(w[0], w[1]).second}; }, 2);
+  const auto first =
+      sample([](const PhiloxBlock& w) { return double{normal_pair(w[0], w[1]).first}; }, 2);
+  const auto second =
+      sample([](const PhiloxBlock& w) { return double{normal_pair(w[0], w[1]).second}; }, 2);
   for (const auto* values : {&first, &second}) {
     expect_mean_and_variance(*values, 0.0, 1.0, 3.0);
     EXPECT_NEAR(moment_about_mean(*values, 3), 0.0, 4.0 * std::sqrt(15.0 / SAMPLES));
@@ -92,8 +95,13 @@ TEST(Distributions, NormalHasStandardMomentsAndCdf) {
 TEST(Distributions, LognormalHasTheRequestedMedianAndLogScale) {
   const float median = 300.0f, sigma = 1.0f;
   const auto values = sample(
-      [&](const PhiloxBlock& w) { return double{lognormal_from_normal(median, sigma, normal(w[0], w[1]))}; }, 3);
-  EXPECT_LT(kolmogorov_smirnov(values, [&](double x) { return normal_cdf(std::log(x / median) / sigma); }), 1.95);
+      [&](const PhiloxBlock& w) {
+        return double{lognormal_from_normal(median, sigma, normal(w[0], w[1]))};
+      },
+      3);
+  EXPECT_LT(kolmogorov_smirnov(values,
+                               [&](double x) { return normal_cdf(std::log(x / median) / sigma); }),
+            1.95);
   const double expected_mean = median * std::exp(sigma * sigma / 2.0);
   const double expected_variance = (std::exp(sigma * sigma) - 1.0) * expected_mean * expected_mean;
   EXPECT_NEAR(mean(values), expected_mean, 4.0 * std::sqrt(expected_variance / SAMPLES));
@@ -101,7 +109,8 @@ TEST(Distributions, LognormalHasTheRequestedMedianAndLogScale) {
 
 TEST(Distributions, LaplaceHasVarianceTwoScaleSquaredAndKurtosisSix) {
   const float location = 0.5f, scale = 2.0f;
-  const auto values = sample([&](const PhiloxBlock& w) { return double{laplace(w[0], location, scale)}; }, 4);
+  const auto values =
+      sample([&](const PhiloxBlock& w) { return double{laplace(w[0], location, scale)}; }, 4);
   expect_mean_and_variance(values, location, 2.0 * scale * scale, 6.0);
   const double kurtosis = moment_about_mean(values, 4) / std::pow(moment_about_mean(values, 2), 2);
   EXPECT_NEAR(kurtosis, 6.0, 0.25);  // excess kurtosis 3: tent-shaped, far from the normal's 3
@@ -115,7 +124,8 @@ TEST(Distributions, LaplaceHasVarianceTwoScaleSquaredAndKurtosisSix) {
 
 TEST(Distributions, BernoulliFrequencyMatchesProbability) {
   for (const float p : {0.0f, 0.005f, 0.3f, 1.0f}) {
-    const auto values = sample([&](const PhiloxBlock& w) { return bernoulli(w[3], p) ? 1.0 : 0.0; }, 5);
+    const auto values =
+        sample([&](const PhiloxBlock& w) { return bernoulli(w[3], p) ? 1.0 : 0.0; }, 5);
     const double se = std::sqrt(std::max(double{p} * (1.0 - p), 1e-12) / SAMPLES);
     EXPECT_NEAR(mean(values), p, 4.0 * se) << "p = " << p;
   }
@@ -150,7 +160,8 @@ void check_poisson(double poisson_mean) {
     cell_observed += observed[static_cast<std::size_t>(k)];
     cell_expected += COUNT * (k == largest ? 1.0 - (cumulative - pmf) : pmf);
     if (cell_expected >= 5.0 && COUNT * (1.0 - cumulative) >= 5.0) {
-      chi_square += (cell_observed - cell_expected) * (cell_observed - cell_expected) / cell_expected;
+      chi_square +=
+          (cell_observed - cell_expected) * (cell_observed - cell_expected) / cell_expected;
       cell_observed = cell_expected = 0.0;
       ++cells;
     }

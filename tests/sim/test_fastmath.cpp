@@ -38,7 +38,8 @@ TEST(FastMath, LogIsWithinTwoUlpFromTwoPowMinus24ToLarge) {
   EXPECT_LE(worst, 2.0);
   // Near 1 the absolute error is what matters.
   for (float x = 0.999f; x < 1.001f; x = std::nextafter(x, 2.0f)) {
-    EXPECT_NEAR(fastmath::log(x), std::log(static_cast<double>(x)), 1.2e-7 * std::fabs(std::log(static_cast<double>(x))) + 1e-10);
+    EXPECT_NEAR(fastmath::log(x), std::log(static_cast<double>(x)),
+                1.2e-7 * std::fabs(std::log(static_cast<double>(x))) + 1e-10);
   }
 }
 
@@ -64,12 +65,15 @@ volatile UnaryFloat opaque_log = &scalar_log;
 
 TEST(FastMath, VectorisedAndScalarResultsAreBitIdentical) {
   std::vector<float> inputs(4099), exps(inputs.size()), logs(inputs.size());
-  for (std::size_t i = 0; i < inputs.size(); ++i) inputs[i] = -20.0f + 0.01f * static_cast<float>(i);
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    inputs[i] = -20.0f + 0.01f * static_cast<float>(i);
   for (std::size_t i = 0; i < inputs.size(); ++i) exps[i] = fastmath::exp(inputs[i]);
   for (std::size_t i = 0; i < inputs.size(); ++i) logs[i] = fastmath::log(exps[i]);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    ASSERT_EQ(std::bit_cast<std::uint32_t>(exps[i]), std::bit_cast<std::uint32_t>(opaque_exp(inputs[i])));
-    ASSERT_EQ(std::bit_cast<std::uint32_t>(logs[i]), std::bit_cast<std::uint32_t>(opaque_log(exps[i])));
+    ASSERT_EQ(std::bit_cast<std::uint32_t>(exps[i]),
+              std::bit_cast<std::uint32_t>(opaque_exp(inputs[i])));
+    ASSERT_EQ(std::bit_cast<std::uint32_t>(logs[i]),
+              std::bit_cast<std::uint32_t>(opaque_log(exps[i])));
   }
 }
 

@@ -16,11 +16,14 @@ struct KnownAnswer {
 
 TEST(Philox, MatchesRandom123KnownAnswerVectors) {
   const KnownAnswer vectors[] = {
-      {{0x00000000, 0x00000000, 0x00000000, 0x00000000}, {0x00000000, 0x00000000},
+      {{0x00000000, 0x00000000, 0x00000000, 0x00000000},
+       {0x00000000, 0x00000000},
        {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}},
-      {{0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}, {0xffffffff, 0xffffffff},
+      {{0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff},
+       {0xffffffff, 0xffffffff},
        {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}},
-      {{0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, {0xa4093822, 0x299f31d0},
+      {{0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344},
+       {0xa4093822, 0x299f31d0},
        {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}},
   };
   for (const auto& vector : vectors) {
@@ -46,7 +49,8 @@ TEST(StreamKey, EveryIdentityComponentChangesTheDraws) {
   EXPECT_NE(StreamKey(1, 2, 3, 9).block(5, 6), reference);  // step
   EXPECT_NE(base.block(9, 6), reference);                   // firm
   EXPECT_NE(base.block(5, 9), reference);                   // draw index
-  EXPECT_NE(StreamKey(std::uint64_t{1} << 32 | 1, 2, 3, 4).block(5, 6), reference);  // seed high word
+  EXPECT_NE(StreamKey(std::uint64_t{1} << 32 | 1, 2, 3, 4).block(5, 6),
+            reference);  // seed high word
 }
 
 }  // namespace

@@ -45,7 +45,8 @@ TEST(SoaTable, CompactionIsStableAndKeepsColumnsAligned) {
     flags[row] = row % 3 != 0;  // drop every third row
     amounts[row] = static_cast<float>(row) * 0.5f;
   }
-  const std::size_t removed = table.compact(table.column<Flag>());  // keep flags from the table itself
+  const std::size_t removed =
+      table.compact(table.column<Flag>());  // keep flags from the table itself
   EXPECT_EQ(removed, 14u);
   ASSERT_EQ(table.size(), 26u);
   std::uint32_t previous = 0;
@@ -61,7 +62,8 @@ TEST(SoaTable, CompactionIsStableAndKeepsColumnsAligned) {
   }
   // Padding rows are zero again after compaction, so "flag" stays 0 there.
   const auto padded_flags = table.padded_column<Flag>();
-  for (std::size_t row = table.size(); row < table.padded_size(); ++row) EXPECT_EQ(padded_flags[row], 0);
+  for (std::size_t row = table.size(); row < table.padded_size(); ++row)
+    EXPECT_EQ(padded_flags[row], 0);
 }
 
 TEST(SoaTable, ClearEmptiesEveryColumn) {

@@ -9,15 +9,15 @@
 namespace innosim::sim {
 namespace {
 
-// Type-7 quantiles by their definition: h = (n - 1) q, x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).
-// (The Python test checks the written summaries against numpy.quantile as well.)
+// Type-7 quantiles by their definition: h = (n - 1) q, x[floor h] + (h - floor h)(x[floor h + 1] -
+// x[floor h]). (The Python test checks the written summaries against numpy.quantile as well.)
 TEST(Summary, QuantilesInterpolateBetweenOrderStatistics) {
   const std::vector<double> sorted = {1.0, 2.0, 4.0, 8.0, 16.0};
   EXPECT_DOUBLE_EQ(quantile_sorted(sorted, 0.0), 1.0);
   EXPECT_DOUBLE_EQ(quantile_sorted(sorted, 1.0), 16.0);
   EXPECT_DOUBLE_EQ(quantile_sorted(sorted, 0.5), 4.0);
-  EXPECT_DOUBLE_EQ(quantile_sorted(sorted, 0.05), 1.0 + 0.2 * 1.0);   // h = 0.2
-  EXPECT_DOUBLE_EQ(quantile_sorted(sorted, 0.95), 8.0 + 0.8 * 8.0);   // h = 3.8
+  EXPECT_DOUBLE_EQ(quantile_sorted(sorted, 0.05), 1.0 + 0.2 * 1.0);  // h = 0.2
+  EXPECT_DOUBLE_EQ(quantile_sorted(sorted, 0.95), 8.0 + 0.8 * 8.0);  // h = 3.8
   EXPECT_DOUBLE_EQ(quantile_sorted(std::vector<double>{7.0}, 0.3), 7.0);
 }
 
