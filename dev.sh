@@ -59,15 +59,18 @@ case "$command" in
     configure_and_build build/ci -DCMAKE_BUILD_TYPE=Release -DINNOSIM_WERROR=ON
     run_tests build/ci
     ;;
+  # Sanitizer builds do not use -Werror: instrumentation makes GCC's flow warnings
+  # (-Wmaybe-uninitialized) report false positives in the standard library. The Release build
+  # of `test` enforces warnings.
   asan)
     install_missing_packages
-    configure_and_build build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINNOSIM_WERROR=ON \
+    configure_and_build build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINNOSIM_WERROR=OFF \
       -DINNOSIM_SANITIZE=address,undefined
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 run_tests build/asan
     ;;
   tsan)
     install_missing_packages
-    configure_and_build build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINNOSIM_WERROR=ON \
+    configure_and_build build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINNOSIM_WERROR=OFF \
       -DINNOSIM_SANITIZE=thread
     TSAN_OPTIONS=halt_on_error=1 run_tests build/tsan
     ;;

@@ -1,12 +1,10 @@
 #include "models/ref1/ref1_model.hpp"
 
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
-
 #include <algorithm>
 #include <cmath>
 
 #include "sim/rng/distributions.hpp"
+#include "sim/run/parallel.hpp"
 
 namespace innosim::models::ref1 {
 
@@ -149,12 +147,10 @@ StepCounts Ref1Model::advance(Firms& firms, const sim::StreamKey& step_stream) c
   if (chunk_count <= 1) return advance_rows(firms, 0, rows, step_stream);
   std::vector<StepCounts> chunk_counts(chunk_count);
   // isolate: while waiting for its chunks, a thread must not pick up another replication.
-  tbb::this_task_arena::isolate([&] {
-    tbb::parallel_for(std::size_t{0}, chunk_count, [&](std::size_t chunk) {
-      const std::size_t begin = chunk * CHUNK_ROWS;
-      chunk_counts[chunk] =
-          advance_rows(firms, begin, std::min(rows, begin + CHUNK_ROWS), step_stream);
-    });
+  sim::parallel_for_index(chunk_count, [&](std::size_t chunk) {
+    const std::size_t begin = chunk * CHUNK_ROWS;
+    chunk_counts[chunk] =
+        advance_rows(firms, begin, std::min(rows, begin + CHUNK_ROWS), step_stream);
   });
   StepCounts total;
   for (const StepCounts& counts : chunk_counts) total.add(counts);  // fixed (chunk) order

@@ -1,12 +1,8 @@
 #include "sim/run/runner.hpp"
 
-#include <tbb/blocked_range.h>
-#include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
-#include <memory>
-#include <optional>
+
+#include "sim/run/parallel.hpp"
 
 namespace innosim::sim {
 
@@ -32,35 +28,24 @@ Ensemble run_ensemble(const Model& model, const RunOptions& options) {
   ensemble.values.assign(ensemble.metrics.size(),
                          std::vector<double>(options.replications * points, 0.0));
 
-  std::optional<tbb::global_control> thread_limit;
-  if (options.threads > 0) {
-    thread_limit.emplace(tbb::global_control::max_allowed_parallelism,
-                         static_cast<std::size_t>(options.threads));
-  }
-
-  // Grain 1 with the simple partitioner: one task per replication, the finest balance.
-  tbb::parallel_for(
-      tbb::blocked_range<std::uint32_t>(0, options.replications, 1),
-      [&](const tbb::blocked_range<std::uint32_t>& slots) {
-        SeriesBuffer buffer(ensemble.metrics.size(), points);
-        for (std::uint32_t slot = slots.begin(); slot != slots.end(); ++slot) {
-          ReplicationContext context;
-          context.seed = options.seed;
-          context.replication = options.first_replication + slot;
-          context.cancel = options.cancel;
-          context.steps_done = options.steps_done;
-          if (context.cancelled()) return;
-          buffer.fill(0.0);
-          if (!model.run_replication(context, buffer)) return;
-          for (std::size_t metric = 0; metric < ensemble.metrics.size(); ++metric) {
-            const auto series = buffer.metric(metric);
-            std::copy(series.begin(), series.end(),
-                      ensemble.values[metric].begin() + static_cast<std::ptrdiff_t>(slot * points));
-          }
-          ensemble.completed[slot] = 1;
-        }
-      },
-      tbb::simple_partitioner());
+  const ThreadLimit thread_limit(options.threads);
+  parallel_for_index(options.replications, [&](std::size_t index) {
+    const auto slot = static_cast<std::uint32_t>(index);
+    ReplicationContext context;
+    context.seed = options.seed;
+    context.replication = options.first_replication + slot;
+    context.cancel = options.cancel;
+    context.steps_done = options.steps_done;
+    if (context.cancelled()) return;
+    SeriesBuffer buffer(ensemble.metrics.size(), points);
+    if (!model.run_replication(context, buffer)) return;
+    for (std::size_t metric = 0; metric < ensemble.metrics.size(); ++metric) {
+      const auto series = buffer.metric(metric);
+      std::copy(series.begin(), series.end(),
+                ensemble.values[metric].begin() + static_cast<std::ptrdiff_t>(slot * points));
+    }
+    ensemble.completed[slot] = 1;
+  });
   return ensemble;
 }
 
