@@ -18,30 +18,12 @@ enum Tier : std::uint8_t { CANDIDATE = 0, TECH_SME = 1, HIGH_TECH = 2, LEADER = 
 inline constexpr int TIER_COUNT = 4;
 
 // Columns of the REF-1 firm table: 16 bytes of state per firm.
-struct FirmId {
-  using value_type = std::uint32_t;
-  static constexpr std::string_view name = "firm_id";
-};
-struct TierColumn {
-  using value_type = std::uint8_t;
-  static constexpr std::string_view name = "tier";
-};
-struct Alive {
-  using value_type = std::uint8_t;
-  static constexpr std::string_view name = "alive";
-};
-struct AgeSteps {
-  using value_type = std::uint16_t;
-  static constexpr std::string_view name = "age";
-};
-struct Revenue {
-  using value_type = float;
-  static constexpr std::string_view name = "revenue";
-};
-struct RdIntensity {
-  using value_type = float;
-  static constexpr std::string_view name = "rd_intensity";
-};
+struct FirmId : sim::Column<std::uint32_t, "firm_id"> {};
+struct TierColumn : sim::Column<std::uint8_t, "tier"> {};
+struct Alive : sim::Column<std::uint8_t, "alive"> {};
+struct AgeSteps : sim::Column<std::uint16_t, "age"> {};
+struct Revenue : sim::Column<float, "revenue"> {};
+struct RdIntensity : sim::Column<float, "rd_intensity"> {};
 using Firms = sim::SoaTable<FirmId, TierColumn, Alive, AgeSteps, Revenue, RdIntensity>;
 
 /// Stream purposes of REF-1 (distinct purposes keep decisions independent).

@@ -26,6 +26,20 @@ namespace innosim::sim {
 template <class T>
 using AlignedVector = std::vector<T, AlignedAllocator<T>>;
 
+/// A string literal usable as a template argument (for column names).
+template <std::size_t N>
+struct ColumnName {
+  constexpr ColumnName(const char (&literal)[N]) { std::copy_n(literal, N, text); }  // NOLINT
+  char text[N];
+};
+
+/// Base of column tags: `struct Revenue : Column<float, "revenue"> {};` (each tag its own type).
+template <class T, ColumnName NAME>
+struct Column {
+  using value_type = T;
+  static constexpr std::string_view name{NAME.text, sizeof(NAME.text) - 1};
+};
+
 template <class... Columns>
 class SoaTable {
  public:

@@ -9,18 +9,9 @@
 namespace innosim::sim {
 namespace {
 
-struct Id {
-  using value_type = std::uint32_t;
-  static constexpr std::string_view name = "id";
-};
-struct Flag {
-  using value_type = std::uint8_t;
-  static constexpr std::string_view name = "flag";
-};
-struct Amount {
-  using value_type = float;
-  static constexpr std::string_view name = "amount";
-};
+struct Id : Column<std::uint32_t, "id"> {};
+struct Flag : Column<std::uint8_t, "flag"> {};
+struct Amount : Column<float, "amount"> {};
 using Table = SoaTable<Id, Flag, Amount>;
 
 TEST(SoaTable, AppendsZeroedRowsAndPadsToWholeBlocks) {
@@ -31,6 +22,7 @@ TEST(SoaTable, AppendsZeroedRowsAndPadsToWholeBlocks) {
   EXPECT_EQ(table.padded_size(), 32u);
   for (const float amount : table.padded_column<Amount>()) EXPECT_EQ(amount, 0.0f);
   EXPECT_EQ(Table::BYTES_PER_ROW, 9u);
+  EXPECT_EQ(Amount::name, "amount");
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(table.column<Amount>().data()) % 64, 0u);
 }
 
