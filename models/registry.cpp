@@ -15,6 +15,12 @@ std::vector<sim::ParameterProblem> check_ref1(const sim::ParameterSet& values,
                         "must not exceed ref1.medium_revenue_limit (" +
                             sim::to_toml_text(values.real("ref1.medium_revenue_limit")) + ")"});
   }
+  // Born firms get ids from 2^31 upwards; their expected number must stay far below 2^31.
+  if (params.births_per_step * time.steps > 1.0e9) {
+    problems.push_back(
+        {"ref1.births_per_step",
+         "times scenario.steps must stay below 1e9 expected births (firm ids are 32-bit)"});
+  }
   if (time.steps > 65535) {
     problems.push_back({"scenario.steps", "must be at most 65535 for ref1 (firm ages are 16-bit)"});
   }

@@ -42,7 +42,7 @@ std::string joined_command_line(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run_program(int argc, char** argv) {
   CLI::App app{OVERVIEW, "innosim"};
   app.set_version_flag("--version", std::string("innosim ") + innosim::io::program_version() +
                                         " (" + innosim::io::git_commit() + ")");
@@ -111,4 +111,18 @@ Exit codes: 0 done, 1 run failed, 2 scenario or option refused, 130 interrupted.
     return 0;
   }
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run_program(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fputs(
+        "innosim: error: out of memory (is the population or the number of replications "
+        "larger than intended?). Nothing was written.\n",
+        stderr);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "innosim: error: %s\nNothing was written.\n", error.what());
+  }
+  return innosim::io::EXIT_FAILURE_RUN;
 }

@@ -294,10 +294,11 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
 
   // Checks across keys, placed at the key they name.
   for (const auto& problem : model->check(scenario.values, scenario.time)) {
-    const std::string message = problem.key + " = " +
-                                sim::to_toml_text(scenario.values.values().at(problem.key)) + " " +
-                                problem.message;
     const auto where = given.find(problem.key);
+    const std::string value = where != given.end()
+                                  ? value_text(*where->second)
+                                  : sim::to_toml_text(scenario.values.values().at(problem.key));
+    const std::string message = problem.key + " = " + value + " " + problem.message;
     if (where != given.end()) {
       validator.add(where->second->source(), message);
     } else {

@@ -9,10 +9,15 @@ namespace innosim::sim {
 
 namespace {
 
-/// Shortest text that reads back as the same double (std::to_chars without a format).
+/// Shortest text that reads back as the same double: fixed notation for ordinary magnitudes
+/// (100000, 0.06), scientific beyond them (1e-09).
 std::string shortest(double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  char buffer[400];
+  const double magnitude = std::fabs(value);
+  const bool fixed = magnitude == 0.0 || (magnitude >= 1e-4 && magnitude < 1e15);
+  const auto result =
+      fixed ? std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed)
+            : std::to_chars(buffer, buffer + sizeof buffer, value);
   return std::string(buffer, result.ptr);
 }
 

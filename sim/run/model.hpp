@@ -3,6 +3,7 @@
 // (sim/rng/stream.hpp), so the engine may run replications in any order on any thread.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <span>

@@ -129,7 +129,7 @@ class EndToEnd(unittest.TestCase):
         result = self.innosim("run", bad, "-o", "bad.h5", check=False)
         self.assertEqual(result.returncode, 2)
         self.assertRegex(result.stderr, r"bad\.toml:13:19: error: ref1\.births_per_step = -1\.0 is not accepted; "
-                                        r"accepted: a number in \[0, 1e\+06\]")
+                                        r"accepted: a number in \[0, 1000000\]")
         self.assertEqual(sorted(os.listdir(self.dir)), ["bad.toml", "small.toml"])
         validate = self.innosim("validate", bad, check=False)
         self.assertEqual(validate.returncode, 2)
