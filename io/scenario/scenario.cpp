@@ -273,8 +273,13 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
     if (scenario.values.contains(spec.key)) continue;
     if (spec.required()) {
       if (given.count(spec.key) == 0 && !root.at_path(spec.key).node()) {
-        validator.add_unplaced("missing required key " + spec.key + " (" + spec.meaning +
-                               "); accepted: " + spec.accepted());
+        // Placed at the key's table when the file has one, else at the top of the file.
+        const std::string table = spec.key.substr(0, spec.key.find('.'));
+        toml::source_region where;
+        where.begin = {1, 1};
+        if (const auto* node = root.get(table)) where = node->source();
+        validator.add(where, "missing required key " + spec.key + " (" + spec.meaning +
+                                 "); accepted: " + spec.accepted());
       }
       continue;
     }

@@ -92,9 +92,14 @@ TEST(Scenario, UnknownTableAndMissingModelAreRefused) {
             std::string::npos)
       << unknown_table;
   const std::string missing = refusal("[run]\nseed = 3\n");
-  EXPECT_NE(missing.find("city.toml: error: missing required key scenario.model"),
+  EXPECT_NE(missing.find("city.toml:1:1: error: missing required key scenario.model"),
             std::string::npos)
       << missing;
+  // With the table present but the key missing, the table's header is the place.
+  const std::string missing_in_table = refusal("[run]\nseed = 3\n\n[scenario]\nname = \"x\"\n");
+  EXPECT_NE(missing_in_table.find("city.toml:4:1: error: missing required key scenario.model"),
+            std::string::npos)
+      << missing_in_table;
   EXPECT_NE(missing.find("accepted: one of \"ref1\""), std::string::npos) << missing;
   const std::string unknown_model = refusal("[scenario]\nmodel = \"ref2\"\n");
   EXPECT_NE(unknown_model.find("city.toml:2:9: error: scenario.model = \"ref2\" is not accepted; "
