@@ -69,12 +69,14 @@ int run_command(const RunRequest& request) {
 
   std::fprintf(stderr, "Running %s\n", describe(scenario).c_str());
   std::atomic<std::uint64_t> steps_done{0};
+  std::atomic<std::uint64_t> replications_done{0};
   sim::RunOptions options;
   options.seed = scenario.seed;
   options.replications = scenario.replications;
   options.threads = request.threads;
   options.cancel = request.cancel;
   options.steps_done = &steps_done;
+  options.replications_done = &replications_done;
 
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
   const bool show_progress = request.progress == RunRequest::Progress::ALWAYS ||
@@ -86,7 +88,7 @@ int run_command(const RunRequest& request) {
     if (show_progress) {
       meter.emplace(steps_done,
                     static_cast<std::uint64_t>(scenario.replications) * scenario.time.steps,
-                    static_cast<std::uint64_t>(scenario.time.steps), stderr, terminal);
+                    replications_done, scenario.replications, stderr, terminal);
     }
     ensemble = sim::run_ensemble(*model, options);
   }

@@ -23,11 +23,13 @@ std::string format_duration(double seconds) {
 }  // namespace
 
 ProgressMeter::ProgressMeter(const std::atomic<std::uint64_t>& steps_done,
-                             std::uint64_t total_steps, std::uint64_t steps_per_replication,
-                             std::FILE* stream, bool redraw_in_place)
+                             std::uint64_t total_steps,
+                             const std::atomic<std::uint64_t>& replications_done,
+                             std::uint64_t replications, std::FILE* stream, bool redraw_in_place)
     : steps_done_(steps_done),
       total_steps_(total_steps),
-      steps_per_replication_(steps_per_replication == 0 ? 1 : steps_per_replication),
+      replications_done_(replications_done),
+      replications_(replications),
       stream_(stream),
       redraw_in_place_(redraw_in_place),
       start_(std::chrono::steady_clock::now()),
@@ -47,15 +49,14 @@ void ProgressMeter::finish() {
 }
 
 std::string ProgressMeter::format_line(std::uint64_t steps_done, std::uint64_t total_steps,
-                                       std::uint64_t steps_per_replication,
+                                       std::uint64_t replications_done, std::uint64_t replications,
                                        double elapsed_seconds) {
-  const double replications_done =
-      static_cast<double>(steps_done) / static_cast<double>(steps_per_replication);
-  const double replications_total =
-      static_cast<double>(total_steps) / static_cast<double>(steps_per_replication);
   const double fraction =
       total_steps == 0 ? 1.0 : static_cast<double>(steps_done) / static_cast<double>(total_steps);
-  const double rate = elapsed_seconds > 0.0 ? replications_done / elapsed_seconds : 0.0;
+  // Throughput in replications' worth of steps, so that it is meaningful before the first
+  // replication completes.
+  const double rate =
+      elapsed_seconds > 0.0 ? fraction * static_cast<double>(replications) / elapsed_seconds : 0.0;
   std::string eta = "--:--";
   if (fraction > 0.0 && fraction < 1.0) {
     eta = format_duration(elapsed_seconds * (1.0 - fraction) / fraction);
@@ -64,8 +65,9 @@ std::string ProgressMeter::format_line(std::uint64_t steps_done, std::uint64_t t
   }
   char buffer[160];
   std::snprintf(buffer, sizeof buffer,
-                "%.0f/%.0f replications (%3.0f%%)  %.1f replications/s  elapsed %s  ETA %s",
-                std::floor(replications_done), replications_total, 100.0 * fraction, rate,
+                "%llu/%llu replications done (%3.0f%%)  %.1f replications/s  elapsed %s  ETA %s",
+                static_cast<unsigned long long>(replications_done),
+                static_cast<unsigned long long>(replications), 100.0 * fraction, rate,
                 format_duration(elapsed_seconds).c_str(), eta.c_str());
   return buffer;
 }
@@ -73,8 +75,9 @@ std::string ProgressMeter::format_line(std::uint64_t steps_done, std::uint64_t t
 void ProgressMeter::print(bool final_line) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  const std::string line = format_line(steps_done_.load(std::memory_order_relaxed), total_steps_,
-                                       steps_per_replication_, elapsed);
+  const std::string line =
+      format_line(steps_done_.load(std::memory_order_relaxed), total_steps_,
+                  replications_done_.load(std::memory_order_relaxed), replications_, elapsed);
   if (redraw_in_place_) {
     std::fprintf(stream_, "\r\033[K%s%s", line.c_str(), final_line ? "\n" : "");
   } else {

@@ -16,9 +16,11 @@ namespace innosim::sim {
 
 class ProgressMeter {
  public:
-  /// Counts `steps_done` up to `total_steps`; a replication is `steps_per_replication` steps.
+  /// Shows `replications_done` of `replications`; the fraction, rate and ETA come from
+  /// `steps_done` of `total_steps` (finer grained: a replication is many steps).
   ProgressMeter(const std::atomic<std::uint64_t>& steps_done, std::uint64_t total_steps,
-                std::uint64_t steps_per_replication, std::FILE* stream, bool redraw_in_place);
+                const std::atomic<std::uint64_t>& replications_done, std::uint64_t replications,
+                std::FILE* stream, bool redraw_in_place);
   ~ProgressMeter();
   ProgressMeter(const ProgressMeter&) = delete;
   ProgressMeter& operator=(const ProgressMeter&) = delete;
@@ -28,8 +30,8 @@ class ProgressMeter {
 
   /// The text of one progress line (exposed for tests).
   [[nodiscard]] static std::string format_line(std::uint64_t steps_done, std::uint64_t total_steps,
-                                               std::uint64_t steps_per_replication,
-                                               double elapsed_seconds);
+                                               std::uint64_t replications_done,
+                                               std::uint64_t replications, double elapsed_seconds);
 
  private:
   void loop();
@@ -37,7 +39,8 @@ class ProgressMeter {
 
   const std::atomic<std::uint64_t>& steps_done_;
   std::uint64_t total_steps_;
-  std::uint64_t steps_per_replication_;
+  const std::atomic<std::uint64_t>& replications_done_;
+  std::uint64_t replications_;
   std::FILE* stream_;
   bool redraw_in_place_;
   bool shown_ = false;

@@ -45,6 +45,7 @@ Ensemble run_ensemble(const Model& model, const RunOptions& options) {
                 ensemble.values[metric].begin() + static_cast<std::ptrdiff_t>(slot * points));
     }
     ensemble.completed[slot] = 1;
+    if (options.replications_done != nullptr) options.replications_done->fetch_add(1);
   });
   return ensemble;
 }

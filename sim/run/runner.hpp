@@ -34,8 +34,10 @@ struct RunOptions {
   std::uint32_t first_replication = 0;  ///< replication ids are first_replication + slot
   int threads = 0;                      ///< 0: all available cores
   const std::atomic<bool>* cancel = nullptr;
-  /// Progress counter in model steps (replications x steps in total); may be null.
+  /// Progress counters (may be null): model steps done (replications x steps in total), and
+  /// replications completed.
   std::atomic<std::uint64_t>* steps_done = nullptr;
+  std::atomic<std::uint64_t>* replications_done = nullptr;
 };
 
 /// Runs every replication; returns the ensemble (completed flags tell which finished when

@@ -161,7 +161,7 @@ class EndToEnd(unittest.TestCase):
         while True:
             line = process.stderr.readline()
             self.assertTrue(line, "the run ended before any progress was reported")
-            done = re.match(r"(\d+)/5000 replications", line)
+            done = re.match(r"(\d+)/5000 replications done", line)
             if done and int(done.group(1)) >= 1:
                 break
         process.send_signal(signal.SIGINT)

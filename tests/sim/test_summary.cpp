@@ -32,13 +32,17 @@ TEST(Summary, SummarizesEachTimePointOverTheChosenRows) {
   EXPECT_DOUBLE_EQ(standard_deviation(std::vector<double>{1.0, 3.0}), std::sqrt(2.0));
 }
 
-TEST(Progress, LineShowsReplicationsRateAndEta) {
-  // 120 of 1200 steps done (1 of 10 replications) after 2 s: 0.5 replications/s, 18 s left.
-  const std::string line = ProgressMeter::format_line(120, 1200, 120, 2.0);
-  EXPECT_NE(line.find("1/10 replications"), std::string::npos) << line;
+TEST(Progress, LineShowsCompletedReplicationsRateAndEta) {
+  // 120 of 1200 steps done after 2 s, spread over two half-done replications: none completed
+  // yet, 10% done, 0.5 replications' worth per second, 18 s left.
+  const std::string line = ProgressMeter::format_line(120, 1200, 0, 10, 2.0);
+  EXPECT_NE(line.find("0/10 replications done"), std::string::npos) << line;
   EXPECT_NE(line.find("( 10%)"), std::string::npos) << line;
   EXPECT_NE(line.find("0.5 replications/s"), std::string::npos) << line;
   EXPECT_NE(line.find("ETA 0:18"), std::string::npos) << line;
+  EXPECT_NE(
+      ProgressMeter::format_line(1200, 1200, 10, 10, 4.0).find("10/10 replications done (100%)"),
+      std::string::npos);
 }
 
 }  // namespace
