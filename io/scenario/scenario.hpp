@@ -45,8 +45,8 @@ class ScenarioError : public std::runtime_error {
   std::vector<ScenarioIssue> issues_;
 };
 
-/// Reads and validates a scenario file. Throws ScenarioError (problems with the content) or
-/// std::runtime_error (the file cannot be read).
+/// Reads and validates a scenario file. Throws ScenarioError, listing every problem (an
+/// unreadable file is one).
 [[nodiscard]] Scenario load_scenario(const std::filesystem::path& path);
 /// Validates scenario text; `path` is used in messages only.
 [[nodiscard]] Scenario parse_scenario(std::string_view text, const std::string& path);

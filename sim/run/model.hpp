@@ -3,7 +3,6 @@
 // (sim/rng/stream.hpp), so the engine may run replications in any order on any thread.
 #pragma once
 
-#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <span>
@@ -42,7 +41,6 @@ class SeriesBuffer {
   [[nodiscard]] std::span<const double> metric(std::size_t index) const {
     return {values_.data() + index * point_count_, point_count_};
   }
-  void fill(double value) { std::fill(values_.begin(), values_.end(), value); }
 
  private:
   std::vector<double> values_;
