@@ -1,5 +1,8 @@
 #include "models/registry.hpp"
 
+#include <algorithm>
+
+#include "models/city/city_model.hpp"
 #include "models/ref1/ref1_model.hpp"
 
 namespace innosim::models {
@@ -32,12 +35,64 @@ std::unique_ptr<sim::Model> create_ref1(const sim::ParameterSet& values,
   return std::make_unique<ref1::Ref1Model>(ref1::Ref1Params::from(values), time);
 }
 
+std::vector<sim::ParameterProblem> check_city(const sim::ParameterSet& values,
+                                              const sim::TimeAxis& time) {
+  std::vector<sim::ParameterProblem> problems = city::check_instruments(values);
+  const city::CityParams params = city::CityParams::from(values);
+  if (12 % time.step_months != 0) {
+    problems.push_back({"scenario.step_months",
+                        "must divide 12 for the city model (1, 2, 3, 4, 6 or 12), so that "
+                        "annual rounds fall in one step"});
+  }
+  // Register dates are 16-bit step indices.
+  const std::int64_t last_date =
+      time.steps + params.high_tech_validity_years * 12 / std::max(1, time.step_months);
+  if (last_date > 65535) {
+    problems.push_back({"scenario.steps",
+                        "is too large for the city model: steps plus the "
+                        "certificate validity must stay below 65536 steps"});
+  }
+  double sector_total = 0.0;
+  for (const double share : params.sector_shares) sector_total += share;
+  if (sector_total <= 0.0) {
+    problems.push_back({"city.sector_share_other",
+                        "and every other sector share are 0; at "
+                        "least one must be positive"});
+  }
+  const int last_year = time.start_year + time.steps * time.step_months / 12 - 1;
+  for (const std::int64_t year : params.snapshot_years) {
+    if (year < time.start_year - 1 || year > last_year) {
+      problems.push_back({"city.snapshot_years",
+                          "names " + std::to_string(year) + "; snapshots exist for the end of " +
+                              std::to_string(time.start_year - 1) + " (the initial state) to " +
+                              std::to_string(last_year) + " (the last full year simulated)"});
+    }
+  }
+  if (params.initial_candidates + params.initial_tech_sme + params.initial_high_tech >
+      static_cast<std::int64_t>(city::FIRST_ENTRY_ID)) {
+    problems.push_back({"city.initial_candidates",
+                        "with the other initial counts must stay "
+                        "below 2^31 firms (firm ids are 32-bit)"});
+  }
+  return problems;
+}
+
+std::unique_ptr<sim::Model> create_city(const sim::ParameterSet& values,
+                                        const sim::TimeAxis& time) {
+  return std::make_unique<city::CityModel>(city::CityParams::from(values),
+                                           city::instruments_from(values), time);
+}
+
 }  // namespace
 
 const std::vector<ModelEntry>& model_registry() {
   static const std::vector<ModelEntry> registry = {
       {"ref1", "REF-1, the reference ladder model of design.md (benchmark and oracle)",
-       &ref1::parameter_specs, &check_ref1, &create_ref1},
+       &ref1::parameter_specs, &check_ref1, &create_ref1, "", nullptr},
+      {"city",
+       "the innovation ecosystem of a city: firms, the tier ladder, certification rules and "
+       "policy instruments (docs/model.md)",
+       &city::parameter_specs, &check_city, &create_city, "instruments", &city::instrument_specs},
   };
   return registry;
 }

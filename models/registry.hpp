@@ -20,6 +20,10 @@ struct ModelEntry {
                                               const sim::TimeAxis& time);
   /// Builds the model from resolved parameters that passed check().
   std::unique_ptr<sim::Model> (*create)(const sim::ParameterSet& values, const sim::TimeAxis& time);
+  /// Optional table of named sub-tables, [<named_table>.<name>], each validated against the
+  /// same keys (relative, e.g. "amount"): one per policy instrument, for instance.
+  std::string named_table;
+  const std::vector<sim::ParameterSpec>& (*named_table_specs)() = nullptr;
 };
 
 [[nodiscard]] const std::vector<ModelEntry>& model_registry();

@@ -159,6 +159,10 @@ std::string parameters_markdown() {
   for (const auto& entry : models::model_registry()) {
     table("Model `" + entry.name + "`: [" + entry.name + "] — " + entry.description,
           entry.parameter_specs());
+    if (entry.named_table_specs != nullptr) {
+      table("Model `" + entry.name + "`: one [" + entry.named_table + ".<name>] table each",
+            entry.named_table_specs());
+    }
   }
   return text;
 }

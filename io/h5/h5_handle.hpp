@@ -44,6 +44,7 @@ class Handle {
   Handle& operator=(const Handle&) = delete;
 
   [[nodiscard]] hid_t get() const { return id_; }
+  [[nodiscard]] bool valid() const { return id_ >= 0; }
   operator hid_t() const { return id_; }  // NOLINT: handles pass straight into H5 calls
   /// Closes now and reports failure (a file's close is where buffered data is flushed).
   void close(const std::string& what) {

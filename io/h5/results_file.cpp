@@ -91,6 +91,46 @@ void attach(hid_t dataset, hid_t scale, unsigned dimension, const std::string& w
   check(H5DSattach_scale(dataset, scale, dimension), "attaching the " + what + " scale");
 }
 
+/// /firms/<year>/: every alive firm of the snapshot replication at the end of the year, one
+/// dataset per column over the "firm" dimension (a scale holding the firm ids).
+void write_snapshots(hid_t file, const std::vector<sim::Snapshot>& snapshots,
+                     std::uint32_t replication) {
+  if (snapshots.empty()) return;
+  Handle firms = create_group(file, "firms");
+  write_numeric_attribute<std::int64_t>(firms, "replication", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                                        {static_cast<std::int64_t>(replication)}, true);
+  for (const sim::Snapshot& snapshot : snapshots) {
+    Handle group = create_group(firms, std::to_string(snapshot.year));
+    write_numeric_attribute<double>(group, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                                    {snapshot.year + 1.0}, true);
+    const auto count =
+        static_cast<hsize_t>(snapshot.columns.empty() ? 0 : snapshot.columns.front().values.size());
+    std::vector<std::int64_t> integers(count);
+    Handle firm_scale;
+    for (const sim::SnapshotColumn& column : snapshot.columns) {
+      const bool is_scale = column.name == "firm_id";
+      Handle dataset;
+      if (column.integer) {
+        std::transform(column.values.begin(), column.values.end(), integers.begin(),
+                       [](double value) { return static_cast<std::int64_t>(value); });
+        dataset = write_dataset(group, is_scale ? "firm" : column.name, {count}, H5T_STD_I64LE,
+                                H5T_NATIVE_INT64, integers.data());
+      } else {
+        dataset = write_dataset(group, column.name, {count}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                                column.values.data());
+      }
+      if (!column.unit.empty()) write_string_attribute(dataset, "units", column.unit);
+      write_string_attribute(dataset, "long_name", column.description);
+      if (is_scale) {
+        check(H5DSset_scale(dataset, "firm"), "making firm a dimension scale");
+        firm_scale = std::move(dataset);
+      } else if (firm_scale.valid()) {
+        attach(dataset, firm_scale, 0, "firm");
+      }
+    }
+  }
+}
+
 void write_contents(hid_t file, const sim::Ensemble& ensemble, const Provenance& provenance) {
   const std::vector<std::uint32_t> rows = ensemble.completed_indices();
   const auto points = static_cast<hsize_t>(ensemble.points());
@@ -174,6 +214,7 @@ void write_contents(hid_t file, const sim::Ensemble& ensemble, const Provenance&
                                       {sim::SUMMARY_QUANTILES[level]}, true);
     }
   }
+  write_snapshots(file, ensemble.snapshots, ensemble.snapshot_replication);
 }
 
 std::filesystem::path temporary_path_for(const std::filesystem::path& output) {

@@ -57,7 +57,11 @@ std::string value_text(const toml::node& node) {
   if (const auto* real = node.as_floating_point()) return sim::to_toml_text(real->get());
   if (const auto* boolean = node.as_boolean()) return boolean->get() ? "true" : "false";
   if (node.is_table()) return "{...}";
-  if (node.is_array()) return "[...]";
+  if (const auto* array = node.as_array()) {
+    std::string text = "[";
+    for (const auto& element : *array) text += (text.size() == 1 ? "" : ", ") + value_text(element);
+    return text + "]";
+  }
   std::ostringstream out;
   node.visit([&out](const auto& value) { out << value; });
   return out.str();
@@ -129,6 +133,28 @@ std::optional<ParameterValue> convert(const toml::node& node, const ParameterSpe
     case ParameterType::TEXT:
       if (const auto* text = node.as_string()) return ParameterValue{text->get()};
       return std::nullopt;
+    case ParameterType::TEXT_LIST: {
+      const auto* array = node.as_array();
+      if (array == nullptr) return std::nullopt;
+      sim::TextList list;
+      for (const auto& element : *array) {
+        const auto* text = element.as_string();
+        if (text == nullptr) return std::nullopt;
+        list.push_back(text->get());
+      }
+      return ParameterValue{std::move(list)};
+    }
+    case ParameterType::INTEGER_LIST: {
+      const auto* array = node.as_array();
+      if (array == nullptr) return std::nullopt;
+      sim::IntegerList list;
+      for (const auto& element : *array) {
+        const auto* integer = element.as_integer();
+        if (integer == nullptr) return std::nullopt;
+        list.push_back(integer->get());
+      }
+      return ParameterValue{std::move(list)};
+    }
   }
   return std::nullopt;
 }
@@ -213,39 +239,43 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
     const auto& model_specs = model->parameter_specs();
     scenario.specs.insert(scenario.specs.end(), model_specs.begin(), model_specs.end());
   }
-  std::map<std::string, const ParameterSpec*> spec_by_key;
   std::vector<std::string> tables = {"scenario", "run"};
   if (model != nullptr) tables.push_back(model->name);
+  const std::string named_table =
+      model != nullptr && model->named_table_specs != nullptr ? model->named_table : "";
+  if (!named_table.empty()) {
+    tables.push_back(named_table);
+    // Each [<named_table>.<name>] gets its own copy of the keys, under its full path.
+    if (const auto* named = root.get(named_table); named != nullptr && named->is_table()) {
+      for (const auto& [name, node] : *named->as_table()) {
+        if (!node.is_table()) continue;  // reported below
+        for (ParameterSpec spec : model->named_table_specs()) {
+          spec.key = named_table + "." + std::string(name.str()) + "." + spec.key;
+          scenario.specs.push_back(std::move(spec));
+        }
+      }
+    }
+  }
+  std::map<std::string, const ParameterSpec*> spec_by_key;
   for (const auto& spec : scenario.specs) spec_by_key[spec.key] = &spec;
 
   std::map<std::string, const toml::node*> given;
-  for (const auto& [table_key, table_node] : root) {
-    const std::string table_name(table_key.str());
-    const auto* table = table_node.as_table();
-    if (std::find(tables.begin(), tables.end(), table_name) == tables.end() || table == nullptr) {
-      std::string message = "unknown table [" + table_name + "]";
-      if (table_name != "scenario" && table_name != "run" && model == nullptr) {
-        message += " (a model's table is accepted once scenario.model names a known model)";
-      }
-      const std::string hint = suggestion(table_name, tables);
-      if (!hint.empty() && hint != table_name) message += "; did you mean [" + hint + "]?";
-      message += "; accepted tables: [" + join(tables) + "]";
-      validator.add(table_node.source(), message);
-      continue;
-    }
+  // Validates the keys of one table whose keys are specs under `prefix` ("run", "instruments.x").
+  auto validate_table = [&](const std::string& prefix, const toml::table& table) {
     std::vector<std::string> accepted_keys;
     for (const auto& spec : scenario.specs) {
-      if (spec.key.rfind(table_name + ".", 0) == 0)
-        accepted_keys.push_back(spec.key.substr(table_name.size() + 1));
+      if (spec.key.rfind(prefix + ".", 0) == 0 &&
+          spec.key.find('.', prefix.size() + 1) == std::string::npos)
+        accepted_keys.push_back(spec.key.substr(prefix.size() + 1));
     }
-    for (const auto& [key, node] : *table) {
-      const std::string full_key = table_name + "." + std::string(key.str());
+    for (const auto& [key, node] : table) {
+      const std::string full_key = prefix + "." + std::string(key.str());
       const auto found = spec_by_key.find(full_key);
       if (found == spec_by_key.end()) {
         std::string message = "unknown key " + full_key;
         const std::string hint = suggestion(std::string(key.str()), accepted_keys);
-        if (!hint.empty()) message += "; did you mean " + table_name + "." + hint + "?";
-        message += " Accepted keys in [" + table_name + "]: " + join(accepted_keys);
+        if (!hint.empty()) message += "; did you mean " + prefix + "." + hint + "?";
+        message += " Accepted keys in [" + prefix + "]: " + join(accepted_keys);
         validator.add(node.source(), message);
         continue;
       }
@@ -266,6 +296,40 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
       scenario.values.set(full_key, *value);
       given[full_key] = &node;
     }
+  };
+  for (const auto& [table_key, table_node] : root) {
+    const std::string table_name(table_key.str());
+    const auto* table = table_node.as_table();
+    if (std::find(tables.begin(), tables.end(), table_name) == tables.end() || table == nullptr) {
+      std::string message = "unknown table [" + table_name + "]";
+      if (table_name != "scenario" && table_name != "run" && model == nullptr) {
+        message += " (a model's table is accepted once scenario.model names a known model)";
+      }
+      const std::string hint = suggestion(table_name, tables);
+      if (!hint.empty() && hint != table_name) message += "; did you mean [" + hint + "]?";
+      message += "; accepted tables: [" + join(tables) + "]";
+      validator.add(table_node.source(), message);
+      continue;
+    }
+    if (table_name != named_table) {
+      validate_table(table_name, *table);
+      continue;
+    }
+    for (const auto& [name, node] : *table) {
+      const std::string instance(name.str());
+      const bool valid_name =
+          !instance.empty() && std::all_of(instance.begin(), instance.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+          });
+      if (!node.is_table() || !valid_name) {
+        validator.add(node.source(), named_table + "." + instance + " must be a table [" +
+                                         named_table +
+                                         ".<name>] whose name uses only a-z, 0-9 and _ (e.g. [" +
+                                         named_table + ".high_tech_reward])");
+        continue;
+      }
+      validate_table(named_table + "." + instance, *node.as_table());
+    }
   }
   // Missing required keys, then defaults for the rest.
   for (const auto& spec : scenario.specs) {
@@ -273,10 +337,10 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
     if (spec.required()) {
       if (!root.at_path(spec.key).node()) {  // given but refused: already reported
         // Placed at the key's table when the file has one, else at the top of the file.
-        const std::string table = spec.key.substr(0, spec.key.find('.'));
+        const std::string table = spec.key.substr(0, spec.key.rfind('.'));
         toml::source_region where;
         where.begin = {1, 1};
-        if (const auto* node = root.get(table)) where = node->source();
+        if (const auto* node = root.at_path(table).node()) where = node->source();
         validator.add(where, "missing required key " + spec.key + " (" + spec.meaning +
                                  "); accepted: " + spec.accepted());
       }

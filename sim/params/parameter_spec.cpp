@@ -1,5 +1,6 @@
 #include "sim/params/parameter_spec.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -21,6 +22,29 @@ std::string shortest(double value) {
   return std::string(buffer, result.ptr);
 }
 
+std::string quoted_choices(const std::vector<std::string>& choices) {
+  std::string list;
+  for (const auto& choice : choices) list += (list.empty() ? "\"" : ", \"") + choice + "\"";
+  return list;
+}
+
+bool is_choice(const std::vector<std::string>& choices, const std::string& text) {
+  return choices.empty() || std::find(choices.begin(), choices.end(), text) != choices.end();
+}
+
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
 }  // namespace
 
 std::string ParameterSpec::accepted() const {
@@ -32,10 +56,14 @@ std::string ParameterSpec::accepted() const {
       return "a number in [" + shortest(minimum) + ", " + shortest(maximum) + "]";
     case ParameterType::TEXT: {
       if (choices.empty()) return "a string";
-      std::string list;
-      for (const auto& choice : choices) list += (list.empty() ? "\"" : ", \"") + choice + "\"";
-      return "one of " + list;
+      return "one of " + quoted_choices(choices);
     }
+    case ParameterType::TEXT_LIST:
+      if (choices.empty()) return "a list of strings";
+      return "a list of distinct values from " + quoted_choices(choices);
+    case ParameterType::INTEGER_LIST:
+      return "a list of integers in [" + std::to_string(static_cast<long long>(minimum)) + ", " +
+             std::to_string(static_cast<long long>(maximum)) + "]";
   }
   return "";
 }
@@ -60,12 +88,27 @@ bool ParameterSpec::accepts(const ParameterValue& value) const {
     }
     case ParameterType::TEXT: {
       const auto* text = std::get_if<std::string>(&value);
-      if (text == nullptr) return false;
-      if (choices.empty()) return true;
-      for (const auto& choice : choices) {
-        if (choice == *text) return true;
+      return text != nullptr && is_choice(choices, *text);
+    }
+    case ParameterType::TEXT_LIST: {
+      const auto* list = std::get_if<TextList>(&value);
+      if (list == nullptr) return false;
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        if (!is_choice(choices, (*list)[i])) return false;
+        if (std::find(list->begin(), list->begin() + static_cast<std::ptrdiff_t>(i), (*list)[i]) !=
+            list->begin() + static_cast<std::ptrdiff_t>(i))
+          return false;  // a repeated entry is almost certainly a mistake
       }
-      return false;
+      return true;
+    }
+    case ParameterType::INTEGER_LIST: {
+      const auto* list = std::get_if<IntegerList>(&value);
+      if (list == nullptr) return false;
+      for (const std::int64_t element : *list) {
+        if (static_cast<double>(element) < minimum || static_cast<double>(element) > maximum)
+          return false;
+      }
+      return true;
     }
   }
   return false;
@@ -78,16 +121,18 @@ std::string to_toml_text(const ParameterValue& value) {
     if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
     return text;
   }
-  std::string quoted = "\"";
-  for (const char c : std::get<std::string>(value)) {
-    if (c == '"' || c == '\\') quoted += '\\';
-    if (c == '\n') {
-      quoted += "\\n";
-      continue;
-    }
-    quoted += c;
+  if (const auto* list = std::get_if<TextList>(&value)) {
+    std::string text = "[";
+    for (const auto& element : *list) text += (text.size() == 1 ? "" : ", ") + quoted(element);
+    return text + "]";
   }
-  return quoted + "\"";
+  if (const auto* list = std::get_if<IntegerList>(&value)) {
+    std::string text = "[";
+    for (const auto element : *list)
+      text += (text.size() == 1 ? "" : ", ") + std::to_string(element);
+    return text + "]";
+  }
+  return quoted(std::get<std::string>(value));
 }
 
 const ParameterValue& ParameterSet::at(const std::string& key) const {
@@ -108,6 +153,14 @@ double ParameterSet::real(const std::string& key) const {
 
 const std::string& ParameterSet::text(const std::string& key) const {
   return std::get<std::string>(at(key));
+}
+
+const TextList& ParameterSet::text_list(const std::string& key) const {
+  return std::get<TextList>(at(key));
+}
+
+const IntegerList& ParameterSet::integer_list(const std::string& key) const {
+  return std::get<IntegerList>(at(key));
 }
 
 ParameterSet defaults_of(const std::vector<ParameterSpec>& specs) {

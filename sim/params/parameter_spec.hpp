@@ -12,9 +12,11 @@
 
 namespace innosim::sim {
 
-enum class ParameterType { INTEGER, REAL, TEXT };
+enum class ParameterType { INTEGER, REAL, TEXT, TEXT_LIST, INTEGER_LIST };
 
-using ParameterValue = std::variant<std::int64_t, double, std::string>;
+using TextList = std::vector<std::string>;
+using IntegerList = std::vector<std::int64_t>;
+using ParameterValue = std::variant<std::int64_t, double, std::string, TextList, IntegerList>;
 
 struct ParameterSpec {
   std::string key;  ///< full dotted path, e.g. "ref1.exit_hazard"
@@ -22,7 +24,9 @@ struct ParameterSpec {
   std::optional<ParameterValue> default_value;  ///< none: the key is required
   double minimum = 0.0;                         ///< numeric types: inclusive bounds
   double maximum = 0.0;
-  std::vector<std::string> choices;  ///< TEXT: accepted values (empty: any non-empty text)
+  /// TEXT, TEXT_LIST: accepted values (empty: any text). INTEGER_LIST: minimum and maximum
+  /// bound every element.
+  std::vector<std::string> choices;
   std::string unit;
   std::string meaning;
   std::string source;
@@ -51,6 +55,8 @@ class ParameterSet {
   [[nodiscard]] std::int64_t integer(const std::string& key) const;
   [[nodiscard]] double real(const std::string& key) const;  ///< accepts integers too
   [[nodiscard]] const std::string& text(const std::string& key) const;
+  [[nodiscard]] const TextList& text_list(const std::string& key) const;
+  [[nodiscard]] const IntegerList& integer_list(const std::string& key) const;
   [[nodiscard]] const std::map<std::string, ParameterValue>& values() const { return values_; }
 
  private:

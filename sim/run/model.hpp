@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -47,6 +48,21 @@ class SeriesBuffer {
   std::size_t point_count_;
 };
 
+/// One column of a per-firm snapshot (one value per firm alive at the snapshot).
+struct SnapshotColumn {
+  std::string name;
+  std::string unit;
+  std::string description;
+  bool integer = false;  ///< written as 64-bit integers (ids, counts, codes) rather than reals
+  std::vector<double> values;
+};
+
+/// Every alive firm's state at the end of calendar year `year` (time year + 1.0).
+struct Snapshot {
+  int year = 0;
+  std::vector<SnapshotColumn> columns;
+};
+
 /// What a replication needs from the engine besides the model's own parameters.
 struct ReplicationContext {
   std::uint64_t seed = 0;
@@ -55,6 +71,8 @@ struct ReplicationContext {
   const std::atomic<bool>* cancel = nullptr;
   /// Models add 1 per completed step (for progress reporting); may be null.
   std::atomic<std::uint64_t>* steps_done = nullptr;
+  /// Non-null for the replication the model asked to snapshot (Model::snapshot_replication).
+  std::vector<Snapshot>* snapshots = nullptr;
 
   [[nodiscard]] bool cancelled() const {
     return cancel != nullptr && cancel->load(std::memory_order_relaxed);
@@ -72,6 +90,10 @@ class Model {
   /// Runs one replication into `out` (metrics() x time_axis().points()).
   /// Returns false if it stopped early because the context was cancelled.
   virtual bool run_replication(const ReplicationContext& context, SeriesBuffer& out) const = 0;
+  /// The replication whose per-firm snapshots the model writes, if it writes any.
+  [[nodiscard]] virtual std::optional<std::uint32_t> snapshot_replication() const {
+    return std::nullopt;
+  }
 };
 
 }  // namespace innosim::sim

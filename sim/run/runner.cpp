@@ -28,6 +28,9 @@ Ensemble run_ensemble(const Model& model, const RunOptions& options) {
   ensemble.values.assign(ensemble.metrics.size(),
                          std::vector<double>(options.replications * points, 0.0));
 
+  const std::optional<std::uint32_t> snapshot_replication = model.snapshot_replication();
+  std::vector<Snapshot> snapshots;  // written by that one replication's task only
+
   const ThreadLimit thread_limit(options.threads);
   parallel_for_index(options.replications, [&](std::size_t index) {
     const auto slot = static_cast<std::uint32_t>(index);
@@ -36,6 +39,7 @@ Ensemble run_ensemble(const Model& model, const RunOptions& options) {
     context.replication = options.first_replication + slot;
     context.cancel = options.cancel;
     context.steps_done = options.steps_done;
+    if (snapshot_replication == context.replication) context.snapshots = &snapshots;
     if (context.cancelled()) return;
     SeriesBuffer buffer(ensemble.metrics.size(), points);
     if (!model.run_replication(context, buffer)) return;
@@ -47,6 +51,8 @@ Ensemble run_ensemble(const Model& model, const RunOptions& options) {
     ensemble.completed[slot] = 1;
     if (options.replications_done != nullptr) options.replications_done->fetch_add(1);
   });
+  ensemble.snapshots = std::move(snapshots);
+  ensemble.snapshot_replication = snapshot_replication.value_or(0);
   return ensemble;
 }
 

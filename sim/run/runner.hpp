@@ -18,6 +18,9 @@ struct Ensemble {
   std::uint32_t replications = 0;       ///< slots
   std::vector<std::uint8_t> completed;  ///< per slot: 1 when the replication finished
   std::vector<std::vector<double>> values;
+  /// Per-firm snapshots of the model's snapshot replication (empty if none or not run).
+  std::vector<Snapshot> snapshots;
+  std::uint32_t snapshot_replication = 0;  ///< the replication they belong to
 
   [[nodiscard]] std::size_t points() const { return static_cast<std::size_t>(time.points()); }
   [[nodiscard]] double at(std::size_t metric, std::size_t replication, std::size_t point) const {

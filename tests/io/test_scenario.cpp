@@ -196,6 +196,14 @@ TEST(ParameterDictionary, EveryParameterHasMeaningUnitSourceAndValidDefault) {
       ASSERT_TRUE(spec.default_value.has_value()) << spec.key;
       EXPECT_TRUE(spec.accepts(*spec.default_value)) << spec.key;
     }
+    if (entry.named_table_specs == nullptr) continue;
+    for (const auto& spec : entry.named_table_specs()) {
+      EXPECT_FALSE(spec.meaning.empty()) << spec.key;
+      EXPECT_FALSE(spec.source.empty()) << spec.key;
+      if (spec.default_value) {
+        EXPECT_TRUE(spec.accepts(*spec.default_value)) << spec.key;
+      }
+    }
   }
 }
 

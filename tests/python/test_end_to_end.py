@@ -96,7 +96,7 @@ class EndToEnd(unittest.TestCase):
         with h5py.File(path, "r") as f:
             attrs = f.attrs
             self.assertEqual(attrs["filetype"], "innosim-results")
-            self.assertEqual(list(attrs["format_version"]), [1, 0])
+            self.assertEqual(list(attrs["format_version"]), [1, 1])
             self.assertEqual(int(attrs["seed"]), 99)
             self.assertEqual(int(attrs["replications"]), 7)
             self.assertEqual(attrs["scenario_text"], SMALL_SCENARIO)

@@ -1,0 +1,123 @@
+// Parameters of the city model ([city] in a scenario). Rates are per year and converted to the
+// step length by the model; money in 万元. Each parameter's meaning, unit, range and source is
+// in city_params.cpp (the dictionary docs/parameters.md is generated from).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/city/firms.hpp"
+#include "models/city/rules.hpp"
+#include "sim/params/parameter_spec.hpp"
+
+namespace innosim::models::city {
+
+struct CityParams {
+  // initial population
+  std::int64_t initial_candidates = 0;
+  std::int64_t initial_tech_sme = 0;
+  std::int64_t initial_high_tech = 0;
+  double initial_age_mean_years = 0;
+  double initial_revenue_median = 0;
+  double initial_tech_sme_revenue_median = 0;
+  double initial_high_tech_revenue_median = 0;
+  double initial_revenue_log_sd = 0;
+  // entry
+  double new_tech_firms_per_year = 0;
+  double spinoffs_per_year = 0;
+  double talent_teams_per_year = 0;
+  double entry_revenue_median = 0;
+  double spinoff_revenue_median = 0;
+  double talent_team_revenue_median = 0;
+  double entry_revenue_log_sd = 0;
+  double rd_propensity_median = 0;
+  double rd_propensity_log_sd = 0;
+  double spinoff_rd_factor = 0;
+  double rd_max = 0;
+  double high_tech_share_median = 0;
+  double high_tech_share_logit_sd = 0;
+  double tech_staff_base = 0;
+  double tech_staff_per_rd = 0;
+  double tech_staff_log_sd = 0;
+  double revenue_per_employee = 0;
+  double spinoff_class1_ip_mean = 0;
+  double entry_class2_ip_mean = 0;
+  double direct_route_probability = 0;
+  double spinoff_direct_route_probability = 0;
+  double niche_probability = 0;
+  std::array<double, SECTOR_COUNT> sector_shares{};
+  // growth
+  double growth_drift = 0;
+  double growth_young = 0;
+  double growth_young_age_years = 0;
+  double growth_young_size = 0;
+  double growth_knowledge = 0;
+  double growth_sd = 0;
+  double growth_sd_size_reference = 0;
+  double growth_sd_size_exponent = 0;
+  double growth_sd_min = 0;
+  double growth_sd_max = 0;
+  double min_revenue = 0;
+  double employee_adjustment_years = 0;
+  // R&D, knowledge and IP
+  double rd_price_elasticity = 0;
+  double knowledge_depreciation = 0;
+  double class1_ip_knowledge = 0;
+  double class2_ip_knowledge = 0;
+  double bunching_window = 0;
+  double bunching_probability = 0;
+  double bunching_margin = 0;
+  double relabel_share = 0;
+  std::string super_deduction;
+  double super_deduction_fixed_rate = 0;
+  double corporate_tax_rate = 0;
+  double high_tech_tax_rate = 0;
+  // cash and exit
+  double operating_margin = 0;
+  double interest_rate = 0;
+  double cash_buffer_months = 0;
+  double assets_per_revenue = 0;
+  double exit_hazard = 0;
+  double exit_age_exponent = 0;
+  double exit_size_reference = 0;
+  double exit_size_exponent = 0;
+  double distress_hazard = 0;
+  double distress_leverage = 0;
+  // certification rounds
+  std::int64_t tech_sme_month = 0;
+  double tech_sme_apply_probability = 0;
+  double tech_sme_reapply_probability = 0;
+  TechSmeRules tech_sme_rules;
+  std::int64_t high_tech_month = 0;
+  double high_tech_apply_probability = 0;
+  double high_tech_reapply_probability = 0;
+  double high_tech_review_pass_rate = 0;
+  std::int64_t high_tech_validity_years = 0;
+  double high_tech_audit_probability = 0;
+  HighTechRules high_tech_rules;
+  std::int64_t label_month = 0;
+  LabelRules label_rules;
+  std::int64_t gazelle_quota = 0;
+  std::int64_t leader_quota = 0;
+  std::int64_t little_giant_quota = 0;
+  std::int64_t fledgling_quota = 0;
+  double ipo_min_revenue = 0;
+  double ipo_counselling_rate = 0;
+  double ipo_acceptance_rate = 0;
+  double ipo_listing_rate = 0;
+  std::int64_t rd_award_month = 0;
+  // output
+  sim::IntegerList snapshot_years;
+  std::int64_t snapshot_replication = 0;
+
+  /// Reads every key of parameter_specs() (prefix "city.") from a resolved set.
+  [[nodiscard]] static CityParams from(const sim::ParameterSet& values);
+  /// The defaults, as a scenario without a [city] table gets them.
+  [[nodiscard]] static CityParams defaults();
+};
+
+[[nodiscard]] const std::vector<sim::ParameterSpec>& parameter_specs();
+
+}  // namespace innosim::models::city

@@ -1,0 +1,151 @@
+#include "models/city/rules.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace innosim::models::city {
+
+namespace {
+
+/// Points of the first band whose lower bound the value reaches; bands are listed from the top.
+template <std::size_t N>
+int banded(double value, const double (&lower_bounds)[N], const int (&points)[N]) {
+  for (std::size_t band = 0; band < N; ++band) {
+    if (value >= lower_bounds[band]) return points[band];
+  }
+  return 0;
+}
+
+}  // namespace
+
+int tech_sme_tech_staff_points(double tech_staff_share) {
+  static constexpr double BOUNDS[] = {0.30, 0.25, 0.20, 0.15, 0.10};
+  static constexpr int POINTS[] = {20, 16, 12, 8, 4};
+  return banded(tech_staff_share, BOUNDS, POINTS);
+}
+
+int tech_sme_rd_points(double rd_to_sales, double rd_to_total_cost) {
+  static constexpr double SALES_BOUNDS[] = {0.06, 0.05, 0.04, 0.03, 0.02};
+  static constexpr double COST_BOUNDS[] = {0.30, 0.25, 0.20, 0.15, 0.10};
+  static constexpr int POINTS[] = {50, 40, 30, 20, 10};
+  return std::max(banded(rd_to_sales, SALES_BOUNDS, POINTS),
+                  banded(rd_to_total_cost, COST_BOUNDS, POINTS));
+}
+
+int tech_sme_ip_points(int ip_class1, int ip_class2) {
+  if (ip_class1 >= 1) return 30;
+  static constexpr int POINTS_BY_CLASS2[] = {0, 6, 12, 18, 24};
+  return POINTS_BY_CLASS2[std::clamp(ip_class2, 0, 4)];
+}
+
+TechSmeResult evaluate_tech_sme(const TechSmeInputs& firm, const TechSmeRules& rules) {
+  TechSmeResult result;
+  result.size_ok = firm.employees <= rules.max_employees && firm.sales <= rules.max_sales &&
+                   firm.total_assets <= rules.max_total_assets;
+  result.tech_staff_points = tech_sme_tech_staff_points(firm.tech_staff_share);
+  const double rd_to_sales = firm.sales > 0.0 ? firm.rd / firm.sales : 0.0;
+  const double rd_to_cost = firm.total_cost > 0.0 ? firm.rd / firm.total_cost : 0.0;
+  result.rd_points = tech_sme_rd_points(rd_to_sales, rd_to_cost);
+  result.ip_points = tech_sme_ip_points(firm.ip_class1, firm.ip_class2);
+  result.direct = firm.high_tech || firm.other_direct_route;
+  const bool scored = result.score() >= rules.pass_score && result.tech_staff_points > 0;
+  result.admitted = result.size_ok && (result.direct || scored);
+  return result;
+}
+
+double high_tech_rd_threshold(double latest_sales, const HighTechRules& rules) {
+  if (latest_sales <= rules.small_sales_limit) return rules.rd_ratio_small;
+  if (latest_sales <= rules.medium_sales_limit) return rules.rd_ratio_medium;
+  return rules.rd_ratio_large;
+}
+
+int high_tech_ip_points(int ip_class1, int ip_class2) {
+  if (ip_class1 >= 2) return 8;
+  if (ip_class1 == 1) return 7;
+  if (ip_class2 >= 5) return 6;
+  if (ip_class2 >= 3) return 4;
+  if (ip_class2 >= 1) return 2;
+  return 0;
+}
+
+int high_tech_growth_points(double growth) {
+  static constexpr double BOUNDS[] = {0.35, 0.25, 0.15, 0.05};
+  static constexpr int POINTS[] = {10, 8, 6, 4};
+  const int points = banded(growth, BOUNDS, POINTS);
+  if (points > 0) return points;
+  return growth > 0.0 ? 2 : 0;
+}
+
+double high_tech_sales_growth(double sales_y3, double sales_y2, double sales_y1) {
+  if (sales_y3 > 0.0 && sales_y2 > 0.0)
+    return (sales_y2 / sales_y3 + sales_y1 / sales_y2) / 2.0 - 1.0;
+  if (sales_y2 > 0.0) return sales_y1 / sales_y2 - 1.0;
+  return 0.0;
+}
+
+HighTechResult evaluate_high_tech(const HighTechInputs& firm, const HighTechRules& rules) {
+  HighTechResult result;
+  // Net-asset growth is not tracked; it is scored like sales growth (docs/model.md).
+  result.score = high_tech_ip_points(firm.ip_class1, firm.ip_class2) +
+                 2 * high_tech_growth_points(firm.sales_growth) + rules.assessed_points;
+  const double rd_ratio =
+      firm.sales_recent_years > 0.0 ? firm.rd_recent_years / firm.sales_recent_years : 0.0;
+  if (firm.age_months < rules.min_age_months) {
+    result.failure = HighTechFailure::AGE;
+  } else if (firm.ip_class1 + firm.ip_class2 == 0) {
+    result.failure = HighTechFailure::NO_IP;
+  } else if (firm.tech_staff_share < rules.min_tech_staff_share) {
+    result.failure = HighTechFailure::TECH_STAFF;
+  } else if (rd_ratio < high_tech_rd_threshold(firm.latest_sales, rules)) {
+    result.failure = HighTechFailure::RD_RATIO;
+  } else if (firm.high_tech_revenue_share < rules.min_high_tech_revenue_share) {
+    result.failure = HighTechFailure::HIGH_TECH_REVENUE;
+  } else if (result.score <= rules.pass_score) {
+    result.failure = HighTechFailure::SCORE;
+  }
+  return result;
+}
+
+double compound_growth(double base, double latest, double years) {
+  if (base <= 0.0 || years <= 0.0) return -1.0;
+  return std::pow(latest / base, 1.0 / years) - 1.0;
+}
+
+bool qualifies_gazelle(const LabelInputs& firm, const LabelRules& rules) {
+  return (firm.tech_sme || firm.high_tech) && firm.age_years <= rules.gazelle_max_age_years &&
+         firm.sales_y4 > rules.gazelle_min_base_sales &&
+         compound_growth(firm.sales_y4, firm.sales_y1, 3.0) >= rules.gazelle_min_growth &&
+         firm.sales_y1 > 0.0 && firm.rd_y1 / firm.sales_y1 > rules.gazelle_min_rd_ratio;
+}
+
+bool qualifies_leader(const LabelInputs& firm, const LabelRules& rules) {
+  return firm.high_tech && firm.sales_y1 > 0.0 && firm.sales_y1 >= rules.leader_min_sales &&
+         firm.rd_y1 / firm.sales_y1 >= rules.leader_min_rd_ratio;
+}
+
+bool qualifies_little_giant(const LabelInputs& firm, const LabelRules& rules) {
+  return firm.niche && firm.age_years >= rules.little_giant_min_age_years &&
+         firm.sales_y1 >= rules.little_giant_min_sales && firm.sales_y2 > 0.0 &&
+         compound_growth(firm.sales_y3, firm.sales_y1, 2.0) >= rules.little_giant_min_growth &&
+         firm.debt_ratio <= rules.little_giant_max_debt_ratio &&
+         firm.rd_y1 + firm.rd_y2 >= rules.little_giant_min_rd_two_years &&
+         firm.rd_y1 / firm.sales_y1 >= rules.little_giant_min_rd_ratio &&
+         firm.rd_y2 / firm.sales_y2 >= rules.little_giant_min_rd_ratio &&
+         firm.ip_class1 >= rules.little_giant_min_class1_ip;
+}
+
+bool qualifies_fledgling(const LabelInputs& firm, const LabelRules& rules) {
+  return (firm.tech_sme || firm.high_tech) && firm.age_years <= rules.fledgling_max_age_years &&
+         compound_growth(firm.sales_y2, firm.sales_y1, 1.0) >= rules.fledgling_min_growth;
+}
+
+double super_deduction_rate(int year, bool tech_sme, bool manufacturing) {
+  if (year >= 2023) return 1.0;
+  if (year == 2022) return tech_sme || manufacturing ? 1.0 : 0.75;
+  if (year == 2021) return manufacturing ? 1.0 : 0.75;
+  if (year >= 2018) return 0.75;
+  if (year == 2017) return tech_sme ? 0.75 : 0.5;
+  return 0.5;
+}
+
+}  // namespace innosim::models::city

@@ -1,0 +1,165 @@
+// The national certification rules of ../docs/model.md §"Certification" (rules.md in the seed
+// material) as pure functions of a firm's reported figures, so every threshold and score band
+// can be tested at its limits without running a simulation. Money in 万元, shares in [0, 1].
+#pragma once
+
+#include <cstdint>
+
+namespace innosim::models::city {
+
+// ---------------------------------------------------------------------------------------------
+// 科技型中小企业 — tech SME evaluation (国科发政〔2017〕115号)
+
+struct TechSmeRules {
+  double max_employees = 500.0;
+  double max_sales = 20000.0;         ///< 2亿
+  double max_total_assets = 20000.0;  ///< 2亿
+  int pass_score = 60;
+};
+
+struct TechSmeInputs {
+  double employees = 0.0;
+  double sales = 0.0;  ///< last completed year
+  double total_assets = 0.0;
+  double tech_staff_share = 0.0;  ///< tech staff / employees
+  double rd = 0.0;                ///< reported R&D of the last completed year
+  double total_cost = 0.0;        ///< total cost of the last completed year
+  int ip_class1 = 0;
+  int ip_class2 = 0;
+  bool high_tech = false;           ///< holds a valid high-tech certificate (direct admission)
+  bool other_direct_route = false;  ///< S&T award, provincial+ R&D institution or standard
+};
+
+struct TechSmeResult {
+  bool size_ok = false;       ///< basic conditions: the size caps
+  int tech_staff_points = 0;  ///< 0-20
+  int rd_points = 0;          ///< 0-50, the better of the two R&D indicators
+  int ip_points = 0;          ///< 0-30
+  bool direct = false;        ///< admitted by a direct route
+  bool admitted = false;
+  [[nodiscard]] int score() const { return tech_staff_points + rd_points + ip_points; }
+};
+
+[[nodiscard]] int tech_sme_tech_staff_points(double tech_staff_share);
+[[nodiscard]] int tech_sme_rd_points(double rd_to_sales, double rd_to_total_cost);
+[[nodiscard]] int tech_sme_ip_points(int ip_class1, int ip_class2);
+[[nodiscard]] TechSmeResult evaluate_tech_sme(const TechSmeInputs& firm, const TechSmeRules& rules);
+
+// ---------------------------------------------------------------------------------------------
+// 高新技术企业 — high-tech enterprise certification (国科发火〔2016〕32号)
+
+struct HighTechRules {
+  double min_age_months = 12.0;
+  double min_tech_staff_share = 0.10;
+  double rd_ratio_small = 0.05;   ///< latest sales <= small_sales_limit
+  double rd_ratio_medium = 0.04;  ///< small_sales_limit < sales <= medium_sales_limit
+  double rd_ratio_large = 0.03;   ///< sales > medium_sales_limit
+  double small_sales_limit = 5000.0;
+  double medium_sales_limit = 20000.0;
+  double min_high_tech_revenue_share = 0.60;
+  int pass_score = 70;       ///< the score must exceed this
+  int assessed_points = 56;  ///< points the model assumes for the qualitative items
+};
+
+struct HighTechInputs {
+  double age_months = 0.0;
+  int ip_class1 = 0;
+  int ip_class2 = 0;
+  double tech_staff_share = 0.0;
+  double rd_recent_years = 0.0;     ///< reported R&D summed over up to the last three years
+  double sales_recent_years = 0.0;  ///< sales over the same years
+  double latest_sales = 0.0;
+  double high_tech_revenue_share = 0.0;
+  /// Sales growth by the rule's formula ((S2/S1 + S3/S2)/2 - 1), 0 with fewer than two years.
+  double sales_growth = 0.0;
+};
+
+enum class HighTechFailure : std::uint8_t {
+  NONE,
+  AGE,
+  NO_IP,
+  TECH_STAFF,
+  RD_RATIO,
+  HIGH_TECH_REVENUE,
+  SCORE,
+};
+
+struct HighTechResult {
+  HighTechFailure failure = HighTechFailure::NONE;
+  int score = 0;
+  [[nodiscard]] bool passes() const { return failure == HighTechFailure::NONE; }
+};
+
+/// The R&D / sales ratio required for a firm whose latest sales are `latest_sales`.
+[[nodiscard]] double high_tech_rd_threshold(double latest_sales, const HighTechRules& rules);
+/// IP quantity points (max 8): class-I >= 2: 8, 1: 7; class-II >= 5: 6, 3-4: 4, 1-2: 2.
+[[nodiscard]] int high_tech_ip_points(int ip_class1, int ip_class2);
+/// Growth points for one growth indicator (max 10): >= 35%: 10, >= 25%: 8, >= 15%: 6,
+/// >= 5%: 4, > 0: 2, otherwise 0 (the top of each band of the rule).
+[[nodiscard]] int high_tech_growth_points(double growth);
+/// The rule's growth formula over up to three years of sales (oldest first); 0 if fewer
+/// than two years have sales.
+[[nodiscard]] double high_tech_sales_growth(double sales_y3, double sales_y2, double sales_y1);
+/// Every hard criterion, then the score. (The expert review's chance is applied by the model.)
+[[nodiscard]] HighTechResult evaluate_high_tech(const HighTechInputs& firm,
+                                                const HighTechRules& rules);
+
+// ---------------------------------------------------------------------------------------------
+// Upper tiers and labels (rules.md "Upper tiers"); each returns whether the firm qualifies.
+// Gazelles and fledglings are picked from the tech-SME and high-tech pools (facts.md), leaders
+// from high-tech enterprises.
+
+struct LabelRules {
+  // 瞪羚 gazelle
+  double gazelle_max_age_years = 15.0;
+  double gazelle_min_base_sales = 1000.0;  ///< sales of the base year, three years back
+  double gazelle_min_growth = 0.20;        ///< compound annual growth over three years
+  double gazelle_min_rd_ratio = 0.025;     ///< strictly above
+  // 创新龙头 leader
+  double leader_min_sales = 100000.0;  ///< 10亿
+  double leader_min_rd_ratio = 0.03;
+  // 专精特新“小巨人” little giant
+  double little_giant_min_age_years = 3.0;
+  double little_giant_min_sales = 5000.0;
+  double little_giant_min_growth = 0.05;  ///< per year over two years
+  double little_giant_max_debt_ratio = 0.75;
+  double little_giant_min_rd_two_years = 1200.0;
+  double little_giant_min_rd_ratio = 0.03;  ///< each of the two years
+  int little_giant_min_class1_ip = 4;
+  // 雏鹰 fledgling
+  double fledgling_max_age_years = 5.0;
+  double fledgling_min_growth = 0.20;  ///< last year's sales growth
+};
+
+struct LabelInputs {
+  double age_years = 0.0;
+  double sales_y1 = 0.0;  ///< last completed year
+  double sales_y2 = 0.0;
+  double sales_y3 = 0.0;
+  double sales_y4 = 0.0;  ///< four years back: the gazelle's base year
+  double rd_y1 = 0.0;     ///< reported R&D
+  double rd_y2 = 0.0;
+  double debt_ratio = 0.0;  ///< debt / total assets
+  int ip_class1 = 0;
+  bool high_tech = false;  ///< valid certificate
+  bool tech_sme = false;   ///< in this year's register
+  bool niche =
+      false;  ///< meets the criteria the model does not represent (main business, market share)
+};
+
+/// Compound annual growth from `base` to `latest` over `years`; -1 when base is not positive.
+[[nodiscard]] double compound_growth(double base, double latest, double years);
+[[nodiscard]] bool qualifies_gazelle(const LabelInputs& firm, const LabelRules& rules);
+[[nodiscard]] bool qualifies_leader(const LabelInputs& firm, const LabelRules& rules);
+[[nodiscard]] bool qualifies_little_giant(const LabelInputs& firm, const LabelRules& rules);
+[[nodiscard]] bool qualifies_fledgling(const LabelInputs& firm, const LabelRules& rules);
+
+// ---------------------------------------------------------------------------------------------
+// 研发费用加计扣除 — the R&D super-deduction schedule
+
+/// The extra deduction rate (share of R&D deducted on top of the expense itself) in `year`:
+/// 2016-17 50%; from 2017 75% for tech SMEs; 2018-20 75% for all; 2021 100% for manufacturing;
+/// 2022 100% for tech SMEs; from 2023 100% for all. Years before 2016 use 50%.
+[[nodiscard]] double super_deduction_rate(int year, bool tech_sme, bool manufacturing);
+
+}  // namespace innosim::models::city
