@@ -159,6 +159,15 @@ void CityModel::add_initial_firms(World& world, std::uint64_t seed,
     for (std::size_t row = first_row; row < first_row + count; ++row) {
       if (group >= 1) {
         f.tech_sme_until[row] = static_cast<std::uint16_t>(sme_round == 0 ? spy : sme_round);
+        // Registered firms meet their register's criteria at the start: a class-I IP item
+        // (30 points) and R&D of at least 4.5% of sales (30 points) pass the tech-SME score.
+        constexpr float REGISTERED_RD = 0.045f;
+        f.ip_class1[row] = std::max<std::uint16_t>(f.ip_class1[row], 1);
+        f.rd_propensity[row] = std::max(f.rd_propensity[row], REGISTERED_RD);
+        f.rd_reported_y1[row] = std::max(f.rd_reported_y1[row], REGISTERED_RD * f.revenue_y1[row]);
+        f.rd_reported_y2[row] = std::max(f.rd_reported_y2[row], REGISTERED_RD * f.revenue_y2[row]);
+        f.rd_reported_y3[row] = std::max(f.rd_reported_y3[row], REGISTERED_RD * f.revenue_y3[row]);
+        f.age_months[row] = std::max<std::uint16_t>(f.age_months[row], 12);
       }
       if (group == 2) {
         // Registered firms meet their register's criteria at the start.
@@ -171,9 +180,7 @@ void CityModel::add_initial_firms(World& world, std::uint64_t seed,
             std::max(f.rd_reported_y2[row], 1.1f * threshold * f.revenue_y2[row]);
         f.rd_reported_y3[row] =
             std::max(f.rd_reported_y3[row], 1.1f * threshold * f.revenue_y3[row]);
-        f.ip_class1[row] = std::max<std::uint16_t>(f.ip_class1[row], 1);
         f.high_tech_share[row] = std::max(f.high_tech_share[row], 0.6f);
-        f.age_months[row] = std::max<std::uint16_t>(f.age_months[row], 12);
         // Certificates were granted in the last three rounds: they expire over three years.
         const int years_left =
             static_cast<int>(attributes.block(f.id[row], 2)[2] % 3u) + (hte_round == 0 ? 1 : 0);

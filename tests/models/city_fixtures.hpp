@@ -1,0 +1,46 @@
+// Shared helpers for the city-model tests: models built from scenario text, as users build them.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "io/scenario/scenario.hpp"
+#include "models/city/city_model.hpp"
+#include "models/registry.hpp"
+#include "sim/run/runner.hpp"
+
+namespace innosim::models::city::testing {
+
+/// A city scenario: [scenario] with the given steps, then `tables` verbatim.
+inline io::Scenario city_scenario(const std::string& tables, int steps = 24,
+                                  int start_year = 2022) {
+  const std::string text =
+      "[scenario]\nmodel = \"city\"\nstart_year = " + std::to_string(start_year) +
+      "\nsteps = " + std::to_string(steps) + "\n" + tables;
+  return io::parse_scenario(text, "test.toml");
+}
+
+inline std::unique_ptr<CityModel> city_model(const io::Scenario& scenario) {
+  return std::make_unique<CityModel>(CityParams::from(scenario.values),
+                                     instruments_from(scenario.values), scenario.time);
+}
+
+inline sim::Ensemble run(const sim::Model& model, std::uint32_t replications, int threads = 0,
+                         std::uint64_t seed = 11) {
+  sim::RunOptions options;
+  options.seed = seed;
+  options.replications = replications;
+  options.threads = threads;
+  return sim::run_ensemble(model, options);
+}
+
+/// Index of a metric by name (the instrument spending metrics follow the fixed ones).
+inline std::size_t metric_index(const sim::Model& model, const std::string& name) {
+  const auto& metrics = model.metrics();
+  for (std::size_t i = 0; i < metrics.size(); ++i) {
+    if (metrics[i].name == name) return i;
+  }
+  throw std::out_of_range("no metric " + name);
+}
+
+}  // namespace innosim::models::city::testing

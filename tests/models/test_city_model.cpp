@@ -1,0 +1,268 @@
+// The city model as a whole: invariants at every step, reproducibility and thread-count
+// invariance, instruments and their budgets, the R&D responses the model promises.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "city_fixtures.hpp"
+
+namespace innosim::models::city {
+namespace {
+
+using testing::city_model;
+using testing::city_scenario;
+using testing::metric_index;
+
+const char* SMALL_CITY =
+    "[city]\ninitial_candidates = 1500\ninitial_tech_sme = 300\ninitial_high_tech = 150\n"
+    "new_tech_firms_per_year = 600\nspinoffs_per_year = 20\ntalent_teams_per_year = 20\n";
+
+TEST(CityModel, TiersSumToAliveAndEntriesMinusExitsIsThePopulationChange) {
+  const auto model = city_model(city_scenario(SMALL_CITY, 60));
+  const sim::Ensemble ensemble = testing::run(*model, 3);
+  for (std::uint32_t replication = 0; replication < 3; ++replication) {
+    for (std::size_t point = 0; point < ensemble.points(); ++point) {
+      double tiers = 0.0;
+      for (std::size_t tier = 0; tier < TIER_COUNT; ++tier)
+        tiers += ensemble.at(FIRMS_CANDIDATE + tier, replication, point);
+      const double alive = ensemble.at(FIRMS_ALIVE, replication, point);
+      ASSERT_EQ(tiers, alive) << "replication " << replication << " point " << point;
+      ASSERT_LE(ensemble.at(LABEL_LEADER, replication, point),
+                ensemble.at(REGISTER_HIGH_TECH, replication, point) +
+                    ensemble.at(LABEL_LEADER, replication, point));
+      if (point == 0) continue;
+      const double entries = ensemble.at(ENTRIES_REGISTRATION, replication, point) +
+                             ensemble.at(ENTRIES_SPINOFF, replication, point) +
+                             ensemble.at(ENTRIES_TALENT_TEAM, replication, point);
+      const double exits = ensemble.at(EXITS_MARKET, replication, point) +
+                           ensemble.at(EXITS_DISTRESS, replication, point);
+      ASSERT_EQ(alive - ensemble.at(FIRMS_ALIVE, replication, point - 1), entries - exits)
+          << "replication " << replication << " point " << point;
+      ASSERT_GE(ensemble.at(RD_REPORTED, replication, point),
+                ensemble.at(RD_REAL, replication, point));
+    }
+  }
+  // The run is not trivial: firms enter, exit, get certified and lapse.
+  double granted = 0, lapsed = 0, admitted = 0;
+  for (std::size_t point = 1; point < ensemble.points(); ++point) {
+    granted += ensemble.at(HIGH_TECH_GRANTED, 0, point);
+    lapsed += ensemble.at(HIGH_TECH_LAPSED, 0, point);
+    admitted += ensemble.at(TECH_SME_ADMITTED, 0, point);
+  }
+  EXPECT_GT(granted, 0);
+  EXPECT_GT(lapsed, 0);
+  EXPECT_GT(admitted, 0);
+}
+
+TEST(CityModel, ResultsAreIdenticalForAnyThreadCountAndChunking) {
+  // 20,000 initial firms: the firm pass splits into two chunks, run in parallel with 2 threads.
+  const auto model = city_model(city_scenario(
+      "[city]\ninitial_candidates = 20000\nsnapshot_years = [2022]\nsnapshot_replication = 1\n"
+      "[instruments.reward]\ntrigger = \"high_tech_certified\"\nfixed = 10.0\n"
+      "budget_per_year = 200.0\n",
+      24));
+  ASSERT_GT(20000u, CityModel::CHUNK_ROWS);
+  const sim::Ensemble one = testing::run(*model, 2, 1);
+  const sim::Ensemble two = testing::run(*model, 2, 2);
+  ASSERT_EQ(one.values, two.values);
+  ASSERT_EQ(one.snapshots.size(), 1u);
+  ASSERT_EQ(two.snapshots.size(), 1u);
+  for (std::size_t column = 0; column < one.snapshots[0].columns.size(); ++column)
+    EXPECT_EQ(one.snapshots[0].columns[column].values, two.snapshots[0].columns[column].values);
+  // A replication re-run alone gives the same series as inside the ensemble.
+  sim::RunOptions alone;
+  alone.seed = 11;
+  alone.replications = 1;
+  alone.first_replication = 1;
+  const sim::Ensemble single = sim::run_ensemble(*model, alone);
+  for (std::size_t metric = 0; metric < one.metrics.size(); ++metric) {
+    for (std::size_t point = 0; point < one.points(); ++point)
+      ASSERT_EQ(single.at(metric, 0, point), one.at(metric, 1, point));
+  }
+}
+
+TEST(CityModel, DifferentSeedsGiveDifferentRuns) {
+  const auto model = city_model(city_scenario(SMALL_CITY, 12));
+  const sim::Ensemble a = testing::run(*model, 1, 0, 1);
+  const sim::Ensemble b = testing::run(*model, 1, 0, 2);
+  EXPECT_NE(a.values[REVENUE_TOTAL], b.values[REVENUE_TOTAL]);
+}
+
+/// Sum of a metric over the points of calendar year `year` (steps ending in it).
+double year_total(const sim::Ensemble& ensemble, std::size_t metric, std::size_t replication,
+                  int year) {
+  double total = 0.0;
+  for (std::size_t point = 1; point < ensemble.points(); ++point) {
+    const double end = ensemble.time.decimal_year(static_cast<int>(point));
+    if (end > year && end <= year + 1) total += ensemble.at(metric, replication, point);
+  }
+  return total;
+}
+
+TEST(CityInstruments, ABudgetForExactlyKAwardsPaysExactlyK) {
+  // Far more than three firms are certified each October; the budget pays three 10万 awards.
+  const std::string tables = std::string(SMALL_CITY) +
+                             "[instruments.reward]\ntrigger = \"high_tech_certified\"\n"
+                             "fixed = 10.0\nbudget_per_year = 30.0\n";
+  const auto model = city_model(city_scenario(tables, 36));
+  const sim::Ensemble ensemble = testing::run(*model, 4);
+  const std::size_t spending = metric_index(*model, "spending_reward");
+  for (std::uint32_t replication = 0; replication < 4; ++replication) {
+    for (int year = 2022; year <= 2024; ++year) {
+      ASSERT_GT(year_total(ensemble, HIGH_TECH_GRANTED, replication, year), 3.0);
+      EXPECT_EQ(year_total(ensemble, spending, replication, year), 30.0)
+          << "replication " << replication << " year " << year;
+    }
+  }
+}
+
+TEST(CityInstruments, WithoutABudgetEveryEligibleEventIsPaid) {
+  const std::string tables = std::string(SMALL_CITY) +
+                             "[instruments.reward]\ntrigger = \"high_tech_certified\"\n"
+                             "fixed = 10.0\n"
+                             "[instruments.renewal]\ntrigger = \"high_tech_recertified\"\n"
+                             "fixed = 1.0\n";
+  const auto model = city_model(city_scenario(tables, 36));
+  const sim::Ensemble ensemble = testing::run(*model, 2);
+  const std::size_t reward = metric_index(*model, "spending_reward");
+  const std::size_t renewal = metric_index(*model, "spending_renewal");
+  for (std::size_t point = 1; point < ensemble.points(); ++point) {
+    EXPECT_EQ(ensemble.at(reward, 0, point), 10.0 * ensemble.at(HIGH_TECH_GRANTED, 0, point));
+    EXPECT_EQ(ensemble.at(renewal, 0, point), ensemble.at(HIGH_TECH_RENEWED, 0, point));
+    EXPECT_EQ(ensemble.at(SPENDING_INSTRUMENTS, 0, point),
+              ensemble.at(reward, 0, point) + ensemble.at(renewal, 0, point));
+  }
+}
+
+TEST(CityInstruments, LedgerPaysInOrderAllOrNothingAndRefillsEachYear) {
+  Firms firms;
+  firms.append(4);
+  FirmView view(firms);
+  for (std::uint32_t row = 0; row < 4; ++row) {
+    view.id[row] = 100 + row;
+    view.alive[row] = 1;
+    view.tier[row] = row == 3 ? CANDIDATE : HIGH_TECH;
+    view.revenue[row] = 1000;
+  }
+  Instrument subsidy;
+  subsidy.name = "subsidy";
+  subsidy.trigger = Trigger::ANNUAL_RD;
+  subsidy.tier_mask = 1u << HIGH_TECH;
+  subsidy.share = 0.5;
+  subsidy.cap = 40;
+  subsidy.budget_per_year = 75;
+  const std::vector<Instrument> instruments = {subsidy};
+  Ledger ledger(instruments);
+  auto applications = [&] {
+    // bases 100, 60, 30, 100 -> amounts 40 (capped), 30, 15, and a candidate (not eligible)
+    return std::vector<Application>{{0, 100, Trigger::ANNUAL_RD, -1, 0, 100.0},
+                                    {1, 101, Trigger::ANNUAL_RD, -1, 1, 60.0},
+                                    {2, 102, Trigger::ANNUAL_RD, -1, 2, 30.0},
+                                    {3, 103, Trigger::ANNUAL_RD, -1, 3, 100.0}};
+  };
+  auto batch = applications();
+  // 40 + 30 = 70 paid; 15 does not fit in the 5 left, and is not paid in part.
+  EXPECT_EQ(ledger.pay(batch, view, 2023), 2u);
+  EXPECT_EQ(ledger.take_spending(), std::vector<double>{70.0});
+  EXPECT_FLOAT_EQ(view.cash[0], 40.0f);
+  EXPECT_FLOAT_EQ(view.cash[2], 0.0f);
+  EXPECT_FLOAT_EQ(view.cash[3], 0.0f);
+  batch = applications();
+  EXPECT_EQ(ledger.pay(batch, view, 2023), 0u);  // the year's budget is spent
+  ledger.start_year();
+  batch = applications();
+  EXPECT_EQ(ledger.pay(batch, view, 2024), 2u);
+}
+
+TEST(CityInstruments, RdEffectAddsToKnowledgeAndActiveYearsBound) {
+  Firms firms;
+  firms.append(1);
+  FirmView view(firms);
+  view.alive[0] = 1;
+  view.revenue[0] = 100;
+  Instrument grant;
+  grant.name = "grant";
+  grant.trigger = Trigger::TALENT_TEAM_ENTRY;
+  grant.fixed = 100;
+  grant.effect = Effect::RD;
+  grant.additionality = 0.25;
+  grant.first_year = 2023;
+  const std::vector<Instrument> instruments = {grant};
+  Ledger ledger(instruments);
+  std::vector<Application> batch = {{0, 0, Trigger::TALENT_TEAM_ENTRY, -1, 0, 0.0}};
+  EXPECT_EQ(ledger.pay(batch, view, 2022), 0u);  // not yet running
+  batch = {{0, 0, Trigger::TALENT_TEAM_ENTRY, -1, 0, 0.0}};
+  EXPECT_EQ(ledger.pay(batch, view, 2023), 1u);
+  EXPECT_FLOAT_EQ(view.knowledge[0], 25.0f);
+  EXPECT_FLOAT_EQ(view.rd_real_ytd[0], 25.0f);
+  EXPECT_FLOAT_EQ(view.cash[0], 75.0f);
+}
+
+TEST(CityRd, TheSuperDeductionRaisesRealRdAndBunchingRaisesReportedRd) {
+  auto total = [](const std::string& city, std::size_t metric) {
+    const auto model = city_model(city_scenario(std::string(SMALL_CITY) + city, 24));
+    const sim::Ensemble ensemble = testing::run(*model, 4);
+    double sum = 0.0;
+    for (std::uint32_t r = 0; r < 4; ++r) {
+      for (std::size_t point = 1; point < ensemble.points(); ++point)
+        sum += ensemble.at(metric, r, point);
+    }
+    return sum;
+  };
+  // Same draws (common random numbers), only the policy differs.
+  const double with_deduction = total("", RD_REAL);
+  const double without = total("super_deduction = \"none\"\n", RD_REAL);
+  EXPECT_GT(with_deduction, without * 1.1);
+  const double honest_reported = total("bunching_probability = 0.0\n", RD_REPORTED);
+  const double honest_real = total("bunching_probability = 0.0\n", RD_REAL);
+  EXPECT_DOUBLE_EQ(honest_reported, honest_real);
+  EXPECT_GT(total("", RD_REPORTED), total("", RD_REAL));
+}
+
+TEST(CityScenario, InstrumentTablesAreValidatedWithPlaces) {
+  try {
+    (void)city_scenario(
+        "[instruments.reward]\ntrigger = \"high_tech_certifed\"\n"
+        "[instruments.subsidy]\ntrigger = \"annual_rd\"\nshare = 0.1\ncapp = 5.0\n"
+        "tiers = [\"high_tech\", \"unicorn\"]\n");
+    FAIL() << "the scenario was accepted";
+  } catch (const io::ScenarioError& error) {
+    const std::string text = error.what();
+    EXPECT_NE(text.find("test.toml:6:"), std::string::npos) << text;  // the trigger's line
+    EXPECT_NE(text.find("high_tech_certifed"), std::string::npos) << text;
+    EXPECT_NE(text.find("did you mean instruments.subsidy.cap?"), std::string::npos) << text;
+    EXPECT_NE(text.find("\"unicorn\""), std::string::npos) << text;
+  }
+}
+
+TEST(CityScenario, InstrumentKeysThatContradictEachOtherAreRefused) {
+  try {
+    (void)city_scenario(
+        "[instruments.award]\ntrigger = \"leader_selected\"\nshare = 0.5\n"
+        "first_year = 2025\nlast_year = 2024\n");
+    FAIL() << "the scenario was accepted";
+  } catch (const io::ScenarioError& error) {
+    const std::string text = error.what();
+    EXPECT_NE(text.find("test.toml:7:"), std::string::npos) << text;
+    EXPECT_NE(text.find("instruments.award.share = 0.5 needs a trigger with a base amount"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("instruments.award.first_year = 2025 is after"), std::string::npos) << text;
+  }
+}
+
+TEST(CityScenario, MissingTriggerIsReportedAtItsTable) {
+  try {
+    (void)city_scenario("[instruments.reward]\nfixed = 10.0\n");
+    FAIL() << "the scenario was accepted";
+  } catch (const io::ScenarioError& error) {
+    const std::string text = error.what();
+    EXPECT_NE(text.find("test.toml:5:1: error: missing required key instruments.reward.trigger"),
+              std::string::npos)
+        << text;
+  }
+}
+
+}  // namespace
+}  // namespace innosim::models::city
