@@ -1,0 +1,107 @@
+// City-model throughput in firm-steps per second (firms alive at the start of a step, summed
+// over steps) for a 50,000-firm city (initial registers of a large Henan city, 4,000 new
+// technology firms a year) over 120 monthly steps with four instruments paying:
+//   CityReplication/threads:T  one replication; the firm pass is split into chunks over T threads
+//   CityEnsemble/threads:T     2T replications as parallel tasks on T threads
+// Results and the command are recorded in docs/performance.md.
+#include <benchmark/benchmark.h>
+
+#include "models/city/city_model.hpp"
+#include "sim/run/runner.hpp"
+
+namespace innosim {
+namespace {
+
+using namespace models::city;
+
+constexpr int STEPS = 120;
+
+std::vector<Instrument> instruments() {
+  Instrument reward;
+  reward.name = "high_tech_reward";
+  reward.trigger = Trigger::HIGH_TECH_CERTIFIED;
+  reward.fixed = 10;
+  reward.budget_per_year = 2000;
+  Instrument subsidy;
+  subsidy.name = "rd_subsidy";
+  subsidy.trigger = Trigger::ANNUAL_RD;
+  subsidy.tier_mask = (1u << HIGH_TECH) | (1u << GAZELLE) | (1u << LEADER);
+  subsidy.share = 0.05;
+  subsidy.cap = 1000;
+  subsidy.budget_per_year = 20000;
+  subsidy.effect = Effect::RD;
+  Instrument vouchers;
+  vouchers.name = "vouchers";
+  vouchers.trigger = Trigger::INNOVATION_VOUCHER;
+  vouchers.events_per_year = 2000;
+  vouchers.base_median = 20;
+  vouchers.share = 0.5;
+  vouchers.cap = 20;
+  Instrument ipo;
+  ipo.name = "ipo_listed";
+  ipo.trigger = Trigger::IPO_LISTED;
+  ipo.fixed = 200;
+  return {reward, subsidy, vouchers, ipo};
+}
+
+CityModel large_city() {
+  CityParams params = CityParams::defaults();
+  params.initial_candidates = 40000;
+  params.initial_tech_sme = 7000;
+  params.initial_high_tech = 3000;
+  params.new_tech_firms_per_year = 4000;
+  sim::TimeAxis time;
+  time.steps = STEPS;
+  return CityModel(params, instruments(), time);
+}
+
+double firm_steps(const sim::Ensemble& ensemble) {
+  double total = 0.0;
+  for (std::size_t r = 0; r < ensemble.replications; ++r) {
+    for (std::size_t point = 0; point < static_cast<std::size_t>(STEPS); ++point)
+      total += ensemble.at(FIRMS_ALIVE, r, point);
+  }
+  return total;
+}
+
+void run_and_count(benchmark::State& state, std::uint32_t replications, int threads) {
+  const CityModel model = large_city();
+  sim::RunOptions options;
+  options.replications = replications;
+  options.threads = threads;
+  double steps = 0.0;
+  std::uint64_t seed = 1;
+  for (auto _ : state) {
+    options.seed = seed++;
+    const sim::Ensemble ensemble = sim::run_ensemble(model, options);
+    steps += firm_steps(ensemble);
+  }
+  state.counters["firm_steps_per_s"] = benchmark::Counter(steps, benchmark::Counter::kIsRate);
+  state.counters["firm_steps_per_s_per_thread"] =
+      benchmark::Counter(steps / threads, benchmark::Counter::kIsRate);
+  state.counters["state_bytes_per_firm"] = static_cast<double>(Firms::BYTES_PER_ROW);
+}
+
+void CityReplication(benchmark::State& state) {
+  run_and_count(state, 1, static_cast<int>(state.range(0)));
+}
+BENCHMARK(CityReplication)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+void CityEnsemble(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  run_and_count(state, static_cast<std::uint32_t>(2 * threads), threads);
+}
+BENCHMARK(CityEnsemble)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+}  // namespace
+}  // namespace innosim
