@@ -3,7 +3,7 @@
 # missing (scripts/debian-packages.txt), then configures and builds what it needs.
 #
 #   bash dev.sh run [SCENARIO] [innosim run options]   build (Release) and run a scenario
-#                                                      (default: scenarios/bench/ref1.toml)
+#                                                      (default: scenarios/examples/city.toml)
 #   bash dev.sh test                 build with warnings as errors and run every test (ctest)
 #   bash dev.sh asan                 build with AddressSanitizer + UBSan and run every test
 #   bash dev.sh tsan                 build with ThreadSanitizer and run every test
@@ -46,7 +46,7 @@ case "$command" in
   run)
     install_missing_packages
     configure_and_build build/release -DCMAKE_BUILD_TYPE=Release -DINNOSIM_BUILD_TESTS=OFF
-    scenario=${1:-scenarios/bench/ref1.toml}
+    scenario=${1:-scenarios/examples/city.toml}
     [ $# -gt 0 ] && shift
     exec build/release/apps/innosim run "$scenario" "$@"
     ;;

@@ -180,3 +180,63 @@ class EndToEnd(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CityEndToEnd(unittest.TestCase):
+    """The example city scenario, as a user runs it, read back with xarray and h5py."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.directory = tempfile.TemporaryDirectory(prefix="innosim-city-")
+        cls.path = os.path.join(cls.directory.name, "city.h5")
+        scenario = os.path.join(SOURCE_DIR, "scenarios", "examples", "city.toml")
+        result = subprocess.run([INNOSIM, "run", scenario, "-o", cls.path, "-r", "12", "-q"],
+                                capture_output=True, text=True, timeout=300)
+        if result.returncode != 0:
+            raise AssertionError(result.stderr)
+        cls.stdout = result.stdout
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.directory.cleanup()
+
+    def test_tiers_partition_the_firms_and_spending_adds_up(self):
+        with xr.open_dataset(self.path, group="series", engine="h5netcdf") as series:
+            tiers = sum(series[f"firms_{t}"] for t in ["candidate", "tech_sme", "high_tech", "gazelle", "leader"])
+            np.testing.assert_array_equal(tiers.values, series["firms_alive"].values)
+            entries = series["entries_registration"] + series["entries_spinoff"] + series["entries_talent_team"]
+            exits = series["exits_market"] + series["exits_distress"]
+            np.testing.assert_array_equal(series["firms_alive"].diff("time").values,
+                                          (entries - exits).isel(time=slice(1, None)).values)
+            names = [n[len("spending_"):] for n in series.data_vars if n.startswith("spending_")]
+            instruments = [n for n in names if n not in ("instruments", "rd_super_deduction", "high_tech_tax_rate")]
+            self.assertIn("high_tech_reward", instruments)
+            total = sum(series[f"spending_{n}"] for n in instruments)
+            np.testing.assert_allclose(total.values, series["spending_instruments"].values, rtol=1e-12)
+            # The example's voucher budget (1,000万 a year) binds: spending per year never exceeds it.
+            yearly = series["spending_innovation_vouchers"].isel(time=slice(1, None)).values.reshape(12, 4, 12).sum(axis=2)
+            self.assertTrue(np.all(yearly <= 1000.0 + 1e-9))
+            self.assertGreater(yearly.max(), 900.0)
+
+    def test_firm_snapshot_opens_in_xarray_and_matches_the_series(self):
+        with xr.open_dataset(self.path, group="firms/2025", engine="h5netcdf") as firms:
+            self.assertEqual(firms["revenue"].dims, ("firm",))
+            self.assertEqual(firms.attrs["time"], 2026.0)
+            self.assertEqual(len(np.unique(firms["firm"].values)), firms.sizes["firm"])
+            with h5py.File(self.path, "r") as f:
+                replication = int(f["firms"].attrs["replication"])
+            with xr.open_dataset(self.path, group="series", engine="h5netcdf") as series:
+                at_end = series.sel(replication=replication, time=2026.0)
+                self.assertEqual(firms.sizes["firm"], at_end["firms_alive"].item())
+                self.assertEqual(int((firms["tier"] == 2).sum()), at_end["firms_high_tech"].item())
+                self.assertAlmostEqual(float(firms["revenue"].sum()), at_end["revenue_total"].item(),
+                                       delta=1e-6 * at_end["revenue_total"].item())
+
+    def test_provenance_holds_the_instruments(self):
+        with h5py.File(self.path, "r") as f:
+            self.assertEqual(list(f.attrs["format_version"]), [1, 1])
+            resolved = tomllib.loads(f.attrs["resolved_parameters"])
+        self.assertEqual(resolved["instruments"]["high_tech_reward"]["trigger"], "high_tech_certified")
+        self.assertEqual(resolved["instruments"]["rd_subsidy"]["tiers"], ["high_tech", "gazelle", "leader"])
+        self.assertEqual(resolved["city"]["snapshot_years"], [2025])
+        self.assertIn("register_high_tech", self.stdout)
