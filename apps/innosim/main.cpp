@@ -22,16 +22,18 @@ extern "C" void on_interrupt(int signal_number) {
 
 constexpr const char* OVERVIEW =
     R"(innosim: Monte Carlo simulation of innovation ecosystems (firms climbing the
-tech SME -> high-tech -> leader ladder under a city's funding package).
+tech SME -> high-tech -> gazelle / leader ladder under a city's funding package).
 
 Examples:
-  innosim run scenarios/bench/ref1.toml                  run a scenario, write ref1.h5
-  innosim run scenarios/bench/ref1.toml -o out.h5 --replications 1000 --threads 2
-  innosim validate my_city.toml                           check a scenario, run nothing
-  innosim params                                          every scenario key, with units and ranges
+  innosim run scenarios/examples/city.toml            a city and its instruments -> example_city.h5
+  innosim run scenarios/examples/city.toml -o out.h5 --replications 1000 --threads 2
+  innosim run scenarios/bench/ref1.toml               REF-1, the reference model -> ref1.h5
+  innosim validate my_city.toml                       check a scenario, run nothing
+  innosim params                                      every scenario key, with units and ranges
 
+The model is described in docs/model.md; scenario files in docs/scenarios.md.
 Results are one HDF5 file (layout: docs/hdf5-layout.md); open it with
-  python3 -c 'import xarray as xr; print(xr.open_dataset("ref1.h5", group="series", engine="h5netcdf"))'
+  python3 -c 'import xarray as xr; print(xr.open_dataset("example_city.h5", group="series", engine="h5netcdf"))'
 )";
 
 std::string joined_command_line(int argc, char** argv) {
@@ -73,11 +75,12 @@ int run_program(int argc, char** argv) {
   run_command->add_flag("--progress", progress, "Show progress even when stderr is not a terminal");
   run_command->add_flag("-q,--quiet", quiet, "Never show progress");
   run_command->footer(R"(Examples:
-  innosim run scenarios/bench/ref1.toml
-  innosim run scenarios/bench/ref1.toml -o results/ref1.h5 -r 1000 -s 42 -t 2
+  innosim run scenarios/examples/city.toml
+  innosim run scenarios/examples/city.toml -o results/city.h5 -r 1000 -s 42 -t 2
 
-The run ends with each metric's median and 90% band at the final time. Ctrl-C stops it:
-completed replications are kept in <output>.interrupted.h5 and the output path is untouched.
+The run ends with each metric's median and 90% band at the final time (flows summed over the
+last year). Ctrl-C stops it: completed replications are kept in <output>.interrupted.h5
+and the output path is untouched.
 Exit codes: 0 done, 1 run failed, 2 scenario or option refused, 130 interrupted.)");
 
   std::string validate_path;

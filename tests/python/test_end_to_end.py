@@ -143,7 +143,8 @@ class EndToEnd(unittest.TestCase):
 
     def test_help_teaches_by_example(self):
         overview = self.innosim("--help").stdout
-        self.assertIn("innosim run scenarios/bench/ref1.toml", overview)
+        self.assertIn("innosim run scenarios/examples/city.toml", overview)
+        self.assertIn("docs/model.md", overview)
         run_help = self.innosim("run", "--help").stdout
         for option in ["--replications", "--threads", "--seed", "--output", "Examples:"]:
             self.assertIn(option, run_help)
