@@ -244,14 +244,33 @@ void CityModel::choose_rd(World& world, std::size_t first_row, const StepCalenda
   const double baseline_cost = 1.0 - p.corporate_tax_rate;  // deductible, no super-deduction
   const float adjustment =
       1.0f - std::exp(-1.0f / static_cast<float>(std::max(1e-6, p.employee_adjustment_years)));
+  std::vector<const Instrument*> rd_subsidies;  // instruments paying a share of R&D this year
+  for (const Instrument& instrument : instruments_) {
+    if (instrument.trigger == Trigger::ANNUAL_RD && instrument.share > 0.0 &&
+        instrument.active_in(when.year))
+      rd_subsidies.push_back(&instrument);
+  }
   for (std::size_t row = first_row; row < world.firms.size(); ++row) {
     if (f.alive[row] == 0) continue;
     const bool high_tech = f.high_tech_until[row] > when.step;
     const bool tech_sme = f.tech_sme_until[row] > when.step;
     const double tax_rate = high_tech ? p.high_tech_tax_rate : p.corporate_tax_rate;
-    // After-tax cost of one yuan of R&D: the expense and the super-deduction save tax.
+    // After-tax cost of one yuan of R&D: the expense and the super-deduction save tax, and an
+    // R&D subsidy the firm is eligible for pays its share, as long as its cap does not bind on
+    // the firm's R&D at last year's intensity. Firms do not anticipate budgets running out.
+    double subsidy_share = 0.0;
+    const double expected_rd = static_cast<double>(f.rd_reported[row]) * f.revenue[row];
+    for (const Instrument* subsidy : rd_subsidies) {
+      const bool eligible = (subsidy->tier_mask >> f.tier[row] & 1u) != 0 &&
+                            (subsidy->sector_mask >> f.sector[row] & 1u) != 0 &&
+                            f.revenue[row] >= subsidy->min_revenue &&
+                            f.revenue[row] <= subsidy->max_revenue;
+      if (eligible && subsidy->fixed + subsidy->share * expected_rd < subsidy->cap)
+        subsidy_share += subsidy->share;
+    }
     const double user_cost =
-        std::max(0.05, 1.0 - tax_rate * (1.0 + deduction_rate(when.year, tech_sme, f.sector[row])));
+        std::max(0.05, 1.0 - tax_rate * (1.0 + deduction_rate(when.year, tech_sme, f.sector[row])) -
+                           subsidy_share);
     float real = std::min(
         static_cast<float>(p.rd_max),
         f.rd_propensity[row] *

@@ -214,6 +214,12 @@ TEST(CityRd, TheSuperDeductionRaisesRealRdAndBunchingRaisesReportedRd) {
   const double with_deduction = total("", RD_REAL);
   const double without = total("super_deduction = \"none\"\n", RD_REAL);
   EXPECT_GT(with_deduction, without * 1.1);
+  // An R&D subsidy paying 20% of R&D lowers its cost: firms eligible for it spend more.
+  const double subsidised = total(
+      "[instruments.subsidy]\ntrigger = \"annual_rd\"\nshare = 0.2\n"
+      "tiers = [\"candidate\", \"tech_sme\", \"high_tech\", \"gazelle\", \"leader\"]\n",
+      RD_REAL);
+  EXPECT_GT(subsidised, with_deduction * 1.1);
   const double honest_reported = total("bunching_probability = 0.0\n", RD_REPORTED);
   const double honest_real = total("bunching_probability = 0.0\n", RD_REAL);
   EXPECT_DOUBLE_EQ(honest_reported, honest_real);
