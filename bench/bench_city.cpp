@@ -6,6 +6,7 @@
 // Results and the command are recorded in docs/performance.md.
 #include <benchmark/benchmark.h>
 
+#include "bench_support.hpp"
 #include "models/city/city_model.hpp"
 #include "sim/run/runner.hpp"
 
@@ -66,20 +67,7 @@ double firm_steps(const sim::Ensemble& ensemble) {
 
 void run_and_count(benchmark::State& state, std::uint32_t replications, int threads) {
   const CityModel model = large_city();
-  sim::RunOptions options;
-  options.replications = replications;
-  options.threads = threads;
-  double steps = 0.0;
-  std::uint64_t seed = 1;
-  for (auto _ : state) {
-    options.seed = seed++;
-    const sim::Ensemble ensemble = sim::run_ensemble(model, options);
-    steps += firm_steps(ensemble);
-  }
-  state.counters["firm_steps_per_s"] = benchmark::Counter(steps, benchmark::Counter::kIsRate);
-  state.counters["firm_steps_per_s_per_thread"] =
-      benchmark::Counter(steps / threads, benchmark::Counter::kIsRate);
-  state.counters["state_bytes_per_firm"] = static_cast<double>(Firms::BYTES_PER_ROW);
+  bench::run_and_count(state, model, replications, threads, firm_steps, Firms::BYTES_PER_ROW);
 }
 
 void CityReplication(benchmark::State& state) {

@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 #include <tbb/global_control.h>
 
+#include "bench_support.hpp"
 #include "models/ref1/ref1_model.hpp"
 #include "sim/math/fastmath.hpp"
 #include "sim/rng/distributions.hpp"
@@ -42,20 +43,8 @@ void run_and_count(benchmark::State& state, std::int64_t firms, std::uint32_t re
   Ref1Params params;  // the defaults of scenarios/bench/ref1.toml
   params.initial_firms = firms;
   const Ref1Model model(params, monthly());
-  sim::RunOptions options;
-  options.replications = replications;
-  options.threads = threads;
-  double steps = 0.0;
-  std::uint64_t seed = 1;
-  for (auto _ : state) {
-    options.seed = seed++;
-    const sim::Ensemble ensemble = sim::run_ensemble(model, options);
-    steps += firm_steps(ensemble);
-  }
-  state.counters["firm_steps_per_s"] = benchmark::Counter(steps, benchmark::Counter::kIsRate);
-  state.counters["firm_steps_per_s_per_thread"] =
-      benchmark::Counter(steps / threads, benchmark::Counter::kIsRate);
-  state.counters["state_bytes_per_firm"] = static_cast<double>(models::ref1::Firms::BYTES_PER_ROW);
+  bench::run_and_count(state, model, replications, threads, firm_steps,
+                       models::ref1::Firms::BYTES_PER_ROW);
 }
 
 /// The sizes and thread counts the issue asks for: 100,000 and 1,000,000 firms, 1 and 2 threads.

@@ -19,16 +19,8 @@ using sim::ParameterValue;
 
 ParameterSpec common_spec(const char* key, ParameterType type, std::optional<ParameterValue> value,
                           double minimum, double maximum, const char* unit, const char* meaning) {
-  ParameterSpec spec;
-  spec.key = key;
-  spec.type = type;
-  spec.default_value = std::move(value);
-  spec.minimum = minimum;
-  spec.maximum = maximum;
-  spec.unit = unit;
-  spec.meaning = meaning;
-  spec.source = "engine";
-  return spec;
+  return ParameterSpec::make(key, type, std::move(value), minimum, maximum, unit, meaning,
+                             "engine");
 }
 
 std::string type_name(const toml::node& node) {
@@ -162,9 +154,11 @@ std::optional<ParameterValue> convert(const toml::node& node, const ParameterSpe
 }  // namespace
 
 std::string ScenarioIssue::to_string() const {
+  // Built by appending: GCC 12 warns falsely (-Wrestrict, PR105329) on ":" + std::string.
   std::string text = file;
-  if (line > 0) text += ":" + std::to_string(line) + ":" + std::to_string(column);
-  return text + ": error: " + message;
+  if (line > 0)
+    text.append(":").append(std::to_string(line)).append(":").append(std::to_string(column));
+  return text.append(": error: ").append(message);
 }
 
 ScenarioError::ScenarioError(std::vector<ScenarioIssue> issues)

@@ -24,16 +24,8 @@ struct Entry {
 ParameterSpec make_spec(const char* key, ParameterType type, sim::ParameterValue value,
                         double minimum, double maximum, const char* unit, const char* meaning,
                         const char* source) {
-  ParameterSpec spec;
-  spec.key = std::string("city.") + key;
-  spec.type = type;
-  spec.default_value = std::move(value);
-  spec.minimum = minimum;
-  spec.maximum = maximum;
-  spec.unit = unit;
-  spec.meaning = meaning;
-  spec.source = source;
-  return spec;
+  return ParameterSpec::make(std::string("city.") + key, type, std::move(value), minimum, maximum,
+                             unit, meaning, source);
 }
 
 Entry real(const char* key, double value, double minimum, double maximum, const char* unit,

@@ -14,16 +14,8 @@ constexpr const char* PREFIX = "instruments.";
 
 ParameterSpec spec(const char* key, ParameterType type, std::optional<sim::ParameterValue> value,
                    double minimum, double maximum, const char* unit, const char* meaning) {
-  ParameterSpec s;
-  s.key = key;
-  s.type = type;
-  s.default_value = std::move(value);
-  s.minimum = minimum;
-  s.maximum = maximum;
-  s.unit = unit;
-  s.meaning = meaning;
-  s.source = "scenario (facts.md lists the seed cities' amounts)";
-  return s;
+  return ParameterSpec::make(key, type, std::move(value), minimum, maximum, unit, meaning,
+                             "scenario (facts.md lists the seed cities' amounts)");
 }
 
 std::vector<std::string> names_of(auto const& names) {

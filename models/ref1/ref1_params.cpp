@@ -11,24 +11,14 @@ constexpr const char* DESIGN = "design.md REF-1";
 
 ParameterSpec real(const char* key, double value, double minimum, double maximum, const char* unit,
                    const char* meaning, const char* source = DESIGN) {
-  ParameterSpec spec;
-  spec.key = std::string("ref1.") + key;
-  spec.type = ParameterType::REAL;
-  spec.default_value = value;
-  spec.minimum = minimum;
-  spec.maximum = maximum;
-  spec.unit = unit;
-  spec.meaning = meaning;
-  spec.source = source;
-  return spec;
+  return ParameterSpec::make(std::string("ref1.") + key, ParameterType::REAL, value, minimum,
+                             maximum, unit, meaning, source);
 }
 
 ParameterSpec integer(const char* key, std::int64_t value, double minimum, double maximum,
                       const char* unit, const char* meaning, const char* source = DESIGN) {
-  ParameterSpec spec = real(key, 0.0, minimum, maximum, unit, meaning, source);
-  spec.type = ParameterType::INTEGER;
-  spec.default_value = value;
-  return spec;
+  return ParameterSpec::make(std::string("ref1.") + key, ParameterType::INTEGER, value, minimum,
+                             maximum, unit, meaning, source);
 }
 
 }  // namespace

@@ -47,6 +47,22 @@ std::string quoted(const std::string& text) {
 
 }  // namespace
 
+ParameterSpec ParameterSpec::make(std::string key, ParameterType type,
+                                  std::optional<ParameterValue> default_value, double minimum,
+                                  double maximum, std::string unit, std::string meaning,
+                                  std::string source) {
+  ParameterSpec spec;
+  spec.key = std::move(key);
+  spec.type = type;
+  spec.default_value = std::move(default_value);
+  spec.minimum = minimum;
+  spec.maximum = maximum;
+  spec.unit = std::move(unit);
+  spec.meaning = std::move(meaning);
+  spec.source = std::move(source);
+  return spec;
+}
+
 std::string ParameterSpec::accepted() const {
   switch (type) {
     case ParameterType::INTEGER:

@@ -31,6 +31,12 @@ struct ParameterSpec {
   std::string meaning;
   std::string source;
 
+  /// All fields at once (the dictionaries are long lists of these).
+  [[nodiscard]] static ParameterSpec make(std::string key, ParameterType type,
+                                          std::optional<ParameterValue> default_value,
+                                          double minimum, double maximum, std::string unit,
+                                          std::string meaning, std::string source);
+
   [[nodiscard]] bool required() const { return !default_value.has_value(); }
   /// What the key accepts, in words, e.g. "a real number in [0, 1]".
   [[nodiscard]] std::string accepted() const;
