@@ -50,7 +50,7 @@ CityModel large_city() {
   params.initial_candidates = 40000;
   params.initial_tech_sme = 7000;
   params.initial_high_tech = 3000;
-  params.new_tech_firms_per_year = 4000;
+  params.registrations_per_year = 4000 / params.tech_firm_share;
   sim::TimeAxis time;
   time.steps = STEPS;
   return CityModel(params, instruments(), time);

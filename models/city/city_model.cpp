@@ -176,8 +176,8 @@ bool CityModel::run_replication(const sim::ReplicationContext& context,
   take_snapshot(time_.start_year - 1);
 
   const double dt = time_.step_months / 12.0;
-  const double entry_rates[] = {0.0, params_.new_tech_firms_per_year, params_.spinoffs_per_year,
-                                params_.talent_teams_per_year};
+  const double entry_rates[] = {0.0, params_.registrations_per_year * params_.tech_firm_share,
+                                params_.spinoffs_per_year, params_.talent_teams_per_year};
   for (int step = 0; step < time_.steps; ++step) {
     if (context.cancelled()) return false;
     const StepCalendar when = calendar(step);

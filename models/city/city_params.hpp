@@ -25,7 +25,8 @@ struct CityParams {
   double initial_high_tech_revenue_median = 0;
   double initial_revenue_log_sd = 0;
   // entry
-  double new_tech_firms_per_year = 0;
+  double registrations_per_year = 0;
+  double tech_firm_share = 0;
   double spinoffs_per_year = 0;
   double talent_teams_per_year = 0;
   double entry_revenue_median = 0;

@@ -16,7 +16,7 @@ using testing::metric_index;
 
 const char* SMALL_CITY =
     "[city]\ninitial_candidates = 1500\ninitial_tech_sme = 300\ninitial_high_tech = 150\n"
-    "new_tech_firms_per_year = 600\nspinoffs_per_year = 20\ntalent_teams_per_year = 20\n";
+    "registrations_per_year = 20000\nspinoffs_per_year = 20\ntalent_teams_per_year = 20\n";
 
 TEST(CityModel, TiersSumToAliveAndEntriesMinusExitsIsThePopulationChange) {
   const auto model = city_model(city_scenario(SMALL_CITY, 60));

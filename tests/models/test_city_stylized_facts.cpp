@@ -33,7 +33,7 @@ class StylizedFacts : public ::testing::Test {
   static void SetUpTestSuite() {
     const io::Scenario scenario = testing::city_scenario(
         "[city]\ninitial_candidates = 0\ninitial_tech_sme = 0\ninitial_high_tech = 0\n"
-        "new_tech_firms_per_year = 1500\nsnapshot_years = [2078, 2079]\n",
+        "registrations_per_year = 50000\ntech_firm_share = 0.03\nsnapshot_years = [2078, 2079]\n",
         80 * 12, 2000);
     const auto model = testing::city_model(scenario);
     std::vector<sim::Snapshot> snapshots;
