@@ -4,6 +4,7 @@
 
 #include "models/city/city_model.hpp"
 #include "models/ref1/ref1_model.hpp"
+#include "models/testfunctions/test_functions.hpp"
 
 namespace innosim::models {
 
@@ -77,6 +78,10 @@ std::vector<sim::ParameterProblem> check_city(const sim::ParameterSet& values,
   return problems;
 }
 
+std::vector<sim::ParameterProblem> no_checks(const sim::ParameterSet&, const sim::TimeAxis&) {
+  return {};
+}
+
 std::unique_ptr<sim::Model> create_city(const sim::ParameterSet& values,
                                         const sim::TimeAxis& time) {
   return std::make_unique<city::CityModel>(city::CityParams::from(values),
@@ -93,6 +98,10 @@ const std::vector<ModelEntry>& model_registry() {
        "the innovation ecosystem of a city: firms, the tier ladder, certification rules and "
        "policy instruments (docs/model.md)",
        &city::parameter_specs, &check_city, &create_city, "instruments", &city::instrument_specs},
+      {"ishigami", "Ishigami test function (checks sensitivity analysis; docs/experiments.md)",
+       &testfunctions::ishigami_specs, &no_checks, &testfunctions::create_ishigami, "", nullptr},
+      {"sobol_g", "Sobol G test function, 8 inputs (checks sensitivity analysis)",
+       &testfunctions::sobol_g_specs, &no_checks, &testfunctions::create_sobol_g, "", nullptr},
   };
   return registry;
 }

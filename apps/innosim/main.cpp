@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "io/cli/commands.hpp"
+#include "io/cli/experiment_commands.hpp"
 #include "io/version.hpp"
 
 namespace {
@@ -30,6 +31,8 @@ Examples:
   innosim run scenarios/bench/ref1.toml               REF-1, the reference model -> ref1.h5
   innosim validate my_city.toml                       check a scenario, run nothing
   innosim params                                      every scenario key, with units and ranges
+  innosim sweep scenarios/examples/city_sweep.toml --design sobol -n 256
+                                                      an experiment with sensitivity indices
 
 The model is described in docs/model.md; scenario files in docs/scenarios.md.
 Results are one HDF5 file (layout: docs/hdf5-layout.md); open it with
@@ -91,6 +94,80 @@ Exit codes: 0 done, 1 run failed, 2 scenario or option refused, 130 interrupted.
   auto* params_command = app.add_subcommand(
       "params", "Print every scenario key (Markdown): meaning, unit, default, range, source");
 
+  innosim::io::SweepRequest sweep;
+  sweep.command_line = run.command_line;
+  std::int64_t sweep_replications = 0, sweep_seed = 0;
+  bool sweep_progress = false, sweep_quiet = false;
+  std::string design_name = "lhs";
+  auto* sweep_command = app.add_subcommand(
+      "sweep", "Run an experiment over the scenario's [uncertainties] and [levers]");
+  sweep_command->add_option("scenario", sweep.scenario_path, "Scenario file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sweep_command
+      ->add_option("--design", design_name,
+                   "grid (full factorial), lhs (Latin hypercube), sobol (Saltelli: Sobol "
+                   "indices), morris (elementary effects)")
+      ->check(CLI::IsMember({"grid", "lhs", "sobol", "morris"}))
+      ->capture_default_str();
+  sweep_command
+      ->add_option("-n", sweep.n,
+                   "grid: levels per factor; lhs: points; sobol: base rows, N (N(D+2) points, "
+                   "N(2D+2) with --second-order); morris: trajectories (N(D+1) points)")
+      ->required()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
+  sweep_command->add_flag("--second-order", sweep.second_order, "sobol: also second-order indices");
+  sweep_command->add_option("--levels", sweep.morris_levels, "morris: grid levels p (even)")
+      ->check(CLI::Range(2, 1000))
+      ->capture_default_str();
+  sweep_command->add_option("-o,--output", sweep.output_path,
+                            "Results file (default: <scenario name>_<design>.h5). It appears "
+                            "only when the experiment is complete; until then the work is in "
+                            "<output stem>.partial.h5");
+  auto* sweep_replications_option = sweep_command->add_option(
+      "-r,--replications", sweep_replications,
+      "Replications per design point (overrides run.replications); replication r of every "
+      "point sees the same random numbers");
+  auto* sweep_seed_option =
+      sweep_command->add_option("-s,--seed", sweep_seed, "Master seed (overrides run.seed)");
+  sweep_command
+      ->add_option("-t,--threads", sweep.threads,
+                   "Worker threads (default: all cores). Results do not depend on it")
+      ->check(CLI::Range(0, 4096));
+  sweep_command->add_flag("--resume", sweep.resume,
+                          "Continue an interrupted sweep from <output stem>.partial.h5");
+  sweep_command
+      ->add_option("--bootstrap", sweep.bootstrap_resamples,
+                   "Bootstrap resamples for the indices' 95% intervals")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  sweep_command->add_flag("--progress", sweep_progress,
+                          "Show progress even when stderr is not a terminal");
+  sweep_command->add_flag("-q,--quiet", sweep_quiet, "Never show progress");
+  sweep_command->footer(R"(Examples:
+  innosim sweep scenarios/examples/city_sweep.toml --design lhs -n 200 -r 20
+  innosim sweep scenarios/tests/ishigami.toml --design sobol -n 4096
+  innosim sweep scenarios/examples/city_sweep.toml --design morris -n 20 --resume
+
+The scenario declares what varies ([uncertainties.<name>], [levers.<name>]) and what is measured
+([experiment] outcomes = ["metric@year", "metric@year>=target"]); see docs/experiments.md.
+Every design point x replication is a task; results stream to the file as points complete, so
+memory stays flat. Ctrl-C stops it: the finished points stay in <output stem>.partial.h5 and
+--resume continues. A sobol or morris sweep ends with the indices, ranked, also written to
+/sensitivity. Exit codes: 0 done, 1 failed, 2 refused, 130 interrupted.)");
+
+  innosim::io::AnalyzeRequest analyze;
+  auto* analyze_command = app.add_subcommand(
+      "analyze", "(Re)compute the sensitivity indices of a sweep's results file");
+  analyze_command->add_option("file", analyze.path, "Results file of innosim sweep")
+      ->required()
+      ->check(CLI::ExistingFile);
+  analyze_command
+      ->add_option("--bootstrap", analyze.bootstrap_resamples,
+                   "Bootstrap resamples for the 95% intervals")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -108,6 +185,22 @@ Exit codes: 0 done, 1 run failed, 2 scenario or option refused, 130 interrupted.
     std::signal(SIGTERM, on_interrupt);
     return innosim::io::run_command(run);
   }
+  if (*sweep_command) {
+    if (*sweep_replications_option) sweep.replications = sweep_replications;
+    if (*sweep_seed_option) sweep.seed = sweep_seed;
+    sweep.design = design_name == "grid"     ? innosim::sim::DesignKind::GRID
+                   : design_name == "sobol"  ? innosim::sim::DesignKind::SOBOL
+                   : design_name == "morris" ? innosim::sim::DesignKind::MORRIS
+                                             : innosim::sim::DesignKind::LHS;
+    sweep.progress = sweep_quiet      ? innosim::io::RunRequest::Progress::NEVER
+                     : sweep_progress ? innosim::io::RunRequest::Progress::ALWAYS
+                                      : innosim::io::RunRequest::Progress::AUTO;
+    sweep.cancel = &interrupted;
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    return innosim::io::sweep_command(sweep);
+  }
+  if (*analyze_command) return innosim::io::analyze_command(analyze);
   if (*validate_command) return innosim::io::validate_command(validate_path);
   if (*params_command) {
     std::fputs(innosim::io::parameters_markdown().c_str(), stdout);

@@ -9,87 +9,26 @@
 #include <ctime>
 
 #include "io/h5/h5_handle.hpp"
+#include "io/h5/h5_write.hpp"
 #include "io/version.hpp"
 #include "sim/stats/summary.hpp"
 
 namespace innosim::io {
 
+using h5::attach;
 using h5::check;
+using h5::create_group;
 using h5::Handle;
+using h5::link_coordinate;
+using h5::write_dataset;
+using h5::write_numeric_attribute;
+using h5::write_string_attribute;
 
 namespace h5 {
 void silence_library_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 }  // namespace h5
 
 namespace {
-
-Handle create_group(hid_t parent, const std::string& name) {
-  return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
-                "creating group " + name);
-}
-
-void write_string_attribute(hid_t object, const std::string& name, const std::string& value) {
-  // Variable-length UTF-8: h5py, xarray, MATLAB and R read it as text (scenario files hold
-  // Chinese).
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copying the string type");
-  check(H5Tset_size(type, H5T_VARIABLE), "sizing a string type");
-  check(H5Tset_cset(type, H5T_CSET_UTF8), "setting UTF-8");
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "creating a scalar space");
-  Handle attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
-                   H5Aclose, "creating attribute " + name);
-  const char* text = value.c_str();
-  check(H5Awrite(attribute, type, &text), "writing attribute " + name);
-}
-
-template <class T>
-void write_numeric_attribute(hid_t object, const std::string& name, hid_t file_type,
-                             hid_t memory_type, const std::vector<T>& values, bool scalar) {
-  const hsize_t count = values.size();
-  Handle space(scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &count, nullptr), H5Sclose,
-               "creating a dataspace");
-  Handle attribute(H5Acreate2(object, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT),
-                   H5Aclose, "creating attribute " + name);
-  check(H5Awrite(attribute, memory_type, values.data()), "writing attribute " + name);
-}
-
-/// Creates a dataset of doubles (or int64) with the given shape, chunked and compressed when it
-/// has two dimensions, and writes `values` (row-major).
-Handle write_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& shape,
-                     hid_t file_type, hid_t memory_type, const void* values) {
-  Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose,
-               "creating the dataspace of " + name);
-  Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "creating dataset properties");
-  // No object timestamps: the same run gives the same bytes.
-  check(H5Pset_obj_track_times(properties, false), "disabling timestamps");
-  const bool non_empty =
-      std::all_of(shape.begin(), shape.end(), [](hsize_t extent) { return extent > 0; });
-  if (shape.size() == 2 && non_empty) {
-    // A chunk holds up to 256 whole replications: reading one replication, or all
-    // replications at a few times, touches few chunks.
-    const hsize_t chunk[2] = {std::min<hsize_t>(shape[0], 256), shape[1]};
-    check(H5Pset_chunk(properties, 2, chunk), "chunking " + name);
-    check(H5Pset_shuffle(properties), "adding the shuffle filter");
-    check(H5Pset_deflate(properties, 4), "adding gzip compression");
-  }
-  Handle dataset(
-      H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, properties, H5P_DEFAULT),
-      H5Dclose, "creating dataset " + name);
-  if (non_empty)
-    check(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), "writing " + name);
-  return dataset;
-}
-
-/// Makes the root coordinate visible in a group too, as a hard link (the same object under a
-/// second name, no copy): netCDF readers such as xarray/h5netcdf take a group's coordinates
-/// only from variables inside that group.
-void link_coordinate(hid_t file, hid_t group, const char* name) {
-  check(H5Lcreate_hard(file, name, group, name, H5P_DEFAULT, H5P_DEFAULT),
-        std::string("linking coordinate ") + name);
-}
-
-void attach(hid_t dataset, hid_t scale, unsigned dimension, const std::string& what) {
-  check(H5DSattach_scale(dataset, scale, dimension), "attaching the " + what + " scale");
-}
 
 /// /firms/<year>/: every alive firm of the snapshot replication at the end of the year, one
 /// dataset per column over the "firm" dimension (a scale holding the firm ids).
@@ -136,25 +75,7 @@ void write_contents(hid_t file, const sim::Ensemble& ensemble, const Provenance&
   const auto points = static_cast<hsize_t>(ensemble.points());
   const auto replications = static_cast<hsize_t>(rows.size());
 
-  // Root attributes: what the file is and how it was made.
-  write_string_attribute(file, "filetype", RESULTS_FILETYPE);
-  write_numeric_attribute<std::int32_t>(file, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32,
-                                        {FORMAT_VERSION_MAJOR, FORMAT_VERSION_MINOR}, false);
-  write_string_attribute(file, "innosim_version", program_version());
-  write_string_attribute(file, "git_commit", git_commit());
-  write_string_attribute(file, "created", iso8601_now());
-  write_string_attribute(file, "command_line", provenance.command_line);
-  write_numeric_attribute<std::uint64_t>(file, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64,
-                                         {provenance.seed}, true);
-  write_numeric_attribute<std::int64_t>(file, "replications", H5T_STD_I64LE, H5T_NATIVE_INT64,
-                                        {static_cast<std::int64_t>(replications)}, true);
-  write_numeric_attribute<std::int32_t>(file, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32,
-                                        {provenance.complete ? 1 : 0}, true);
-  write_string_attribute(file, "scenario_file", provenance.scenario_path);
-  write_string_attribute(file, "scenario_name", provenance.scenario_name);
-  write_string_attribute(file, "scenario_text", provenance.scenario_text);
-  write_string_attribute(file, "model", provenance.model);
-  write_string_attribute(file, "resolved_parameters", provenance.resolved_parameters);
+  h5::write_root_attributes(file, provenance, static_cast<std::int64_t>(replications));
 
   // Coordinates as dimension scales.
   std::vector<double> years(points);

@@ -7,12 +7,20 @@
 #include <map>
 #include <sstream>
 
+#include "io/scenario/toml_support.hpp"
 #include "models/registry.hpp"
 
 namespace innosim::io {
 
 namespace {
 
+using detail::convert;
+using detail::join;
+using detail::parse_experiment;
+using detail::suggestion;
+using detail::type_name;
+using detail::Validator;
+using detail::value_text;
 using sim::ParameterSpec;
 using sim::ParameterType;
 using sim::ParameterValue;
@@ -21,134 +29,6 @@ ParameterSpec common_spec(const char* key, ParameterType type, std::optional<Par
                           double minimum, double maximum, const char* unit, const char* meaning) {
   return ParameterSpec::make(key, type, std::move(value), minimum, maximum, unit, meaning,
                              "engine");
-}
-
-std::string type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a number";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::array:
-      return "an array";
-    default:
-      return "a date/time";
-  }
-}
-
-/// The value as the user wrote it (strings quoted as in TOML).
-std::string value_text(const toml::node& node) {
-  if (const auto* text = node.as_string()) return sim::to_toml_text(text->get());
-  if (const auto* integer = node.as_integer()) return std::to_string(integer->get());
-  if (const auto* real = node.as_floating_point()) return sim::to_toml_text(real->get());
-  if (const auto* boolean = node.as_boolean()) return boolean->get() ? "true" : "false";
-  if (node.is_table()) return "{...}";
-  if (const auto* array = node.as_array()) {
-    std::string text = "[";
-    for (const auto& element : *array) text += (text.size() == 1 ? "" : ", ") + value_text(element);
-    return text + "]";
-  }
-  std::ostringstream out;
-  node.visit([&out](const auto& value) { out << value; });
-  return out.str();
-}
-
-/// Levenshtein distance, for "did you mean" suggestions on misspelt keys.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    current[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      current[j] = std::min(
-          {previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    std::swap(previous, current);
-  }
-  return previous[b.size()];
-}
-
-std::string suggestion(const std::string& given, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_distance = 4;  // farther than 3 edits is no longer a typo
-  for (const auto& candidate : candidates) {
-    const std::size_t distance = edit_distance(given, candidate);
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = candidate;
-    }
-  }
-  return best;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string text;
-  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
-  return text;
-}
-
-class Validator {
- public:
-  explicit Validator(std::string path) : path_(std::move(path)) {}
-
-  void add(const toml::source_region& where, std::string message) {
-    issues_.push_back({path_, static_cast<int>(where.begin.line),
-                       static_cast<int>(where.begin.column), std::move(message)});
-  }
-  void add_unplaced(std::string message) { issues_.push_back({path_, 0, 0, std::move(message)}); }
-  void throw_if_any() {
-    if (!issues_.empty()) throw ScenarioError(std::move(issues_));
-  }
-
- private:
-  std::string path_;
-  std::vector<ScenarioIssue> issues_;
-};
-
-/// Converts a TOML value to the spec's type, or explains why it cannot be.
-std::optional<ParameterValue> convert(const toml::node& node, const ParameterSpec& spec) {
-  switch (spec.type) {
-    case ParameterType::INTEGER:
-      if (const auto* integer = node.as_integer()) return ParameterValue{integer->get()};
-      return std::nullopt;
-    case ParameterType::REAL:
-      if (const auto* real = node.as_floating_point()) return ParameterValue{real->get()};
-      if (const auto* integer = node.as_integer())
-        return ParameterValue{static_cast<double>(integer->get())};
-      return std::nullopt;
-    case ParameterType::TEXT:
-      if (const auto* text = node.as_string()) return ParameterValue{text->get()};
-      return std::nullopt;
-    case ParameterType::TEXT_LIST: {
-      const auto* array = node.as_array();
-      if (array == nullptr) return std::nullopt;
-      sim::TextList list;
-      for (const auto& element : *array) {
-        const auto* text = element.as_string();
-        if (text == nullptr) return std::nullopt;
-        list.push_back(text->get());
-      }
-      return ParameterValue{std::move(list)};
-    }
-    case ParameterType::INTEGER_LIST: {
-      const auto* array = node.as_array();
-      if (array == nullptr) return std::nullopt;
-      sim::IntegerList list;
-      for (const auto& element : *array) {
-        const auto* integer = element.as_integer();
-        if (integer == nullptr) return std::nullopt;
-        list.push_back(integer->get());
-      }
-      return ParameterValue{std::move(list)};
-    }
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -235,6 +115,9 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   }
   std::vector<std::string> tables = {"scenario", "run"};
   if (model != nullptr) tables.push_back(model->name);
+  // Experiment tables (docs/experiments.md) are read by parse_experiment once values resolve.
+  const std::vector<std::string> experiment_tables = {"uncertainties", "levers", "experiment"};
+  tables.insert(tables.end(), experiment_tables.begin(), experiment_tables.end());
   const std::string named_table =
       model != nullptr && model->named_table_specs != nullptr ? model->named_table : "";
   if (!named_table.empty()) {
@@ -305,6 +188,9 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
       validator.add(table_node.source(), message);
       continue;
     }
+    if (std::find(experiment_tables.begin(), experiment_tables.end(), table_name) !=
+        experiment_tables.end())
+      continue;
     if (table_name != named_table) {
       validate_table(table_name, *table);
       continue;
@@ -367,6 +253,8 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
       validator.add_unplaced(message + " (the value is the default)");
     }
   }
+  validator.throw_if_any();
+  parse_experiment(root, scenario, validator);
   validator.throw_if_any();
   return scenario;
 }

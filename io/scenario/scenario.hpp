@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/experiment/factor.hpp"
+#include "sim/experiment/outcome.hpp"
 #include "sim/params/parameter_spec.hpp"
 #include "sim/run/model.hpp"
 
@@ -26,6 +28,8 @@ struct Scenario {
   std::uint32_t replications = 1;
   sim::ParameterSet values;               ///< every key resolved (given or default)
   std::vector<sim::ParameterSpec> specs;  ///< the dictionary the values were checked against
+  std::vector<sim::Factor> factors;       ///< [uncertainties.*] then [levers.*], by name
+  std::vector<sim::Outcome> outcomes;     ///< [experiment] outcomes, resolved to metrics
 };
 
 struct ScenarioIssue {

@@ -1,0 +1,360 @@
+#include "io/cli/experiment_commands.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <numeric>
+
+#include "io/h5/sweep_file.hpp"
+#include "io/scenario/scenario.hpp"
+#include "io/version.hpp"
+#include "models/registry.hpp"
+#include "sim/experiment/outcome.hpp"
+#include "sim/experiment/sensitivity.hpp"
+#include "sim/run/parallel.hpp"
+#include "sim/run/progress.hpp"
+
+namespace innosim::io {
+
+namespace {
+
+/// Design points larger than this are refused: the design alone would not fit in memory.
+constexpr std::uint64_t MAX_POINTS = 100'000'000;
+/// Tasks (point x replication) per batch: bounds the memory of a sweep, whatever its size.
+constexpr std::uint64_t TASKS_PER_BATCH = 4096;
+
+std::string fingerprint_of(const Scenario& scenario, const sim::DesignOptions& options) {
+  // FNV-1a over everything that determines the results.
+  std::uint64_t hash = 1469598103934665603ull;
+  auto mix = [&](const std::string& text) {
+    for (const char c : text) {
+      hash ^= static_cast<std::uint8_t>(c);
+      hash *= 1099511628211ull;
+    }
+    hash ^= 0xff;
+    hash *= 1099511628211ull;
+  };
+  mix(scenario.text);
+  mix(sim::design_name(options.kind));
+  mix(std::to_string(options.n));
+  mix(std::to_string(options.second_order));
+  mix(std::to_string(options.morris_levels));
+  mix(std::to_string(scenario.seed));
+  mix(std::to_string(scenario.replications));
+  mix(program_version());
+  mix(git_commit());
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
+
+/// The parameters of design point `point`: the scenario's values with every factor applied.
+sim::ParameterSet values_at(const Scenario& scenario, const sim::Design& design,
+                            std::size_t point) {
+  sim::ParameterSet values = scenario.values;
+  for (std::size_t f = 0; f < design.factors; ++f) {
+    const sim::Factor& factor = scenario.factors[f];
+    values.set(factor.parameter, factor.value_at(design.row(point)[f]));
+  }
+  return values;
+}
+
+std::string describe_point(const Scenario& scenario, const sim::ParameterSet& values) {
+  std::string text;
+  for (const auto& factor : scenario.factors) {
+    text += (text.empty() ? "" : ", ") + factor.parameter + " = " +
+            sim::to_toml_text(values.values().at(factor.parameter));
+  }
+  return text;
+}
+
+std::string fixed(double value, int decimals = 3) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+/// Computes, writes and describes the indices of every outcome; "" for designs without any.
+std::string analyze_file(SweepFile& file, std::uint32_t resamples) {
+  const sim::Design design = file.design();
+  if (design.options.kind != sim::DesignKind::SOBOL &&
+      design.options.kind != sim::DesignKind::MORRIS) {
+    return std::string("A ") + sim::design_name(design.options.kind) +
+           " design has no sensitivity indices; the outcomes are in /experiments/outcomes.\n";
+  }
+  const std::vector<std::string> names = file.factor_names();
+  const std::vector<std::string> parameters = file.factor_parameters();
+  const std::uint32_t replications = file.replications();
+  sim::BootstrapOptions bootstrap;
+  bootstrap.resamples = resamples;
+  std::size_t width = 6;
+  for (const auto& name : names) width = std::max(width, name.size());
+  std::string text;
+  for (const std::string& outcome : file.outcome_names()) {
+    const std::vector<double> values = file.read_outcome(outcome);
+    std::vector<double> y(design.points());
+    for (std::size_t point = 0; point < y.size(); ++point) {
+      double sum = 0.0;
+      for (std::uint32_t r = 0; r < replications; ++r) sum += values[point * replications + r];
+      y[point] = sum / replications;
+    }
+    std::vector<std::size_t> order(names.size());
+    std::iota(order.begin(), order.end(), 0);
+    char line[512];
+    if (design.options.kind == sim::DesignKind::SOBOL) {
+      const sim::SobolIndices indices = sim::sobol_indices(design, y, bootstrap);
+      file.write_sobol(outcome, indices, bootstrap);
+      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return indices.total[a].estimate > indices.total[b].estimate;
+      });
+      text += "\nSobol indices of " + outcome + " (mean of " + std::to_string(replications) +
+              " replications per point; " + std::to_string(design.options.n) +
+              " base rows; 95% bootstrap intervals), by total index:\n";
+      std::snprintf(line, sizeof line, "  %-*s %-26s %-22s %s\n", static_cast<int>(width), "factor",
+                    "total ST [interval]", "first S1 [interval]", "parameter");
+      text += line;
+      for (const std::size_t f : order) {
+        const auto& st = indices.total[f];
+        const auto& s1 = indices.first[f];
+        std::snprintf(line, sizeof line, "  %-*s %6s [%6s, %6s]     %6s [%6s, %6s]  %s\n",
+                      static_cast<int>(width), names[f].c_str(), fixed(st.estimate).c_str(),
+                      fixed(st.low).c_str(), fixed(st.high).c_str(), fixed(s1.estimate).c_str(),
+                      fixed(s1.low).c_str(), fixed(s1.high).c_str(), parameters[f].c_str());
+        text += line;
+      }
+    } else {
+      const sim::MorrisIndices indices = sim::morris_indices(design, y, bootstrap);
+      file.write_morris(outcome, indices, bootstrap);
+      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return indices.mu_star[a].estimate > indices.mu_star[b].estimate;
+      });
+      text += "\nMorris elementary effects of " + outcome + " (" +
+              std::to_string(design.options.n) +
+              " trajectories, effects per unit of each "
+              "factor's range), by mu*:\n";
+      std::snprintf(line, sizeof line, "  %-*s %-32s %10s %10s  %s\n", static_cast<int>(width),
+                    "factor", "mu* [95% interval]", "mu", "sigma", "parameter");
+      text += line;
+      for (const std::size_t f : order) {
+        const auto& star = indices.mu_star[f];
+        std::snprintf(line, sizeof line, "  %-*s %10.4g [%8.4g, %8.4g] %10.4g %10.4g  %s\n",
+                      static_cast<int>(width), names[f].c_str(), star.estimate, star.low, star.high,
+                      indices.mu[f], indices.sigma[f], parameters[f].c_str());
+        text += line;
+      }
+    }
+  }
+  return text;
+}
+
+}  // namespace
+
+int sweep_command(const SweepRequest& request) {
+  Scenario scenario;
+  try {
+    scenario = load_scenario(request.scenario_path);
+    if (request.replications)
+      override_parameter(scenario, "run.replications", *request.replications, "--replications");
+    if (request.seed) override_parameter(scenario, "run.seed", *request.seed, "--seed");
+  } catch (const ScenarioError& error) {
+    std::fprintf(stderr, "%sNothing was run and nothing was written.\n", error.what());
+    return EXIT_BAD_SCENARIO;
+  }
+  auto refuse = [&](const std::string& why) {
+    std::fprintf(stderr, "%s: error: %s\nNothing was run and nothing was written.\n",
+                 request.scenario_path.c_str(), why.c_str());
+    return EXIT_BAD_SCENARIO;
+  };
+  if (scenario.factors.empty())
+    return refuse(
+        "the scenario declares no [uncertainties.<name>] or [levers.<name>] tables, "
+        "so there is nothing to vary (docs/experiments.md)");
+  if (scenario.outcomes.empty())
+    return refuse(
+        "the scenario's [experiment] table lists no outcomes, e.g. "
+        "outcomes = [\"register_high_tech@2025\"]");
+  sim::DesignOptions options;
+  options.kind = request.design;
+  options.n = request.n;
+  options.second_order = request.second_order;
+  options.morris_levels = request.morris_levels;
+  options.seed = scenario.seed;
+  if (options.n == 0) return refuse("-n must be at least 1");
+  const std::uint64_t total_points = sim::design_points(scenario.factors, options);
+  if (total_points > MAX_POINTS) {
+    return refuse("the design would have " + std::to_string(total_points) + " points, more than " +
+                  std::to_string(MAX_POINTS) + "; lower -n");
+  }
+  sim::Design design;
+  try {
+    design = sim::make_design(scenario.factors, options);
+  } catch (const std::invalid_argument& error) {
+    return refuse(error.what());
+  }
+  const models::ModelEntry& entry = *models::find_model(scenario.model);
+  // Every point must be a valid scenario before anything runs.
+  for (std::size_t point = 0; point < design.points(); ++point) {
+    const sim::ParameterSet values = values_at(scenario, design, point);
+    const auto problems = entry.check(values, scenario.time);
+    if (!problems.empty()) {
+      return refuse("design point " + std::to_string(point) + " (" +
+                    describe_point(scenario, values) +
+                    ") is not a valid scenario: " + problems.front().key + " " +
+                    problems.front().message + ". Narrow the factors' ranges.");
+    }
+  }
+
+  const std::string default_name = scenario.name + "_" + sim::design_name(options.kind) + ".h5";
+  const std::filesystem::path output = request.output_path ? *request.output_path : default_name;
+  const std::filesystem::path partial = partial_path(output);
+  SweepLayout layout;
+  layout.factors = scenario.factors;
+  layout.design = design;
+  for (const auto& outcome : scenario.outcomes) layout.outcomes.push_back(outcome.name);
+  layout.replications = scenario.replications;
+  layout.fingerprint = fingerprint_of(scenario, options);
+  Provenance provenance;
+  provenance.scenario_path = scenario.path;
+  provenance.scenario_text = scenario.text;
+  provenance.scenario_name = scenario.name;
+  provenance.model = scenario.model;
+  provenance.resolved_parameters = resolved_parameters_toml(scenario);
+  provenance.command_line = request.command_line;
+  provenance.seed = scenario.seed;
+
+  std::optional<SweepFile> file;
+  try {
+    if (request.resume) {
+      file.emplace(SweepFile::resume(partial, layout.fingerprint));
+    } else {
+      if (std::filesystem::exists(partial)) {
+        return refuse(partial.string() + " exists: an earlier sweep was interrupted. Continue it " +
+                      "with --resume, or delete it to start again");
+      }
+      file.emplace(SweepFile::create(partial, layout, provenance));
+    }
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "error: %s\n", error.what());
+    return request.resume ? EXIT_BAD_SCENARIO : EXIT_FAILURE_RUN;
+  }
+
+  std::vector<std::uint8_t> completed = file->completed();
+  std::vector<std::size_t> pending;
+  for (std::size_t point = 0; point < completed.size(); ++point) {
+    if (completed[point] == 0) pending.push_back(point);
+  }
+  const std::uint32_t replications = scenario.replications;
+  std::fprintf(stderr,
+               "Sweeping %s: %s design, %zu points x %u replications (%zu points to run%s), "
+               "%zu factors, %zu outcomes, seed %llu\n",
+               scenario.name.c_str(), sim::design_name(options.kind), design.points(), replications,
+               pending.size(), request.resume ? ", resumed" : "", scenario.factors.size(),
+               scenario.outcomes.size(), static_cast<unsigned long long>(scenario.seed));
+
+  const sim::ThreadLimit thread_limit(request.threads);
+  std::atomic<std::uint64_t> tasks_done{0};
+  const std::uint64_t total_tasks = pending.size() * static_cast<std::uint64_t>(replications);
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  const bool show_progress = request.progress == RunRequest::Progress::ALWAYS ||
+                             (request.progress == RunRequest::Progress::AUTO && terminal);
+  const std::size_t batch_points =
+      static_cast<std::size_t>(std::max<std::uint64_t>(1, TASKS_PER_BATCH / replications));
+  const auto started = std::chrono::steady_clock::now();
+  bool interrupted = false;
+  try {
+    std::optional<sim::ProgressMeter> meter;
+    if (show_progress)
+      meter.emplace(tasks_done, total_tasks, tasks_done, total_tasks, stderr, terminal);
+    std::vector<double> values;
+    for (std::size_t begin = 0; begin < pending.size(); begin += batch_points) {
+      const std::size_t end = std::min(pending.size(), begin + batch_points);
+      const std::vector<std::size_t> points(pending.begin() + static_cast<std::ptrdiff_t>(begin),
+                                            pending.begin() + static_cast<std::ptrdiff_t>(end));
+      std::vector<std::unique_ptr<sim::Model>> models(points.size());
+      sim::parallel_for_index(points.size(), [&](std::size_t i) {
+        models[i] = entry.create(values_at(scenario, design, points[i]), scenario.time);
+      });
+      std::vector<const sim::Model*> pointers;
+      for (const auto& model : models) pointers.push_back(model.get());
+      if (!sim::run_outcomes(pointers, scenario.outcomes, replications, scenario.seed,
+                             request.cancel, &tasks_done, values)) {
+        interrupted = true;  // the unfinished batch is not written
+        break;
+      }
+      file->write_points(points, values);
+    }
+  } catch (const std::exception& error) {
+    std::fprintf(stderr,
+                 "\nerror: %s\nThe completed points are kept in %s; fix the problem and "
+                 "continue with --resume.\n",
+                 error.what(), partial.c_str());
+    return EXIT_FAILURE_RUN;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (interrupted) {
+    completed = file->completed();
+    const auto done = std::count(completed.begin(), completed.end(), 1);
+    file->close();
+    std::fprintf(stderr,
+                 "\nInterrupted after %.1f s: %ld of %zu points are done and kept in %s.\n"
+                 "Run the same command with --resume to continue; %s was not written.\n",
+                 seconds, static_cast<long>(done), completed.size(), partial.c_str(),
+                 output.c_str());
+    return EXIT_INTERRUPTED;
+  }
+  try {
+    const std::string table = analyze_file(*file, request.bootstrap_resamples);
+    file->set_complete();
+    file->close();
+    std::filesystem::rename(partial, output);
+    std::printf("%s", table.c_str());
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "error: %s\nThe simulated points are kept in %s.\n", error.what(),
+                 partial.c_str());
+    return EXIT_FAILURE_RUN;
+  }
+  std::printf("Wrote %s (%zu points x %u replications, %.2f s, %.1f runs/s).\n", output.c_str(),
+              design.points(), replications, seconds,
+              seconds > 0 ? static_cast<double>(total_tasks) / seconds : 0.0);
+  return EXIT_OK;
+}
+
+int analyze_command(const AnalyzeRequest& request) {
+  // The file is analysed in a copy, renamed over it only when complete: an interrupted or
+  // failed analysis leaves the original as it was.
+  const std::filesystem::path path = request.path;
+  std::filesystem::path copy = path;
+  copy.replace_filename("." + path.filename().string() + ".analyze-" + std::to_string(::getpid()));
+  try {
+    std::filesystem::copy_file(path, copy, std::filesystem::copy_options::overwrite_existing);
+    SweepFile file = SweepFile::open_read_write(copy);
+    const auto completed = file.completed();
+    if (std::count(completed.begin(), completed.end(), 0) > 0) {
+      file.close();
+      std::filesystem::remove(copy);
+      std::fprintf(stderr,
+                   "%s: error: not every design point has run; finish the sweep with --resume "
+                   "first\n",
+                   path.c_str());
+      return EXIT_BAD_SCENARIO;
+    }
+    const std::string table = analyze_file(file, request.bootstrap_resamples);
+    file.close();
+    std::filesystem::rename(copy, path);
+    std::printf("%sWrote the indices to %s (/sensitivity).\n", table.c_str(), path.c_str());
+    return EXIT_OK;
+  } catch (const std::exception& error) {
+    std::error_code ignored;
+    std::filesystem::remove(copy, ignored);
+    std::fprintf(stderr, "%s: error: %s\n%s is unchanged.\n", path.c_str(), error.what(),
+                 path.c_str());
+    return EXIT_FAILURE_RUN;
+  }
+}
+
+}  // namespace innosim::io

@@ -1,0 +1,368 @@
+// [uncertainties.<name>], [levers.<name>] and [experiment]: what an experiment varies and
+// what it measures (docs/experiments.md). Checked like every other table: each problem names
+// its place, the key, the value and what is accepted.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "io/scenario/toml_support.hpp"
+#include "models/registry.hpp"
+
+namespace innosim::io::detail {
+
+namespace {
+
+using sim::Factor;
+using sim::FactorDistribution;
+using sim::ParameterSpec;
+using sim::ParameterType;
+
+const std::vector<std::string> DISTRIBUTIONS = {"uniform", "log_uniform", "normal", "triangular",
+                                                "choice"};
+
+FactorDistribution distribution_of(const std::string& name) {
+  if (name == "log_uniform") return FactorDistribution::LOG_UNIFORM;
+  if (name == "normal") return FactorDistribution::NORMAL;
+  if (name == "triangular") return FactorDistribution::TRIANGULAR;
+  if (name == "choice") return FactorDistribution::CHOICE;
+  return FactorDistribution::UNIFORM;
+}
+
+class FactorReader {
+ public:
+  FactorReader(Scenario& scenario, Validator& validator)
+      : scenario_(scenario), validator_(validator) {
+    for (const auto& spec : scenario.specs) spec_by_key_[spec.key] = &spec;
+  }
+
+  void read(const toml::table& root, const std::string& kind) {
+    const toml::node* node = root.get(kind);
+    if (node == nullptr) return;
+    const bool lever = kind == "levers";
+    for (const auto& [key, table_node] : *node->as_table()) {
+      const std::string name(key.str());
+      const std::string prefix = kind + "." + name;
+      const auto* table = table_node.as_table();
+      if (table == nullptr) {
+        validator_.add(table_node.source(), prefix + " must be a table [" + prefix + "]");
+        continue;
+      }
+      read_factor(*table, table_node, prefix, name, lever);
+    }
+  }
+
+ private:
+  void read_factor(const toml::table& table, const toml::node& where, const std::string& prefix,
+                   const std::string& name, bool lever) {
+    const std::vector<std::string> accepted =
+        lever ? std::vector<std::string>{"parameter", "low", "high", "values"}
+              : std::vector<std::string>{"parameter", "distribution", "low", "high",
+                                         "mode",      "mean",         "sd",  "values"};
+    bool ok = true;
+    for (const auto& [key, node] : table) {
+      const std::string k(key.str());
+      if (std::find(accepted.begin(), accepted.end(), k) != accepted.end()) continue;
+      std::string message = "unknown key " + prefix + "." + k;
+      const std::string hint = suggestion(k, accepted);
+      if (!hint.empty()) message += "; did you mean " + prefix + "." + hint + "?";
+      validator_.add(node.source(),
+                     message + " Accepted keys in [" + prefix + "]: " + join(accepted));
+      ok = false;
+    }
+    Factor factor;
+    factor.name = name;
+    factor.lever = lever;
+    // parameter
+    const toml::node* parameter = table.get("parameter");
+    const ParameterSpec* spec = nullptr;
+    if (parameter == nullptr || !parameter->is_string()) {
+      validator_.add(parameter ? parameter->source() : where.source(),
+                     "missing or non-string " + prefix + ".parameter: the scenario key this " +
+                         (lever ? "lever" : "uncertainty") + " sets, e.g. \"city.growth_sd\"");
+      return;
+    }
+    factor.parameter = parameter->as_string()->get();
+    const auto found = spec_by_key_.find(factor.parameter);
+    const bool settable =
+        factor.parameter.rfind("scenario.", 0) != 0 && factor.parameter.rfind("run.", 0) != 0;
+    if (found == spec_by_key_.end() || !settable) {
+      std::vector<std::string> keys;
+      for (const auto& [key, s] : spec_by_key_) {
+        if (key.rfind("scenario.", 0) != 0 && key.rfind("run.", 0) != 0) keys.push_back(key);
+      }
+      std::string message = prefix + ".parameter = \"" + factor.parameter + "\" is not a " +
+                            "model parameter of this scenario";
+      if (!settable) message += " ([scenario] and [run] keys cannot vary within an experiment)";
+      const std::string hint = suggestion(factor.parameter, keys);
+      if (!hint.empty()) message += "; did you mean \"" + hint + "\"?";
+      validator_.add(parameter->source(), message + " (innosim params lists every key)");
+      return;
+    }
+    spec = found->second;
+    if (!used_.insert(factor.parameter).second) {
+      validator_.add(parameter->source(), prefix + ".parameter = \"" + factor.parameter +
+                                              "\" is already set by another factor");
+      return;
+    }
+    factor.type = spec->type;
+    // distribution
+    std::string distribution = table.get("values") != nullptr ? "choice" : "uniform";
+    if (!lever) {
+      const toml::node* node = table.get("distribution");
+      if (node == nullptr || !node->is_string() ||
+          std::find(DISTRIBUTIONS.begin(), DISTRIBUTIONS.end(), node->as_string()->get()) ==
+              DISTRIBUTIONS.end()) {
+        validator_.add(node ? node->source() : where.source(),
+                       prefix + ".distribution" +
+                           (node ? " = " + value_text(*node) : " is missing") +
+                           "; accepted: one of \"uniform\", \"log_uniform\", \"normal\", " +
+                           "\"triangular\", \"choice\"");
+        return;
+      }
+      distribution = node->as_string()->get();
+    }
+    factor.distribution = distribution_of(distribution);
+    if (factor.distribution == FactorDistribution::CHOICE) {
+      ok = read_choices(table, where, prefix, *spec, factor) && ok;
+    } else if (spec->type == ParameterType::TEXT || spec->type == ParameterType::TEXT_LIST ||
+               spec->type == ParameterType::INTEGER_LIST) {
+      validator_.add(where.source(), prefix + ": " + factor.parameter +
+                                         " is not a number; give its possible values as a list, "
+                                         "values = [...]");
+      return;
+    } else {
+      ok = read_numbers(table, where, prefix, *spec, factor) && ok;
+    }
+    if (ok) scenario_.factors.push_back(std::move(factor));
+  }
+
+  /// A number key: nullopt (and a problem, if required) when missing or not a number.
+  std::optional<double> number(const toml::table& table, const toml::node& where,
+                               const std::string& prefix, const char* key, bool required,
+                               const std::string& why) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) {
+      if (required)
+        validator_.add(where.source(), "missing " + prefix + "." + key + " (" + why + ")");
+      return std::nullopt;
+    }
+    if (const auto* real = node->as_floating_point()) return real->get();
+    if (const auto* integer = node->as_integer()) return static_cast<double>(integer->get());
+    validator_.add(node->source(), prefix + "." + key + " = " + value_text(*node) + " is " +
+                                       type_name(*node) + "; accepted: a number");
+    required_failed_ = true;
+    return std::nullopt;
+  }
+
+  bool read_numbers(const toml::table& table, const toml::node& where, const std::string& prefix,
+                    const ParameterSpec& spec, Factor& factor) {
+    required_failed_ = false;
+    const bool normal = factor.distribution == FactorDistribution::NORMAL;
+    const bool triangular = factor.distribution == FactorDistribution::TRIANGULAR;
+    const auto low = number(table, where, prefix, "low", !normal, "lower end of the range");
+    const auto high = number(table, where, prefix, "high", !normal, "upper end of the range");
+    const auto mode = number(table, where, prefix, "mode", triangular, "most likely value");
+    const auto mean = number(table, where, prefix, "mean", normal, "mean of the normal");
+    const auto sd = number(table, where, prefix, "sd", normal, "standard deviation");
+    for (const char* key : {"mode", "mean", "sd"}) {
+      const bool used = (triangular && std::string(key) == "mode") || (normal && key[0] != 'm') ||
+                        (normal && std::string(key) == "mean");
+      if (!used && table.get(key) != nullptr) {
+        validator_.add(table.get(key)->source(), prefix + "." + key + " does not apply to a " +
+                                                     sim::distribution_name(factor.distribution) +
+                                                     " distribution");
+        return false;
+      }
+    }
+    if (required_failed_) return false;
+    if ((!normal && (!low || !high)) || (triangular && !mode) || (normal && (!mean || !sd)))
+      return false;
+    factor.low = low.value_or(spec.minimum);
+    factor.high = high.value_or(spec.maximum);
+    factor.mode = mode.value_or(0.0);
+    factor.mean = mean.value_or(0.0);
+    factor.sd = sd.value_or(1.0);
+    const toml::node& place = table.get("low") ? *table.get("low") : where;
+    auto problem = [&](const std::string& message) {
+      validator_.add(place.source(), prefix + ": " + message);
+      return false;
+    };
+    const std::string range =
+        "[" + sim::to_toml_text(factor.low) + ", " + sim::to_toml_text(factor.high) + "]";
+    if (!(factor.low < factor.high)) return problem("low must be below high, got " + range);
+    auto within = [&](double value) {
+      return spec.type == ParameterType::INTEGER
+                 ? spec.accepts(static_cast<std::int64_t>(std::llround(value)))
+                 : spec.accepts(value);
+    };
+    if (!within(factor.low) || !within(factor.high)) {
+      return problem("the range " + range + " leaves what " + factor.parameter +
+                     " accepts: " + spec.accepted());
+    }
+    if (factor.distribution == FactorDistribution::LOG_UNIFORM && factor.low <= 0.0)
+      return problem("a log_uniform range must be positive, got " + range);
+    if (triangular && (factor.mode < factor.low || factor.mode > factor.high))
+      return problem("mode = " + sim::to_toml_text(factor.mode) + " must lie in " + range);
+    if (normal && !(factor.sd > 0.0))
+      return problem("sd = " + sim::to_toml_text(factor.sd) + " must be positive");
+    return true;
+  }
+
+  bool read_choices(const toml::table& table, const toml::node& where, const std::string& prefix,
+                    const ParameterSpec& spec, Factor& factor) {
+    const toml::node* node = table.get("values");
+    if (node == nullptr || !node->is_array() || node->as_array()->empty()) {
+      validator_.add(node ? node->source() : where.source(),
+                     prefix + ".values must be a non-empty list of values of " + factor.parameter +
+                         " (" + spec.accepted() + ")");
+      return false;
+    }
+    for (const auto& key : {"low", "high", "mode", "mean", "sd"}) {
+      if (table.get(key) != nullptr) {
+        validator_.add(table.get(key)->source(),
+                       prefix + "." + key + " does not apply to a list of values");
+        return false;
+      }
+    }
+    bool ok = true;
+    for (const auto& element : *node->as_array()) {
+      const auto value = convert(element, spec);
+      if (!value || !spec.accepts(*value)) {
+        validator_.add(element.source(), prefix + ".values: " + value_text(element) +
+                                             " is not accepted by " + factor.parameter + "; " +
+                                             "accepted: " + spec.accepted());
+        ok = false;
+        continue;
+      }
+      factor.choices.push_back(*value);
+    }
+    return ok;
+  }
+
+  Scenario& scenario_;
+  Validator& validator_;
+  std::map<std::string, const ParameterSpec*> spec_by_key_;
+  std::set<std::string> used_;
+  bool required_failed_ = false;
+};
+
+/// "metric@year", optionally followed by ">=number" or "<=number".
+void read_outcome(const toml::node& element, Scenario& scenario, Validator& validator,
+                  const std::vector<sim::MetricInfo>& metrics) {
+  const std::string text = element.as_string()->get();
+  const auto at = text.find('@');
+  auto refuse = [&](const std::string& why) {
+    validator.add(element.source(), "experiment.outcomes: \"" + text + "\" " + why);
+  };
+  if (at == std::string::npos) {
+    refuse(
+        "needs the form metric@year, e.g. \"register_high_tech@2025\" or "
+        "\"register_high_tech@2025>=400\" (a target: 1 when met, 0 otherwise)");
+    return;
+  }
+  sim::Outcome outcome;
+  outcome.name = text;
+  const std::string metric = text.substr(0, at);
+  std::string rest = text.substr(at + 1);
+  const auto comparison = rest.find_first_of("<>");
+  if (comparison != std::string::npos) {
+    const std::string op = rest.substr(comparison, 2);
+    if (op != ">=" && op != "<=") {
+      refuse("compares with " + op + "; accepted: >= or <=");
+      return;
+    }
+    outcome.target_kind = op == ">=" ? sim::TargetKind::AT_LEAST : sim::TargetKind::AT_MOST;
+    try {
+      std::size_t used = 0;
+      outcome.target = std::stod(rest.substr(comparison + 2), &used);
+      if (used != rest.size() - comparison - 2) throw std::invalid_argument("trailing");
+    } catch (const std::exception&) {
+      refuse("has no number after " + op);
+      return;
+    }
+    rest = rest.substr(0, comparison);
+  }
+  std::size_t metric_index = metrics.size();
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < metrics.size(); ++i) {
+    names.push_back(metrics[i].name);
+    if (metrics[i].name == metric) metric_index = i;
+  }
+  if (metric_index == metrics.size()) {
+    const std::string hint = suggestion(metric, names);
+    refuse("names no metric " + metric + (hint.empty() ? "" : "; did you mean " + hint + "?") +
+           " Metrics: " + join(names));
+    return;
+  }
+  outcome.metric = metric_index;
+  int year = 0;
+  try {
+    std::size_t used = 0;
+    year = std::stoi(rest, &used);
+    if (used != rest.size()) throw std::invalid_argument("trailing");
+  } catch (const std::exception&) {
+    refuse("has no year after @");
+    return;
+  }
+  const sim::TimeAxis& time = scenario.time;
+  const int steps_per_year = 12 / time.step_months;
+  const std::string& unit = metrics[metric_index].unit;
+  const bool flow = unit.size() >= 5 && unit.compare(unit.size() - 5, 5, "/step") == 0;
+  // A stock at the end of the year (time year + 1.0); a flow summed over the year's steps.
+  const int end_point = (year + 1 - time.start_year) * steps_per_year;
+  const int first_point = flow ? end_point - steps_per_year + 1 : end_point;
+  const int first_year = flow ? time.start_year : time.start_year - 1;
+  if (12 % time.step_months != 0 || first_point < 0 || end_point > time.steps) {
+    const int last_year = time.start_year + time.steps / std::max(1, steps_per_year) - 1;
+    refuse("is outside the run: " + metric + " (" + unit + ") has values for " +
+           std::to_string(first_year) + " to " + std::to_string(last_year) +
+           (flow ? " (a flow: summed over the year)" : " (a stock: at the end of the year)"));
+    return;
+  }
+  outcome.first_point = static_cast<std::size_t>(first_point);
+  outcome.last_point = static_cast<std::size_t>(end_point);
+  scenario.outcomes.push_back(outcome);
+}
+
+}  // namespace
+
+void parse_experiment(const toml::table& root, Scenario& scenario, Validator& validator) {
+  FactorReader factors(scenario, validator);
+  factors.read(root, "uncertainties");
+  factors.read(root, "levers");
+  const toml::node* experiment = root.get("experiment");
+  if (experiment == nullptr) return;
+  for (const auto& [key, node] : *experiment->as_table()) {
+    if (key.str() != "outcomes") {
+      validator.add(node.source(),
+                    "unknown key experiment." + std::string(key.str()) + "; accepted: outcomes");
+    }
+  }
+  const toml::node* outcomes = experiment->as_table()->get("outcomes");
+  if (outcomes == nullptr) return;
+  if (!outcomes->is_array()) {
+    validator.add(outcomes->source(),
+                  "experiment.outcomes must be a list of strings such as "
+                  "[\"register_high_tech@2025\"]");
+    return;
+  }
+  const auto model = models::find_model(scenario.model)->create(scenario.values, scenario.time);
+  std::set<std::string> seen;
+  for (const auto& element : *outcomes->as_array()) {
+    if (!element.is_string()) {
+      validator.add(element.source(), "experiment.outcomes: " + value_text(element) +
+                                          " is not a string such as \"register_high_tech@2025\"");
+      continue;
+    }
+    if (!seen.insert(element.as_string()->get()).second) {
+      validator.add(element.source(),
+                    "experiment.outcomes: \"" + element.as_string()->get() + "\" is listed twice");
+      continue;
+    }
+    read_outcome(element, scenario, validator, model->metrics());
+  }
+}
+
+}  // namespace innosim::io::detail

@@ -1,0 +1,120 @@
+#include "io/scenario/toml_support.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+namespace innosim::io::detail {
+
+namespace {
+
+/// Levenshtein distance, for "did you mean" suggestions on misspelt keys.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      current[j] = std::min(
+          {previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+}  // namespace
+
+std::string type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    default:
+      return "a date/time";
+  }
+}
+
+std::string value_text(const toml::node& node) {
+  if (const auto* text = node.as_string()) return sim::to_toml_text(text->get());
+  if (const auto* integer = node.as_integer()) return std::to_string(integer->get());
+  if (const auto* real = node.as_floating_point()) return sim::to_toml_text(real->get());
+  if (const auto* boolean = node.as_boolean()) return boolean->get() ? "true" : "false";
+  if (node.is_table()) return "{...}";
+  if (const auto* array = node.as_array()) {
+    std::string text = "[";
+    for (const auto& element : *array) text += (text.size() == 1 ? "" : ", ") + value_text(element);
+    return text + "]";
+  }
+  std::ostringstream out;
+  node.visit([&out](const auto& value) { out << value; });
+  return out.str();
+}
+
+std::string suggestion(const std::string& given, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = 4;  // farther than 3 edits is no longer a typo
+  for (const auto& candidate : candidates) {
+    const std::size_t distance = edit_distance(given, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text;
+}
+
+std::optional<sim::ParameterValue> convert(const toml::node& node, const sim::ParameterSpec& spec) {
+  switch (spec.type) {
+    case sim::ParameterType::INTEGER:
+      if (const auto* integer = node.as_integer()) return sim::ParameterValue{integer->get()};
+      return std::nullopt;
+    case sim::ParameterType::REAL:
+      if (const auto* real = node.as_floating_point()) return sim::ParameterValue{real->get()};
+      if (const auto* integer = node.as_integer())
+        return sim::ParameterValue{static_cast<double>(integer->get())};
+      return std::nullopt;
+    case sim::ParameterType::TEXT:
+      if (const auto* text = node.as_string()) return sim::ParameterValue{text->get()};
+      return std::nullopt;
+    case sim::ParameterType::TEXT_LIST: {
+      const auto* array = node.as_array();
+      if (array == nullptr) return std::nullopt;
+      sim::TextList list;
+      for (const auto& element : *array) {
+        const auto* text = element.as_string();
+        if (text == nullptr) return std::nullopt;
+        list.push_back(text->get());
+      }
+      return sim::ParameterValue{std::move(list)};
+    }
+    case sim::ParameterType::INTEGER_LIST: {
+      const auto* array = node.as_array();
+      if (array == nullptr) return std::nullopt;
+      sim::IntegerList list;
+      for (const auto& element : *array) {
+        const auto* integer = element.as_integer();
+        if (integer == nullptr) return std::nullopt;
+        list.push_back(integer->get());
+      }
+      return sim::ParameterValue{std::move(list)};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace innosim::io::detail
