@@ -24,8 +24,12 @@ namespace {
 
 /// Design points larger than this are refused: the design alone would not fit in memory.
 constexpr std::uint64_t MAX_POINTS = 100'000'000;
-/// Tasks (point x replication) per batch: bounds the memory of a sweep, whatever its size.
-constexpr std::uint64_t TASKS_PER_BATCH = 4096;
+/// Tasks (point x replication) per batch: batches start small, so that an interrupted sweep
+/// keeps most of its work, and double while a batch takes less than half a second, up to a
+/// ceiling that bounds the memory of a sweep whatever its size.
+constexpr std::uint64_t FIRST_BATCH_TASKS = 64;
+constexpr std::uint64_t MAX_BATCH_TASKS = 65536;
+constexpr double BATCH_SECONDS = 0.5;
 
 std::string fingerprint_of(const Scenario& scenario, const sim::DesignOptions& options) {
   // FNV-1a over everything that determines the results.
@@ -261,8 +265,6 @@ int sweep_command(const SweepRequest& request) {
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
   const bool show_progress = request.progress == RunRequest::Progress::ALWAYS ||
                              (request.progress == RunRequest::Progress::AUTO && terminal);
-  const std::size_t batch_points =
-      static_cast<std::size_t>(std::max<std::uint64_t>(1, TASKS_PER_BATCH / replications));
   const auto started = std::chrono::steady_clock::now();
   bool interrupted = false;
   try {
@@ -270,8 +272,12 @@ int sweep_command(const SweepRequest& request) {
     if (show_progress)
       meter.emplace(tasks_done, total_tasks, tasks_done, total_tasks, stderr, terminal);
     std::vector<double> values;
-    for (std::size_t begin = 0; begin < pending.size(); begin += batch_points) {
-      const std::size_t end = std::min(pending.size(), begin + batch_points);
+    std::uint64_t batch_tasks = FIRST_BATCH_TASKS;
+    for (std::size_t begin = 0, end = 0; begin < pending.size(); begin = end) {
+      const auto batch_started = std::chrono::steady_clock::now();
+      const auto batch_points =
+          static_cast<std::size_t>(std::max<std::uint64_t>(1, batch_tasks / replications));
+      end = std::min(pending.size(), begin + batch_points);
       const std::vector<std::size_t> points(pending.begin() + static_cast<std::ptrdiff_t>(begin),
                                             pending.begin() + static_cast<std::ptrdiff_t>(end));
       std::vector<std::unique_ptr<sim::Model>> models(points.size());
@@ -286,6 +292,10 @@ int sweep_command(const SweepRequest& request) {
         break;
       }
       file->write_points(points, values);
+      const double batch_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_started).count();
+      if (batch_seconds < BATCH_SECONDS / 2)
+        batch_tasks = std::min(MAX_BATCH_TASKS, 2 * batch_tasks);
     }
   } catch (const std::exception& error) {
     std::fprintf(stderr,
@@ -312,15 +322,15 @@ int sweep_command(const SweepRequest& request) {
     file->set_complete();
     file->close();
     std::filesystem::rename(partial, output);
-    std::printf("%s", table.c_str());
+    std::fputs(table.c_str(), request.report);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "error: %s\nThe simulated points are kept in %s.\n", error.what(),
                  partial.c_str());
     return EXIT_FAILURE_RUN;
   }
-  std::printf("Wrote %s (%zu points x %u replications, %.2f s, %.1f runs/s).\n", output.c_str(),
-              design.points(), replications, seconds,
-              seconds > 0 ? static_cast<double>(total_tasks) / seconds : 0.0);
+  std::fprintf(request.report, "Wrote %s (%zu points x %u replications, %.2f s, %.1f runs/s).\n",
+               output.c_str(), design.points(), replications, seconds,
+               seconds > 0 ? static_cast<double>(total_tasks) / seconds : 0.0);
   return EXIT_OK;
 }
 

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,7 @@ struct SweepRequest {
   RunRequest::Progress progress = RunRequest::Progress::AUTO;
   std::string command_line;
   const std::atomic<bool>* cancel = nullptr;
+  std::FILE* report = stdout;  ///< where the ranked indices and the last line go
 };
 
 struct AnalyzeRequest {
