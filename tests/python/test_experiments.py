@@ -58,6 +58,28 @@ class Experiments(unittest.TestCase):
             np.testing.assert_array_equal(unit[1 + i::block], expected)
         np.testing.assert_allclose(values, -np.pi + 2 * np.pi * unit, rtol=0, atol=1e-12)
 
+    def test_test_functions_as_models_give_their_analytic_indices(self):
+        # Ishigami & Homma (1990), a = 7, b = 0.1; Sobol G, a = [0, 1, 4.5, 9, 99, 99, 99, 99]:
+        # V_i = 1 / (3 (1 + a_i)^2), S1_i = V_i / V, ST_i = V_i prod_{j != i}(1 + V_j) / V.
+        a = np.array([0, 1, 4.5, 9, 99, 99, 99, 99])
+        partial = 1 / (3 * (1 + a) ** 2)
+        variance = np.prod(1 + partial) - 1
+        expected = {
+            "ishigami": ([0.3139, 0.4424, 0.0], [0.5576, 0.4424, 0.2437]),
+            "sobol_g": (partial / variance, partial * np.prod(1 + partial) / (1 + partial) / variance),
+        }
+        for model, (s1, st) in expected.items():
+            output = f"{model}.h5"
+            self.sweep(os.path.join(SCENARIOS, "tests", f"{model}.toml"), "--design", "sobol",
+                       "-n", str(2 ** 14), "-o", output)
+            with h5py.File(self.path(output), "r") as f:
+                group = f["sensitivity/y@2022"]
+                for name, analytic in [("S1", s1), ("ST", st)]:
+                    estimate, low, high = (group[name][...], group[f"{name}_low"][...],
+                                           group[f"{name}_high"][...])
+                    np.testing.assert_allclose(estimate, analytic, rtol=0, atol=0.02, err_msg=f"{model} {name}")
+                    self.assertTrue(np.all((low <= analytic) & (analytic <= high)), f"{model} {name}")
+
     def test_latin_hypercube_strata_and_outcomes_in_xarray(self):
         n = 37
         self.sweep(os.path.join(SCENARIOS, "tests", "ishigami.toml"), "--design", "lhs", "-n", str(n),
