@@ -41,6 +41,15 @@ int validate_command(const std::string& scenario_path) {
   try {
     const Scenario scenario = load_scenario(scenario_path);
     std::printf("%s is valid.\n%s\n", scenario_path.c_str(), describe(scenario).c_str());
+    if (!scenario.factors.empty() || !scenario.outcomes.empty()) {
+      std::string factors, outcomes;
+      for (const auto& factor : scenario.factors)
+        factors += (factors.empty() ? "" : ", ") + factor.name + " " + factor.describe();
+      for (const auto& outcome : scenario.outcomes)
+        outcomes += (outcomes.empty() ? "" : ", ") + outcome.name;
+      std::printf("Experiment: %zu factors (%s); outcomes: %s. Run it with innosim sweep.\n",
+                  scenario.factors.size(), factors.c_str(), outcomes.c_str());
+    }
     return EXIT_OK;
   } catch (const ScenarioError& error) {
     std::fprintf(stderr, "%s", error.what());

@@ -100,14 +100,14 @@ class Experiments(unittest.TestCase):
 
     def test_interrupted_sweep_resumes_to_the_same_file(self):
         scenario = os.path.join(SCENARIOS, "tests", "ref1_sweep.toml")
-        args = ["--design", "morris", "-n", "20", "-o", "resumed.h5", "-t", "2"]
+        args = ["--design", "morris", "-n", "30", "-o", "resumed.h5", "-t", "2"]
         process = subprocess.Popen([INNOSIM, "sweep", scenario, "-q", *args], cwd=self.dir,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         partial = self.path("resumed.partial.h5")
         deadline = time.monotonic() + 60
         while not os.path.exists(partial) and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(1.5)
+        time.sleep(0.5)  # the whole sweep takes about 1.2 s in a Release build on 2 cores
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=120)
         if process.returncode == 0:
@@ -124,11 +124,11 @@ class Experiments(unittest.TestCase):
         self.assertEqual(refused.returncode, 2)
         self.assertIn("--resume", refused.stderr)
         resumed = self.sweep(scenario, *args, "--resume")
-        self.assertEqual(total, 20 * (3 + 1))  # Morris: n (D + 1) points
+        self.assertEqual(total, 30 * (3 + 1))  # Morris: n (D + 1) points
         self.assertIn(f"({total - done} points to run, resumed)", resumed.stderr)
         self.assertFalse(os.path.exists(partial))
         # The same experiment uninterrupted, on one thread.
-        self.sweep(scenario, "--design", "morris", "-n", "20", "-o", "straight.h5", "-t", "1")
+        self.sweep(scenario, "--design", "morris", "-n", "30", "-o", "straight.h5", "-t", "1")
         with h5py.File(self.path("resumed.h5"), "r") as a, h5py.File(self.path("straight.h5"), "r") as b:
             self.assertEqual(a.attrs["complete"], 1)
             for name in ["experiments/design", "experiments/design_unit", "experiments/completed"]:
@@ -140,7 +140,7 @@ class Experiments(unittest.TestCase):
                     np.testing.assert_array_equal(a["sensitivity"][outcome][index][...],
                                                   b["sensitivity"][outcome][index][...])
             # Common random numbers: a target outcome is 0/1; its mean is the probability.
-            target = a["experiments/outcomes/firms_high_tech@2031>=9000"][...]
+            target = a["experiments/outcomes/firms_high_tech@2031>=3600"][...]
             self.assertTrue(set(np.unique(target)) <= {0.0, 1.0})
 
     def test_analyze_recomputes_the_same_indices_and_opens_in_xarray(self):
