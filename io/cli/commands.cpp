@@ -59,18 +59,38 @@ int validate_command(const std::string& scenario_path) {
   }
 }
 
-int run_command(const RunRequest& request) {
-  Scenario scenario;
+std::optional<Scenario> load_for_command(const std::string& path,
+                                         std::optional<std::int64_t> replications,
+                                         std::optional<std::int64_t> seed) {
   try {
-    scenario = load_scenario(request.scenario_path);
-    if (request.replications)
-      override_parameter(scenario, "run.replications", *request.replications, "--replications");
-    if (request.seed) override_parameter(scenario, "run.seed", *request.seed, "--seed");
+    Scenario scenario = load_scenario(path);
+    if (replications)
+      override_parameter(scenario, "run.replications", *replications, "--replications");
+    if (seed) override_parameter(scenario, "run.seed", *seed, "--seed");
+    return scenario;
   } catch (const ScenarioError& error) {
-    std::fprintf(stderr, "%s", error.what());
-    std::fprintf(stderr, "Nothing was run and nothing was written.\n");
-    return EXIT_BAD_SCENARIO;
+    std::fprintf(stderr, "%sNothing was run and nothing was written.\n", error.what());
+    return std::nullopt;
   }
+}
+
+Provenance provenance_of(const Scenario& scenario, const std::string& command_line) {
+  Provenance provenance;
+  provenance.scenario_path = scenario.path;
+  provenance.scenario_text = scenario.text;
+  provenance.scenario_name = scenario.name;
+  provenance.model = scenario.model;
+  provenance.resolved_parameters = resolved_parameters_toml(scenario);
+  provenance.command_line = command_line;
+  provenance.seed = scenario.seed;
+  return provenance;
+}
+
+int run_command(const RunRequest& request) {
+  const std::optional<Scenario> loaded =
+      load_for_command(request.scenario_path, request.replications, request.seed);
+  if (!loaded) return EXIT_BAD_SCENARIO;
+  const Scenario& scenario = *loaded;
   const std::filesystem::path output =
       request.output_path ? *request.output_path : scenario.name + ".h5";
   const models::ModelEntry& entry = *models::find_model(scenario.model);
@@ -104,14 +124,7 @@ int run_command(const RunRequest& request) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  Provenance provenance;
-  provenance.scenario_path = scenario.path;
-  provenance.scenario_text = scenario.text;
-  provenance.scenario_name = scenario.name;
-  provenance.model = scenario.model;
-  provenance.resolved_parameters = resolved_parameters_toml(scenario);
-  provenance.command_line = request.command_line;
-  provenance.seed = scenario.seed;
+  Provenance provenance = provenance_of(scenario, request.command_line);
 
   const std::uint32_t completed = ensemble.completed_count();
   if (completed < scenario.replications) {

@@ -6,6 +6,9 @@
 #include <optional>
 #include <string>
 
+#include "io/h5/results_file.hpp"
+#include "io/scenario/scenario.hpp"
+
 namespace innosim::io {
 
 enum ExitCode : int {
@@ -27,6 +30,15 @@ struct RunRequest {
   /// <output stem>.interrupted.h5 and the output path is left untouched.
   const std::atomic<bool>* cancel = nullptr;
 };
+
+/// Loads a scenario with the command line's --replications and --seed applied; on refusal
+/// prints the problems and returns nothing (the command then exits EXIT_BAD_SCENARIO).
+[[nodiscard]] std::optional<Scenario> load_for_command(const std::string& path,
+                                                       std::optional<std::int64_t> replications,
+                                                       std::optional<std::int64_t> seed);
+
+/// What the results file records about the scenario and the command.
+[[nodiscard]] Provenance provenance_of(const Scenario& scenario, const std::string& command_line);
 
 /// `innosim run`: validate, simulate, write the results atomically, print the summary.
 [[nodiscard]] int run_command(const RunRequest& request);

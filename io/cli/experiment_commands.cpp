@@ -158,16 +158,10 @@ std::string analyze_file(SweepFile& file, std::uint32_t resamples) {
 }  // namespace
 
 int sweep_command(const SweepRequest& request) {
-  Scenario scenario;
-  try {
-    scenario = load_scenario(request.scenario_path);
-    if (request.replications)
-      override_parameter(scenario, "run.replications", *request.replications, "--replications");
-    if (request.seed) override_parameter(scenario, "run.seed", *request.seed, "--seed");
-  } catch (const ScenarioError& error) {
-    std::fprintf(stderr, "%sNothing was run and nothing was written.\n", error.what());
-    return EXIT_BAD_SCENARIO;
-  }
+  const std::optional<Scenario> loaded =
+      load_for_command(request.scenario_path, request.replications, request.seed);
+  if (!loaded) return EXIT_BAD_SCENARIO;
+  const Scenario& scenario = *loaded;
   auto refuse = [&](const std::string& why) {
     std::fprintf(stderr, "%s: error: %s\nNothing was run and nothing was written.\n",
                  request.scenario_path.c_str(), why.c_str());
@@ -221,14 +215,7 @@ int sweep_command(const SweepRequest& request) {
   for (const auto& outcome : scenario.outcomes) layout.outcomes.push_back(outcome.name);
   layout.replications = scenario.replications;
   layout.fingerprint = fingerprint_of(scenario, options);
-  Provenance provenance;
-  provenance.scenario_path = scenario.path;
-  provenance.scenario_text = scenario.text;
-  provenance.scenario_name = scenario.name;
-  provenance.model = scenario.model;
-  provenance.resolved_parameters = resolved_parameters_toml(scenario);
-  provenance.command_line = request.command_line;
-  provenance.seed = scenario.seed;
+  Provenance provenance = provenance_of(scenario, request.command_line);
 
   std::optional<SweepFile> file;
   try {

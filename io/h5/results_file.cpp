@@ -9,7 +9,7 @@
 #include <ctime>
 
 #include "io/h5/h5_handle.hpp"
-#include "io/h5/h5_write.hpp"
+#include "io/h5/h5_objects.hpp"
 #include "io/version.hpp"
 #include "sim/stats/summary.hpp"
 

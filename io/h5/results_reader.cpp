@@ -1,6 +1,7 @@
 #include <hdf5.h>
 
 #include "io/h5/h5_handle.hpp"
+#include "io/h5/h5_objects.hpp"
 #include "io/h5/results_file.hpp"
 
 namespace innosim::io {
@@ -38,20 +39,7 @@ bool ResultsReader::has_attribute(const std::string& name) const {
 }
 
 std::string ResultsReader::string_attribute(const std::string& name) const {
-  Handle attribute(H5Aopen(file_, name.c_str(), H5P_DEFAULT), H5Aclose,
-                   "opening attribute " + name);
-  Handle type(H5Aget_type(attribute), H5Tclose, "reading the type of " + name);
-  if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) <= 0) {
-    throw H5Error("attribute " + name + " is not a variable-length string");
-  }
-  Handle memory_type(H5Tcopy(H5T_C_S1), H5Tclose, "copying the string type");
-  check(H5Tset_size(memory_type, H5T_VARIABLE), "sizing a string type");
-  check(H5Tset_cset(memory_type, H5T_CSET_UTF8), "setting UTF-8");
-  char* text = nullptr;
-  check(H5Aread(attribute, memory_type, &text), "reading attribute " + name);
-  std::string value = text != nullptr ? text : "";
-  H5free_memory(text);
-  return value;
+  return h5::read_string_attribute(file_, name);
 }
 
 std::vector<std::int64_t> ResultsReader::integer_attribute(const std::string& name) const {

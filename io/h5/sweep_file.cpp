@@ -5,12 +5,13 @@
 #include <cmath>
 #include <limits>
 
-#include "io/h5/h5_write.hpp"
+#include "io/h5/h5_objects.hpp"
 
 namespace innosim::io {
 
 using h5::check;
 using h5::Handle;
+using h5::read_string_attribute;
 
 namespace {
 
@@ -22,20 +23,6 @@ Handle open_group(hid_t parent, const std::string& name) {
 
 Handle open_dataset(hid_t parent, const std::string& name) {
   return Handle(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "opening dataset " + name);
-}
-
-std::string read_string_attribute(hid_t object, const std::string& name) {
-  Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose,
-                   "opening attribute " + name);
-  Handle type(H5Aget_type(attribute), H5Tclose, "reading the type of " + name);
-  Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "copying the string type");
-  check(H5Tset_size(memory, H5T_VARIABLE), "sizing a string type");
-  check(H5Tset_cset(memory, H5T_CSET_UTF8), "setting UTF-8");
-  char* text = nullptr;
-  check(H5Aread(attribute, memory, &text), "reading attribute " + name);
-  std::string value = text != nullptr ? text : "";
-  H5free_memory(text);
-  return value;
 }
 
 std::vector<std::string> read_string_array_attribute(hid_t object, const std::string& name) {

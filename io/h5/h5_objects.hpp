@@ -1,6 +1,7 @@
-// Writing HDF5 objects the way every innosim file does: UTF-8 string attributes, numeric
-// attributes, datasets (chunked and compressed when two-dimensional), dimension scales and the
-// root attributes that say what a file is and how it was made (docs/hdf5-layout.md).
+// HDF5 objects the way every innosim file holds them: UTF-8 string attributes (written and read
+// back), numeric attributes, datasets (chunked and compressed when two-dimensional), dimension
+// scales and the root attributes that say what a file is and how it was made
+// (docs/hdf5-layout.md).
 #pragma once
 
 #include <hdf5.h>
@@ -15,6 +16,8 @@ namespace innosim::io::h5 {
 
 Handle create_group(hid_t parent, const std::string& name);
 void write_string_attribute(hid_t object, const std::string& name, const std::string& value);
+/// A variable-length UTF-8 string attribute; throws if it is missing or not a string.
+[[nodiscard]] std::string read_string_attribute(hid_t object, const std::string& name);
 /// A one-dimensional attribute of variable-length UTF-8 strings.
 void write_string_array_attribute(hid_t object, const std::string& name,
                                   const std::vector<std::string>& values);

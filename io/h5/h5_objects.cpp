@@ -1,4 +1,4 @@
-#include "io/h5/h5_write.hpp"
+#include "io/h5/h5_objects.hpp"
 
 #include <hdf5_hl.h>
 
@@ -61,6 +61,23 @@ void link_coordinate(hid_t file, hid_t group, const char* name) {
 
 void attach(hid_t dataset, hid_t scale, unsigned dimension, const std::string& what) {
   check(H5DSattach_scale(dataset, scale, dimension), "attaching the " + what + " scale");
+}
+
+std::string read_string_attribute(hid_t object, const std::string& name) {
+  Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose,
+                   "opening attribute " + name);
+  Handle type(H5Aget_type(attribute), H5Tclose, "reading the type of " + name);
+  if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) <= 0) {
+    throw H5Error("attribute " + name + " is not a variable-length string");
+  }
+  Handle memory_type(H5Tcopy(H5T_C_S1), H5Tclose, "copying the string type");
+  check(H5Tset_size(memory_type, H5T_VARIABLE), "sizing a string type");
+  check(H5Tset_cset(memory_type, H5T_CSET_UTF8), "setting UTF-8");
+  char* text = nullptr;
+  check(H5Aread(attribute, memory_type, &text), "reading attribute " + name);
+  std::string value = text != nullptr ? text : "";
+  H5free_memory(text);
+  return value;
 }
 
 void write_string_array_attribute(hid_t object, const std::string& name,
