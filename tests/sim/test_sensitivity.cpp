@@ -48,6 +48,8 @@ TEST(SobolIndices, IshigamiMatchesItsAnalyticIndices) {
     y.push_back(models::testfunctions::ishigami(x(0), x(1), x(2), 7.0, 0.1));
   }
   const SobolIndices indices = sobol_indices(design, y, BootstrapOptions{});
+  ASSERT_EQ(indices.first.size(), 3u);
+  ASSERT_EQ(indices.total.size(), 3u);
   // Ishigami & Homma (1990); Saltelli et al. (2010): S1 = 0.3139, 0.4424, 0;
   // ST = 0.5576, 0.4424, 0.2437.
   const double s1[] = {0.3139, 0.4424, 0.0};
@@ -74,6 +76,8 @@ TEST(SobolIndices, SobolGMatchesItsAnalyticIndices) {
   }
   const double variance = product - 1.0;
   const SobolIndices indices = sobol_indices(design, y, BootstrapOptions{});
+  ASSERT_EQ(indices.first.size(), static_cast<std::size_t>(D));
+  ASSERT_EQ(indices.total.size(), static_cast<std::size_t>(D));
   for (int i = 0; i < D; ++i) {
     const auto f = static_cast<std::size_t>(i);
     expect_matches(indices.first[f], partial[i] / variance, 0.02, label("S1 x", i + 1));
