@@ -27,12 +27,15 @@ void write_string_attribute(hid_t object, const std::string& name, const std::st
 }
 
 Handle write_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& shape,
-                     hid_t file_type, hid_t memory_type, const void* values, hsize_t chunk_rows) {
+                     hid_t file_type, hid_t memory_type, const void* values, hsize_t chunk_rows,
+                     const void* fill) {
   Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose,
                "creating the dataspace of " + name);
   Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "creating dataset properties");
   // No object timestamps: the same run gives the same bytes.
   check(H5Pset_obj_track_times(properties, false), "disabling timestamps");
+  if (fill != nullptr)
+    check(H5Pset_fill_value(properties, memory_type, fill), "setting the fill value");
   const bool non_empty =
       std::all_of(shape.begin(), shape.end(), [](hsize_t extent) { return extent > 0; });
   if (shape.size() == 2 && non_empty) {

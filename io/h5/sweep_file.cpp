@@ -68,22 +68,10 @@ void write_rows(hid_t dataset, hsize_t first, hsize_t count, hsize_t columns, hi
 /// A [points, replications] dataset of NaN until written, chunked by blocks of points.
 Handle create_outcome_dataset(hid_t group, const std::string& name, hsize_t points,
                               hsize_t replications) {
-  const hsize_t shape[2] = {points, replications};
-  Handle space(H5Screate_simple(2, shape, nullptr), H5Sclose, "creating a dataspace");
-  Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "creating dataset properties");
-  check(H5Pset_obj_track_times(properties, false), "disabling timestamps");
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  check(H5Pset_fill_value(properties, H5T_NATIVE_DOUBLE, &nan), "setting the fill value");
-  if (points > 0 && replications > 0) {
-    const hsize_t chunk[2] = {std::min<hsize_t>(points, std::max<hsize_t>(1, 65536 / replications)),
-                              replications};
-    check(H5Pset_chunk(properties, 2, chunk), "chunking " + name);
-    check(H5Pset_shuffle(properties), "adding the shuffle filter");
-    check(H5Pset_deflate(properties, 4), "adding gzip compression");
-  }
-  return Handle(
-      H5Dcreate2(group, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, properties, H5P_DEFAULT),
-      H5Dclose, "creating dataset " + name);
+  return h5::write_dataset(group, name, {points, replications}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                           nullptr,
+                           std::max<hsize_t>(1, 65536 / std::max<hsize_t>(1, replications)), &nan);
 }
 
 /// A one-dimensional index coordinate 0..count-1 made a dimension scale.
