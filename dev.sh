@@ -8,6 +8,8 @@
 #   bash dev.sh asan                 build with AddressSanitizer + UBSan and run every test
 #   bash dev.sh tsan                 build with ThreadSanitizer and run every test
 #   bash dev.sh bench [ARGS]         build and run the benchmarks (ARGS go to Google Benchmark)
+#   bash dev.sh regression [--update]  build and compare with the regression baseline (--update
+#                                    rewrites it: commit it with the reason)
 #   bash dev.sh build                install and build only (Release, build/release)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -74,13 +76,18 @@ case "$command" in
       -DINNOSIM_SANITIZE=thread
     TSAN_OPTIONS=halt_on_error=1 run_tests build/tsan
     ;;
+  regression)
+    install_missing_packages
+    configure_and_build build/release -DCMAKE_BUILD_TYPE=Release
+    exec /usr/bin/python3 tests/regression/regression.py --innosim build/release/apps/innosim "$@"
+    ;;
   bench)
     install_missing_packages
     configure_and_build build/release -DCMAKE_BUILD_TYPE=Release
     exec build/release/bench/innosim_bench "$@"
     ;;
   *)
-    sed -n '2,12p' "$0" >&2
+    sed -n '2,14p' "$0" >&2
     exit 2
     ;;
 esac
