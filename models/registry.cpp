@@ -60,15 +60,6 @@ std::vector<sim::ParameterProblem> check_city(const sim::ParameterSet& values,
                         "and every other sector share are 0; at "
                         "least one must be positive"});
   }
-  const int last_year = time.start_year + time.steps * time.step_months / 12 - 1;
-  for (const std::int64_t year : params.snapshot_years) {
-    if (year < time.start_year - 1 || year > last_year) {
-      problems.push_back({"city.snapshot_years",
-                          "names " + std::to_string(year) + "; snapshots exist for the end of " +
-                              std::to_string(time.start_year - 1) + " (the initial state) to " +
-                              std::to_string(last_year) + " (the last full year simulated)"});
-    }
-  }
   if (params.initial_candidates + params.initial_tech_sme + params.initial_high_tech >
       static_cast<std::int64_t>(city::FIRST_ENTRY_ID)) {
     problems.push_back({"city.initial_candidates",

@@ -106,6 +106,8 @@ int run_command(const RunRequest& request) {
   options.cancel = request.cancel;
   options.steps_done = &steps_done;
   options.replications_done = &replications_done;
+  options.snapshot_years = scenario.snapshot_years;
+  options.snapshot_replication = scenario.snapshot_replication;
 
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
   const bool show_progress = request.progress == RunRequest::Progress::ALWAYS ||

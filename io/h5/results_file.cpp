@@ -30,30 +30,31 @@ void silence_library_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
 namespace {
 
-/// /firms/<year>/: every alive firm of the snapshot replication at the end of the year, one
-/// dataset per column over the "firm" dimension (a scale holding the firm ids).
+/// /<agents>/<year>/ (e.g. /firms/2025): every alive agent of the snapshot replication at the
+/// end of the year, one dataset per column over the agent dimension (a scale holding the ids).
 void write_snapshots(hid_t file, const std::vector<sim::Snapshot>& snapshots,
-                     std::uint32_t replication) {
+                     std::uint32_t replication, const sim::AgentTable& table) {
   if (snapshots.empty()) return;
-  Handle firms = create_group(file, "firms");
-  write_numeric_attribute<std::int64_t>(firms, "replication", H5T_STD_I64LE, H5T_NATIVE_INT64,
+  Handle agents = create_group(file, table.group);
+  write_numeric_attribute<std::int64_t>(agents, "replication", H5T_STD_I64LE, H5T_NATIVE_INT64,
                                         {static_cast<std::int64_t>(replication)}, true);
+  const std::string id_column = table.dimension + "_id";
   for (const sim::Snapshot& snapshot : snapshots) {
-    Handle group = create_group(firms, std::to_string(snapshot.year));
+    Handle group = create_group(agents, std::to_string(snapshot.year));
     write_numeric_attribute<double>(group, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                                     {snapshot.year + 1.0}, true);
     const auto count =
         static_cast<hsize_t>(snapshot.columns.empty() ? 0 : snapshot.columns.front().values.size());
     std::vector<std::int64_t> integers(count);
-    Handle firm_scale;
+    Handle agent_scale;
     for (const sim::SnapshotColumn& column : snapshot.columns) {
-      const bool is_scale = column.name == "firm_id";
+      const bool is_scale = column.name == id_column;
       Handle dataset;
       if (column.integer) {
         std::transform(column.values.begin(), column.values.end(), integers.begin(),
                        [](double value) { return static_cast<std::int64_t>(value); });
-        dataset = write_dataset(group, is_scale ? "firm" : column.name, {count}, H5T_STD_I64LE,
-                                H5T_NATIVE_INT64, integers.data());
+        dataset = write_dataset(group, is_scale ? table.dimension : column.name, {count},
+                                H5T_STD_I64LE, H5T_NATIVE_INT64, integers.data());
       } else {
         dataset = write_dataset(group, column.name, {count}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                                 column.values.data());
@@ -61,10 +62,11 @@ void write_snapshots(hid_t file, const std::vector<sim::Snapshot>& snapshots,
       if (!column.unit.empty()) write_string_attribute(dataset, "units", column.unit);
       write_string_attribute(dataset, "long_name", column.description);
       if (is_scale) {
-        check(H5DSset_scale(dataset, "firm"), "making firm a dimension scale");
-        firm_scale = std::move(dataset);
-      } else if (firm_scale.valid()) {
-        attach(dataset, firm_scale, 0, "firm");
+        check(H5DSset_scale(dataset, table.dimension.c_str()),
+              "making " + table.dimension + " a dimension scale");
+        agent_scale = std::move(dataset);
+      } else if (agent_scale.valid()) {
+        attach(dataset, agent_scale, 0, table.dimension);
       }
     }
   }
@@ -135,7 +137,7 @@ void write_contents(hid_t file, const sim::Ensemble& ensemble, const Provenance&
                                       {sim::SUMMARY_QUANTILES[level]}, true);
     }
   }
-  write_snapshots(file, ensemble.snapshots, ensemble.snapshot_replication);
+  write_snapshots(file, ensemble.snapshots, ensemble.snapshot_replication, ensemble.agent_table);
 }
 
 std::filesystem::path temporary_path_for(const std::filesystem::path& output) {

@@ -46,7 +46,7 @@ std::string summary_table(const sim::Ensemble& ensemble) {
   std::vector<double> column(rows.size());
   for (std::size_t metric = 0; metric < ensemble.metrics.size(); ++metric) {
     const std::string& unit = ensemble.metrics[metric].unit;
-    const bool flow = unit.size() >= 5 && unit.compare(unit.size() - 5, 5, "/step") == 0;
+    const bool flow = ensemble.metrics[metric].flow();
     for (std::size_t i = 0; i < rows.size(); ++i) {
       if (!flow) {
         column[i] = ensemble.at(metric, rows[i], last);

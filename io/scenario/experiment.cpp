@@ -309,7 +309,7 @@ void read_outcome(const toml::node& element, Scenario& scenario, Validator& vali
   const sim::TimeAxis& time = scenario.time;
   const int steps_per_year = 12 / time.step_months;
   const std::string& unit = metrics[metric_index].unit;
-  const bool flow = unit.size() >= 5 && unit.compare(unit.size() - 5, 5, "/step") == 0;
+  const bool flow = metrics[metric_index].flow();
   // A stock at the end of the year (time year + 1.0); a flow summed over the year's steps.
   const int end_point = (year + 1 - time.start_year) * steps_per_year;
   const int first_point = flow ? end_point - steps_per_year + 1 : end_point;

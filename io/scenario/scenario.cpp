@@ -74,10 +74,36 @@ const std::vector<sim::ParameterSpec>& common_parameter_specs() {
         // 2^53: every seed up to it is exact in the double the bounds are kept in.
         common_spec("run.seed", ParameterType::INTEGER, std::int64_t{1}, 0, 9007199254740992.0, "",
                     "master seed of every random stream (overridden by --seed)"),
+        common_spec("output.snapshot_years", ParameterType::INTEGER_LIST, sim::IntegerList{}, 1900,
+                    2200, "years",
+                    "calendar years at whose end every agent's state is written (/firms/<year> "
+                    "for the city model); start_year - 1 is the initial state"),
+        common_spec("output.snapshot_replication", ParameterType::INTEGER, std::int64_t{0}, 0,
+                    100000000, "", "the replication whose agents are snapshotted"),
     };
   }();
   return specs;
 }
+
+namespace {
+
+/// Checks of the [output] table against the run it belongs to.
+std::vector<sim::ParameterProblem> output_problems(const Scenario& scenario) {
+  std::vector<sim::ParameterProblem> problems;
+  const sim::TimeAxis& time = scenario.time;
+  const int last_year = time.start_year + time.steps * time.step_months / 12 - 1;
+  for (const int year : scenario.snapshot_years) {
+    if (year < time.start_year - 1 || year > last_year) {
+      problems.push_back({"output.snapshot_years",
+                          "names " + std::to_string(year) + "; snapshots exist for the end of " +
+                              std::to_string(time.start_year - 1) + " (the initial state) to " +
+                              std::to_string(last_year) + " (the last full year simulated)"});
+    }
+  }
+  return problems;
+}
+
+}  // namespace
 
 Scenario load_scenario(const std::filesystem::path& path) {
   std::ifstream file(path, std::ios::binary);
@@ -113,7 +139,7 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
     const auto& model_specs = model->parameter_specs();
     scenario.specs.insert(scenario.specs.end(), model_specs.begin(), model_specs.end());
   }
-  std::vector<std::string> tables = {"scenario", "run"};
+  std::vector<std::string> tables = {"scenario", "run", "output"};
   if (model != nullptr) tables.push_back(model->name);
   // Experiment tables (docs/experiments.md) are read by parse_experiment once values resolve.
   const std::vector<std::string> experiment_tables = {"uncertainties", "levers", "experiment"};
@@ -240,8 +266,16 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   scenario.seed = static_cast<std::uint64_t>(scenario.values.integer("run.seed"));
   scenario.replications = static_cast<std::uint32_t>(scenario.values.integer("run.replications"));
 
+  scenario.snapshot_replication =
+      static_cast<std::uint32_t>(scenario.values.integer("output.snapshot_replication"));
+  for (const std::int64_t year : scenario.values.integer_list("output.snapshot_years"))
+    scenario.snapshot_years.push_back(static_cast<int>(year));
+
   // Checks across keys, placed at the key they name.
-  for (const auto& problem : model->check(scenario.values, scenario.time)) {
+  std::vector<sim::ParameterProblem> problems = output_problems(scenario);
+  for (auto& problem : model->check(scenario.values, scenario.time))
+    problems.push_back(std::move(problem));
+  for (const auto& problem : problems) {
     const auto where = given.find(problem.key);
     const std::string value = where != given.end()
                                   ? value_text(*where->second)

@@ -30,6 +30,8 @@ struct Scenario {
   std::vector<sim::ParameterSpec> specs;  ///< the dictionary the values were checked against
   std::vector<sim::Factor> factors;       ///< [uncertainties.*] then [levers.*], by name
   std::vector<sim::Outcome> outcomes;     ///< [experiment] outcomes, resolved to metrics
+  std::vector<int> snapshot_years;        ///< [output]: agent snapshots at these years' ends
+  std::uint32_t snapshot_replication = 0;
 };
 
 struct ScenarioIssue {

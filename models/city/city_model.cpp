@@ -32,46 +32,55 @@ CityModel::CityModel(const CityParams& params, std::vector<Instrument> instrumen
       {"label_little_giant", "firms", "firms labelled little giant (专精特新小巨人)"},
       {"label_fledgling", "firms", "firms labelled fledgling (雏鹰)"},
       {"firms_listed", "firms", "alive listed firms"},
-      {"entries_registration", "firms/step", "new technology firms registered in the step"},
-      {"entries_spinoff", "firms/step", "university and laboratory spin-offs founded"},
-      {"entries_talent_team", "firms/step", "talent-team firms founded"},
-      {"exits_market", "firms/step", "exits attributed to the age and size hazard"},
-      {"exits_distress", "firms/step", "exits attributed to debt (cash shortfall)"},
-      {"tech_sme_admitted", "firms/step", "tech-SME admissions (new and renewed)"},
-      {"tech_sme_rejected", "firms/step", "tech-SME applications refused"},
-      {"high_tech_granted", "firms/step", "new high-tech certificates"},
-      {"high_tech_renewed", "firms/step", "high-tech certificates renewed at expiry"},
-      {"high_tech_failed", "firms/step", "high-tech applications refused (criteria or review)"},
-      {"high_tech_lapsed", "firms/step", "certificates that expired without renewal"},
-      {"high_tech_revoked", "firms/step", "certificates revoked at the mid-term R&D check"},
+      {"entries_registration", "firms/step", "new technology firms registered in the step",
+       sim::MetricKind::FLOW},
+      {"entries_spinoff", "firms/step", "university and laboratory spin-offs founded",
+       sim::MetricKind::FLOW},
+      {"entries_talent_team", "firms/step", "talent-team firms founded", sim::MetricKind::FLOW},
+      {"exits_market", "firms/step", "exits attributed to the age and size hazard",
+       sim::MetricKind::FLOW},
+      {"exits_distress", "firms/step", "exits attributed to debt (cash shortfall)",
+       sim::MetricKind::FLOW},
+      {"tech_sme_admitted", "firms/step", "tech-SME admissions (new and renewed)",
+       sim::MetricKind::FLOW},
+      {"tech_sme_rejected", "firms/step", "tech-SME applications refused", sim::MetricKind::FLOW},
+      {"high_tech_granted", "firms/step", "new high-tech certificates", sim::MetricKind::FLOW},
+      {"high_tech_renewed", "firms/step", "high-tech certificates renewed at expiry",
+       sim::MetricKind::FLOW},
+      {"high_tech_failed", "firms/step", "high-tech applications refused (criteria or review)",
+       sim::MetricKind::FLOW},
+      {"high_tech_lapsed", "firms/step", "certificates that expired without renewal",
+       sim::MetricKind::FLOW},
+      {"high_tech_revoked", "firms/step", "certificates revoked at the mid-term R&D check",
+       sim::MetricKind::FLOW},
       {"revenue_total", "万元/year", "revenue of alive firms (annual rate)"},
       {"rd_real", "万元/step",
        "real R&D spending in the step (firms' own; grants spent on R&D are in their instrument's "
-       "spending)"},
-      {"rd_reported", "万元/step", "R&D reported in the step (real plus relabelled)"},
+       "spending)",
+       sim::MetricKind::FLOW},
+      {"rd_reported", "万元/step", "R&D reported in the step (real plus relabelled)",
+       sim::MetricKind::FLOW},
       {"knowledge_total", "万元", "knowledge stock of alive firms"},
       {"ip_class1", "items", "class-I IP held by alive firms"},
       {"ip_class2", "items", "class-II IP held by alive firms"},
-      {"ip_class1_new", "items/step", "class-I IP granted in the step"},
-      {"ip_class2_new", "items/step", "class-II IP granted in the step"},
+      {"ip_class1_new", "items/step", "class-I IP granted in the step", sim::MetricKind::FLOW},
+      {"ip_class2_new", "items/step", "class-II IP granted in the step", sim::MetricKind::FLOW},
       {"spending_rd_super_deduction", "万元/step",
-       "tax forgone through the R&D super-deduction (national instrument)"},
+       "tax forgone through the R&D super-deduction (national instrument)", sim::MetricKind::FLOW},
       {"spending_high_tech_tax_rate", "万元/step",
-       "tax forgone through the 15% rate of high-tech firms (national instrument)"},
-      {"spending_instruments", "万元/step", "paid by all scenario instruments together"},
+       "tax forgone through the 15% rate of high-tech firms (national instrument)",
+       sim::MetricKind::FLOW},
+      {"spending_instruments", "万元/step", "paid by all scenario instruments together",
+       sim::MetricKind::FLOW},
   };
   for (const Instrument& instrument : instruments_) {
     metrics_.push_back(
         {"spending_" + instrument.name, "万元/step",
          "paid by instrument " + instrument.name + " (trigger " +
-             std::string(TRIGGER_NAMES[static_cast<std::size_t>(instrument.trigger)]) + ")"});
+             std::string(TRIGGER_NAMES[static_cast<std::size_t>(instrument.trigger)]) + ")",
+         sim::MetricKind::FLOW});
     wanted_triggers_ |= 1u << static_cast<int>(instrument.trigger);
   }
-}
-
-std::optional<std::uint32_t> CityModel::snapshot_replication() const {
-  if (params_.snapshot_years.empty()) return std::nullopt;
-  return static_cast<std::uint32_t>(params_.snapshot_replication);
 }
 
 StepCalendar CityModel::calendar(int step) const {
@@ -169,7 +178,7 @@ bool CityModel::run_replication(const sim::ReplicationContext& context,
   record_stocks(world, 0, out, 0);
   auto take_snapshot = [&](int year) {
     if (context.snapshots == nullptr) return;
-    const auto& years = params_.snapshot_years;
+    const auto& years = context.snapshot_years;
     if (std::find(years.begin(), years.end(), year) != years.end())
       context.snapshots->push_back(snapshot(world, year));
   };

@@ -120,7 +120,7 @@ class CityModel final : public sim::Model {
   [[nodiscard]] sim::TimeAxis time_axis() const override { return time_; }
   bool run_replication(const sim::ReplicationContext& context,
                        sim::SeriesBuffer& out) const override;
-  [[nodiscard]] std::optional<std::uint32_t> snapshot_replication() const override;
+  [[nodiscard]] sim::AgentTable agent_table() const override { return {"firms", "firm"}; }
 
   [[nodiscard]] const CityParams& params() const { return params_; }
   [[nodiscard]] const std::vector<Instrument>& instruments() const { return instruments_; }

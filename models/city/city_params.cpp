@@ -375,10 +375,6 @@ const std::vector<Entry>& entries() {
         integer("rd_award_month", 6, 1, 12, "month",
                 "month in which instruments on last year's R&D (annual_rd, top_rd_investor) pay",
                 "assumption: after annual reports", FIELD(rd_award_month)),
-        // --- output
-        integer("snapshot_replication", 0, 0, 4294967295.0, "replication",
-                "replication whose firms are written under /firms/<year>", "engine",
-                FIELD(snapshot_replication)),
     };
     ParameterSpec schedule = make_spec(
         "super_deduction", ParameterType::TEXT, std::string("national"), 0, 0, "choice",
@@ -386,10 +382,6 @@ const std::vector<Entry>& entries() {
         "rules.md (研发费用加计扣除)");
     schedule.choices = {"national", "none", "fixed"};
     e.push_back({schedule, FIELD(super_deduction)});
-    ParameterSpec snapshots = make_spec(
-        "snapshot_years", ParameterType::INTEGER_LIST, sim::IntegerList{}, 1900, 2200, "years",
-        "write every firm's state at the end of these years (e.g. [2025])", "engine");
-    e.push_back({snapshots, FIELD(snapshot_years)});
     for (int sector = 0; sector < SECTOR_COUNT; ++sector) {
       static constexpr double SHARES[SECTOR_COUNT] = {0.20, 0.25, 0.12, 0.10, 0.10, 0.08, 0.15};
       static const std::array<std::string, SECTOR_COUNT> KEYS = [] {

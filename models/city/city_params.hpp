@@ -109,9 +109,6 @@ struct CityParams {
   double ipo_acceptance_rate = 0;
   double ipo_listing_rate = 0;
   std::int64_t rd_award_month = 0;
-  // output
-  sim::IntegerList snapshot_years;
-  std::int64_t snapshot_replication = 0;
 
   /// Reads every key of parameter_specs() (prefix "city.") from a resolved set.
   [[nodiscard]] static CityParams from(const sim::ParameterSet& values);

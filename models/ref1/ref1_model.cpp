@@ -22,8 +22,9 @@ const std::vector<sim::MetricInfo>& Ref1Model::metrics() const {
       {"firms_tech_sme", "firms", "alive firms evaluated as tech SMEs (tier tech_sme)"},
       {"firms_high_tech", "firms", "alive certified high-tech enterprises (tier high_tech)"},
       {"firms_leader", "firms", "alive innovation leaders (tier leader)"},
-      {"births", "firms/step", "firms born during the step (counted alive at its end)"},
-      {"exits", "firms/step", "firms that exited during the step"},
+      {"births", "firms/step", "firms born during the step (counted alive at its end)",
+       sim::MetricKind::FLOW},
+      {"exits", "firms/step", "firms that exited during the step", sim::MetricKind::FLOW},
   };
   return metrics;
 }

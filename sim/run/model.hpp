@@ -1,6 +1,8 @@
 // The engine's view of a model: a set of metrics recorded on a time axis, and a function that
 // runs one replication. Everything a replication draws comes from identity-keyed streams
 // (sim/rng/stream.hpp), so the engine may run replications in any order on any thread.
+// The engine knows agents and rows, not what the agents are: a model names its agent table
+// (AgentTable) for snapshots.
 #pragma once
 
 #include <atomic>
@@ -12,10 +14,17 @@
 
 namespace innosim::sim {
 
+/// A stock is a state at a time point (read at the end of a year); a flow is an amount during
+/// the step that ends at the point (summed over a year's steps).
+enum class MetricKind : std::uint8_t { STOCK, FLOW };
+
 struct MetricInfo {
   std::string name;         ///< e.g. "firms_high_tech"; the dataset name in /series
   std::string unit;         ///< e.g. "firms", "firms/step"
   std::string description;  ///< one sentence for people and for the HDF5 attribute
+  MetricKind kind = MetricKind::STOCK;
+
+  [[nodiscard]] bool flow() const { return kind == MetricKind::FLOW; }
 };
 
 /// Recorded points: point 0 is the initial state at the start of `start_year` (January 1st);
@@ -48,7 +57,7 @@ class SeriesBuffer {
   std::size_t point_count_;
 };
 
-/// One column of a per-firm snapshot (one value per firm alive at the snapshot).
+/// One column of an agent snapshot (one value per agent alive at the snapshot).
 struct SnapshotColumn {
   std::string name;
   std::string unit;
@@ -57,10 +66,17 @@ struct SnapshotColumn {
   std::vector<double> values;
 };
 
-/// Every alive firm's state at the end of calendar year `year` (time year + 1.0).
+/// Every alive agent's state at the end of calendar year `year` (time year + 1.0).
 struct Snapshot {
   int year = 0;
   std::vector<SnapshotColumn> columns;
+};
+
+/// How a model's agents appear in snapshots: /<group>/<year>/<column>, over the dimension
+/// `dimension`, whose scale is the column named `dimension` + "_id" (e.g. firms, firm, firm_id).
+struct AgentTable {
+  std::string group = "agents";
+  std::string dimension = "agent";
 };
 
 /// What a replication needs from the engine besides the model's own parameters.
@@ -71,8 +87,11 @@ struct ReplicationContext {
   const std::atomic<bool>* cancel = nullptr;
   /// Models add 1 per completed step (for progress reporting); may be null.
   std::atomic<std::uint64_t>* steps_done = nullptr;
-  /// Non-null for the replication the model asked to snapshot (Model::snapshot_replication).
+  /// Non-null for a replication whose agents are snapshotted: the model appends a Snapshot
+  /// at the end of each calendar year listed in snapshot_years (the year before start_year
+  /// is the initial state).
   std::vector<Snapshot>* snapshots = nullptr;
+  std::span<const int> snapshot_years;
 
   [[nodiscard]] bool cancelled() const {
     return cancel != nullptr && cancel->load(std::memory_order_relaxed);
@@ -90,10 +109,8 @@ class Model {
   /// Runs one replication into `out` (metrics() x time_axis().points()).
   /// Returns false if it stopped early because the context was cancelled.
   virtual bool run_replication(const ReplicationContext& context, SeriesBuffer& out) const = 0;
-  /// The replication whose per-firm snapshots the model writes, if it writes any.
-  [[nodiscard]] virtual std::optional<std::uint32_t> snapshot_replication() const {
-    return std::nullopt;
-  }
+  /// Names of the agent table in snapshots.
+  [[nodiscard]] virtual AgentTable agent_table() const { return {}; }
 };
 
 }  // namespace innosim::sim

@@ -28,7 +28,6 @@ Ensemble run_ensemble(const Model& model, const RunOptions& options) {
   ensemble.values.assign(ensemble.metrics.size(),
                          std::vector<double>(options.replications * points, 0.0));
 
-  const std::optional<std::uint32_t> snapshot_replication = model.snapshot_replication();
   std::vector<Snapshot> snapshots;  // written by that one replication's task only
 
   const ThreadLimit thread_limit(options.threads);
@@ -39,7 +38,10 @@ Ensemble run_ensemble(const Model& model, const RunOptions& options) {
     context.replication = options.first_replication + slot;
     context.cancel = options.cancel;
     context.steps_done = options.steps_done;
-    if (snapshot_replication == context.replication) context.snapshots = &snapshots;
+    if (!options.snapshot_years.empty() && options.snapshot_replication == context.replication) {
+      context.snapshots = &snapshots;
+      context.snapshot_years = options.snapshot_years;
+    }
     if (context.cancelled()) return;
     SeriesBuffer buffer(ensemble.metrics.size(), points);
     if (!model.run_replication(context, buffer)) return;
@@ -52,7 +54,8 @@ Ensemble run_ensemble(const Model& model, const RunOptions& options) {
     if (options.replications_done != nullptr) options.replications_done->fetch_add(1);
   });
   ensemble.snapshots = std::move(snapshots);
-  ensemble.snapshot_replication = snapshot_replication.value_or(0);
+  ensemble.snapshot_replication = options.snapshot_replication;
+  ensemble.agent_table = model.agent_table();
   return ensemble;
 }
 

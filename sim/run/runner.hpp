@@ -18,9 +18,10 @@ struct Ensemble {
   std::uint32_t replications = 0;       ///< slots
   std::vector<std::uint8_t> completed;  ///< per slot: 1 when the replication finished
   std::vector<std::vector<double>> values;
-  /// Per-firm snapshots of the model's snapshot replication (empty if none or not run).
+  /// Agent snapshots of the snapshot replication (empty if none or not run).
   std::vector<Snapshot> snapshots;
   std::uint32_t snapshot_replication = 0;  ///< the replication they belong to
+  AgentTable agent_table;
 
   [[nodiscard]] std::size_t points() const { return static_cast<std::size_t>(time.points()); }
   [[nodiscard]] double at(std::size_t metric, std::size_t replication, std::size_t point) const {
@@ -41,6 +42,9 @@ struct RunOptions {
   /// replications completed.
   std::atomic<std::uint64_t>* steps_done = nullptr;
   std::atomic<std::uint64_t>* replications_done = nullptr;
+  /// Agent snapshots: at the end of these calendar years, of this replication (none if empty).
+  std::vector<int> snapshot_years;
+  std::uint32_t snapshot_replication = 0;
 };
 
 /// Runs every replication; returns the ensemble (completed flags tell which finished when

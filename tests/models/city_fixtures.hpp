@@ -25,12 +25,17 @@ inline std::unique_ptr<CityModel> city_model(const io::Scenario& scenario) {
                                      instruments_from(scenario.values), scenario.time);
 }
 
+/// Runs the model; snapshots as the scenario's [output] asks, when one is given.
 inline sim::Ensemble run(const sim::Model& model, std::uint32_t replications, int threads = 0,
-                         std::uint64_t seed = 11) {
+                         std::uint64_t seed = 11, const io::Scenario* output = nullptr) {
   sim::RunOptions options;
   options.seed = seed;
   options.replications = replications;
   options.threads = threads;
+  if (output != nullptr) {
+    options.snapshot_years = output->snapshot_years;
+    options.snapshot_replication = output->snapshot_replication;
+  }
   return sim::run_ensemble(model, options);
 }
 

@@ -57,14 +57,16 @@ TEST(CityModel, TiersSumToAliveAndEntriesMinusExitsIsThePopulationChange) {
 
 TEST(CityModel, ResultsAreIdenticalForAnyThreadCountAndChunking) {
   // 20,000 initial firms: the firm pass splits into two chunks, run in parallel with 2 threads.
-  const auto model = city_model(city_scenario(
-      "[city]\ninitial_candidates = 20000\nsnapshot_years = [2022]\nsnapshot_replication = 1\n"
+  const io::Scenario scenario = city_scenario(
+      "[output]\nsnapshot_years = [2022]\nsnapshot_replication = 1\n"
+      "[city]\ninitial_candidates = 20000\n"
       "[instruments.reward]\ntrigger = \"high_tech_certified\"\nfixed = 10.0\n"
       "budget_per_year = 200.0\n",
-      24));
+      24);
+  const auto model = city_model(scenario);
   ASSERT_GT(20000u, CityModel::CHUNK_ROWS);
-  const sim::Ensemble one = testing::run(*model, 2, 1);
-  const sim::Ensemble two = testing::run(*model, 2, 2);
+  const sim::Ensemble one = testing::run(*model, 2, 1, 11, &scenario);
+  const sim::Ensemble two = testing::run(*model, 2, 2, 11, &scenario);
   ASSERT_EQ(one.values, two.values);
   ASSERT_EQ(one.snapshots.size(), 1u);
   ASSERT_EQ(two.snapshots.size(), 1u);

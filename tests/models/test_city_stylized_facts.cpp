@@ -33,7 +33,7 @@ class StylizedFacts : public ::testing::Test {
   static void SetUpTestSuite() {
     const io::Scenario scenario = testing::city_scenario(
         "[city]\ninitial_candidates = 0\ninitial_tech_sme = 0\ninitial_high_tech = 0\n"
-        "registrations_per_year = 50000\ntech_firm_share = 0.03\nsnapshot_years = [2078, 2079]\n",
+        "registrations_per_year = 50000\ntech_firm_share = 0.03\n",
         80 * 12, 2000);
     const auto model = testing::city_model(scenario);
     std::vector<sim::Snapshot> snapshots;
@@ -41,6 +41,8 @@ class StylizedFacts : public ::testing::Test {
     context.seed = 2026;
     context.replication = 0;
     context.snapshots = &snapshots;
+    const int years[] = {2078, 2079};
+    context.snapshot_years = years;
     sim::SeriesBuffer series(model->metrics().size(),
                              static_cast<std::size_t>(model->time_axis().points()));
     ASSERT_TRUE(model->run_replication(context, series));

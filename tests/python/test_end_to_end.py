@@ -239,5 +239,5 @@ class CityEndToEnd(unittest.TestCase):
             resolved = tomllib.loads(f.attrs["resolved_parameters"])
         self.assertEqual(resolved["instruments"]["high_tech_reward"]["trigger"], "high_tech_certified")
         self.assertEqual(resolved["instruments"]["rd_subsidy"]["tiers"], ["high_tech", "gazelle", "leader"])
-        self.assertEqual(resolved["city"]["snapshot_years"], [2025])
+        self.assertEqual(resolved["output"]["snapshot_years"], [2025])
         self.assertIn("register_high_tech", self.stdout)
