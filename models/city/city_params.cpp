@@ -1,6 +1,6 @@
 #include "models/city/city_params.hpp"
 
-#include <variant>
+#include "sim/params/parameter_table.hpp"
 
 namespace innosim::models::city {
 
@@ -9,17 +9,8 @@ namespace {
 using sim::ParameterSpec;
 using sim::ParameterType;
 
-/// Where a parameter's value lives in CityParams (a captureless accessor per key), so that the
-/// dictionary below is the only list of keys: specs, reading and docs cannot drift apart.
-using Field =
-    std::variant<double& (*)(CityParams&), std::int64_t& (*)(CityParams&), int& (*)(CityParams&),
-                 std::string& (*)(CityParams&), sim::IntegerList& (*)(CityParams&)>;
-#define FIELD(member) +[](CityParams& p) -> decltype(auto) { return (p.member); }
-
-struct Entry {
-  ParameterSpec spec;
-  Field field;
-};
+using Entry = sim::ParameterEntry<CityParams>;
+#define FIELD(member) INNOSIM_FIELD(CityParams, member)
 
 ParameterSpec make_spec(const char* key, ParameterType type, sim::ParameterValue value,
                         double minimum, double maximum, const char* unit, const char* meaning,
@@ -29,13 +20,13 @@ ParameterSpec make_spec(const char* key, ParameterType type, sim::ParameterValue
 }
 
 Entry real(const char* key, double value, double minimum, double maximum, const char* unit,
-           const char* meaning, const char* source, Field field) {
+           const char* meaning, const char* source, sim::ParameterField<CityParams> field) {
   return {make_spec(key, ParameterType::REAL, value, minimum, maximum, unit, meaning, source),
           field};
 }
 
 Entry integer(const char* key, std::int64_t value, double minimum, double maximum, const char* unit,
-              const char* meaning, const char* source, Field field) {
+              const char* meaning, const char* source, sim::ParameterField<CityParams> field) {
   return {make_spec(key, ParameterType::INTEGER, value, minimum, maximum, unit, meaning, source),
           field};
 }
@@ -47,8 +38,8 @@ constexpr const char* RULES_UPPER = "rules.md, upper tiers";
 constexpr const char* FACTS_XINYANG = "facts.md 000 (信阳 2022)";
 constexpr const char* STYLIZED = "rules.md, firm dynamics";
 
-const std::vector<Entry>& entries() {
-  static const std::vector<Entry> table = [] {
+const sim::ParameterTable<CityParams>& table() {
+  static const sim::ParameterTable<CityParams> table([] {
     std::vector<Entry> e = {
         // --- initial population
         integer("initial_candidates", 3000, 0, 50000000, "firms",
@@ -399,44 +390,16 @@ const std::vector<Entry>& entries() {
                        "assumption: the seed documents' industries", FIELDS[sector]));
     }
     return e;
-  }();
+  }());
   return table;
 }
 
 }  // namespace
 
-const std::vector<sim::ParameterSpec>& parameter_specs() {
-  static const std::vector<sim::ParameterSpec> specs = [] {
-    std::vector<sim::ParameterSpec> list;
-    for (const Entry& entry : entries()) list.push_back(entry.spec);
-    return list;
-  }();
-  return specs;
-}
+const std::vector<sim::ParameterSpec>& parameter_specs() { return table().specs(); }
 
-CityParams CityParams::from(const sim::ParameterSet& values) {
-  CityParams params;
-  for (const Entry& entry : entries()) {
-    const std::string& key = entry.spec.key;
-    std::visit(
-        [&](auto field) {
-          auto& target = field(params);
-          using Target = std::decay_t<decltype(target)>;
-          if constexpr (std::is_same_v<Target, double>) {
-            target = values.real(key);
-          } else if constexpr (std::is_same_v<Target, std::string>) {
-            target = values.text(key);
-          } else if constexpr (std::is_same_v<Target, sim::IntegerList>) {
-            target = values.integer_list(key);
-          } else {
-            target = static_cast<Target>(values.integer(key));
-          }
-        },
-        entry.field);
-  }
-  return params;
-}
+CityParams CityParams::from(const sim::ParameterSet& values) { return table().fill(values); }
 
-CityParams CityParams::defaults() { return from(sim::defaults_of(parameter_specs())); }
+CityParams CityParams::defaults() { return table().defaults(); }
 
 }  // namespace innosim::models::city

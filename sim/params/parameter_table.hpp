@@ -1,0 +1,87 @@
+// One parameter mechanism for every dictionary: a table of entries, each a spec (key, type,
+// default, range, unit, meaning, source) and the field of a plain struct that receives the
+// value. The table is the only list of keys: specs, reading and the generated docs cannot drift
+// apart, and a struct's defaults are its specs' defaults (fill it from defaults_of(specs)).
+#pragma once
+
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "sim/params/parameter_spec.hpp"
+
+namespace innosim::sim {
+
+/// Where a value lives in `Struct`: a captureless accessor (reaches nested members too).
+template <class Struct>
+using ParameterField =
+    std::variant<double& (*)(Struct&), std::int64_t& (*)(Struct&), int& (*)(Struct&),
+                 std::string& (*)(Struct&), TextList& (*)(Struct&), IntegerList& (*)(Struct&)>;
+
+/// The accessor of `member` (a data member path such as `rules.max_employees`).
+#define INNOSIM_FIELD(Struct, member) +[](Struct& s) -> decltype(auto) { return (s.member); }
+
+template <class Struct>
+struct ParameterEntry {
+  ParameterSpec spec;
+  ParameterField<Struct> field;
+};
+
+template <class Struct>
+class ParameterTable {
+ public:
+  ParameterTable() = default;
+  explicit ParameterTable(std::vector<ParameterEntry<Struct>> entries)
+      : entries_(std::move(entries)) {
+    for (const auto& entry : entries_) specs_.push_back(entry.spec);
+  }
+
+  /// Adds the entries of another table (e.g. one module's parameters to the model's).
+  void append(const ParameterTable& other) {
+    for (const auto& entry : other.entries_) {
+      entries_.push_back(entry);
+      specs_.push_back(entry.spec);
+    }
+  }
+
+  [[nodiscard]] const std::vector<ParameterSpec>& specs() const { return specs_; }
+  [[nodiscard]] const std::vector<ParameterEntry<Struct>>& entries() const { return entries_; }
+
+  /// Reads every key (`prefix` + spec key) from a resolved set into a new struct.
+  [[nodiscard]] Struct fill(const ParameterSet& values, const std::string& prefix = "") const {
+    Struct target{};
+    for (const auto& entry : entries_) read(values, prefix + entry.spec.key, entry.field, target);
+    return target;
+  }
+
+  /// The struct as a scenario that sets nothing gets it.
+  [[nodiscard]] Struct defaults() const { return fill(defaults_of(specs_)); }
+
+ private:
+  static void read(const ParameterSet& values, const std::string& key,
+                   const ParameterField<Struct>& field, Struct& target) {
+    std::visit(
+        [&](auto accessor) {
+          auto& value = accessor(target);
+          using Value = std::decay_t<decltype(value)>;
+          if constexpr (std::is_same_v<Value, double>) {
+            value = values.real(key);
+          } else if constexpr (std::is_same_v<Value, std::string>) {
+            value = values.text(key);
+          } else if constexpr (std::is_same_v<Value, TextList>) {
+            value = values.text_list(key);
+          } else if constexpr (std::is_same_v<Value, IntegerList>) {
+            value = values.integer_list(key);
+          } else {
+            value = static_cast<Value>(values.integer(key));
+          }
+        },
+        field);
+  }
+
+  std::vector<ParameterEntry<Struct>> entries_;
+  std::vector<ParameterSpec> specs_;
+};
+
+}  // namespace innosim::sim
