@@ -53,6 +53,20 @@ std::vector<sim::ParameterProblem> check_city(const sim::ParameterSet& values,
                         "is too large for the city model: steps plus the "
                         "certificate validity must stay below 65536 steps"});
   }
+  // Entrant ids number a step's entrants of one channel in 13 bits (city_model.hpp).
+  const double dt = time.step_months / 12.0;
+  const std::pair<const char*, double> channels[] = {
+      {"city.registrations_per_year", params.registrations_per_year * params.tech_firm_share},
+      {"city.spinoffs_per_year", params.spinoffs_per_year},
+      {"city.talent_teams_per_year", params.talent_teams_per_year}};
+  for (const auto& [key, per_year] : channels) {
+    if (per_year * dt > city::MAX_ENTRANTS_PER_STEP / 2) {
+      problems.push_back({key, "gives more than " +
+                                   std::to_string(city::MAX_ENTRANTS_PER_STEP / 2) +
+                                   " entrants per step on average; at most that many are "
+                                   "supported (use a shorter scenario.step_months)"});
+    }
+  }
   double sector_total = 0.0;
   for (const double share : params.sector_shares) sector_total += share;
   if (sector_total <= 0.0) {

@@ -200,7 +200,9 @@ bool CityModel::run_replication(const sim::ReplicationContext& context,
                                 static_cast<std::uint32_t>(step));
     for (int origin = REGISTRATION; origin <= TALENT_TEAM; ++origin) {
       sim::DrawSequence draws(births, static_cast<std::uint32_t>(origin));
-      const std::int64_t count = sim::poisson(draws, entry_rates[origin] * dt);
+      // The cap is unreachable: check_city keeps the mean at most half of it.
+      const std::int64_t count = std::min<std::int64_t>(
+          sim::poisson(draws, entry_rates[origin] * dt), MAX_ENTRANTS_PER_STEP);
       add_entrants(world, static_cast<Origin>(origin), static_cast<std::size_t>(count), when, seed,
                    replication);
       totals.entries[origin] = count;
@@ -267,7 +269,8 @@ sim::Snapshot CityModel::snapshot(const World& world, int year) const {
     }
     snap.columns.push_back(std::move(column));
   };
-  add("firm_id", "", "firm identity (initial firms from 0, entrants from 2^31)", true,
+  add("firm_id", "",
+      "firm identity (initial firms from 0; entrants from 2^31, by channel, step and index)", true,
       [&](std::size_t r) { return f.id[r]; });
   add("tier", "", "0 candidate, 1 tech_sme, 2 high_tech, 3 gazelle, 4 leader", true,
       [&](std::size_t r) { return f.tier[r]; });

@@ -28,6 +28,16 @@ inline constexpr sim::StreamPurpose PURPOSE_ORDER = 8;       ///< application or
 inline constexpr sim::StreamPurpose PURPOSE_EVENTS = 9;      ///< generated instrument events
 /// Ids of firms entering during the run start here; ids below are initial firms.
 inline constexpr std::uint32_t FIRST_ENTRY_ID = 0x8000'0000u;
+/// Entrants of one channel in one step are numbered below this (13 bits of the id).
+inline constexpr std::uint32_t MAX_ENTRANTS_PER_STEP = 1u << 13;
+/// An entrant's id, and so its random streams, is a function of its origin alone: bit 31, the
+/// channel (2 bits), the step (16 bits) and its index among that step's entrants of the channel
+/// (13 bits). A lever on one channel's rate then leaves every other entrant's draws as they
+/// were (common random numbers across scenarios), which a running counter would not.
+[[nodiscard]] constexpr std::uint32_t entrant_id(Origin origin, int step, std::uint32_t index) {
+  return FIRST_ENTRY_ID | static_cast<std::uint32_t>(origin) << 29 |
+         static_cast<std::uint32_t>(step) << 13 | index;
+}
 
 /// Fixed metrics, in the order of CityModel::metrics(); one spending metric per instrument
 /// follows them.
@@ -107,7 +117,6 @@ struct StepCalendar {
 struct World {
   Firms firms;
   std::vector<Application> applications;
-  std::uint32_t next_entry_id = FIRST_ENTRY_ID;
   std::size_t exited_rows = 0;
 };
 
@@ -130,7 +139,7 @@ class CityModel final : public sim::Model {
   // The processes, public for tests and benchmarks (docs/model.md gives their order).
   /// Adds the initial population (rows in id order).
   void add_initial_firms(World& world, std::uint64_t seed, std::uint32_t replication) const;
-  /// Adds `count` entrants of one origin with consecutive ids from world.next_entry_id.
+  /// Adds `count` entrants of one origin in step when.step (ids from entrant_id).
   void add_entrants(World& world, Origin origin, std::size_t count, const StepCalendar& when,
                     std::uint64_t seed, std::uint32_t replication) const;
   /// Each firm's R&D intensity for the year (January, and at entry for rows from `first_row`).

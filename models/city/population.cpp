@@ -215,9 +215,8 @@ void CityModel::add_entrants(World& world, Origin origin, std::size_t count,
       science_based ? p.spinoff_direct_route_probability : p.direct_route_probability,
       CANDIDATE};
   const std::size_t first_row = world.firms.append(count);
-  draw_attributes(*this, world, first_row, count, world.next_entry_id, origin, profile, false, seed,
-                  replication);
-  world.next_entry_id += static_cast<std::uint32_t>(count);
+  draw_attributes(*this, world, first_row, count, entrant_id(origin, when.step, 0), origin, profile,
+                  false, seed, replication);
   choose_rd(world, first_row, when, seed, replication);
   FirmView f(world.firms);
   for (std::size_t row = first_row; row < world.firms.size(); ++row) {
