@@ -18,30 +18,30 @@ using namespace models::city;
 constexpr int STEPS = 120;
 
 std::vector<Instrument> instruments() {
-  Instrument reward;
+  Instrument reward = instrument_defaults();
   reward.name = "high_tech_reward";
   reward.trigger = Trigger::HIGH_TECH_CERTIFIED;
-  reward.fixed = 10;
-  reward.budget_per_year = 2000;
-  Instrument subsidy;
+  reward.fixed = sim::Money(10);
+  reward.budget_per_year = sim::Money(2000);
+  Instrument subsidy = instrument_defaults();
   subsidy.name = "rd_subsidy";
   subsidy.trigger = Trigger::ANNUAL_RD;
-  subsidy.tier_mask = (1u << HIGH_TECH) | (1u << GAZELLE) | (1u << LEADER);
+  subsidy.who.tier_mask = (1u << HIGH_TECH) | (1u << GAZELLE) | (1u << LEADER);
   subsidy.share = 0.05;
-  subsidy.cap = 1000;
-  subsidy.budget_per_year = 20000;
+  subsidy.cap = sim::Money(1000);
+  subsidy.budget_per_year = sim::Money(20000);
   subsidy.effect = Effect::RD;
-  Instrument vouchers;
+  Instrument vouchers = instrument_defaults();
   vouchers.name = "vouchers";
   vouchers.trigger = Trigger::INNOVATION_VOUCHER;
   vouchers.events_per_year = 2000;
-  vouchers.base_median = 20;
+  vouchers.base_median = sim::Money(20);
   vouchers.share = 0.5;
-  vouchers.cap = 20;
-  Instrument ipo;
+  vouchers.cap = sim::Money(20);
+  Instrument ipo = instrument_defaults();
   ipo.name = "ipo_listed";
   ipo.trigger = Trigger::IPO_LISTED;
-  ipo.fixed = 200;
+  ipo.fixed = sim::Money(200);
   return {reward, subsidy, vouchers, ipo};
 }
 

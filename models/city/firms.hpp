@@ -1,11 +1,20 @@
-// The firm table of the city model: one column per attribute (design.md decision 1).
-// Money in 万元; flows (revenue, R&D) as annual rates or year-to-date sums as named.
+// The firm table of the city model: one column per attribute (struct of arrays). Every column
+// is declared once, in CITY_FIRM_COLUMNS below: its member name in FirmView, its tag type, its
+// value type, its name (the snapshot dataset name), unit, meaning and whether snapshots write it.
+// The table type, the views and the snapshot schema are generated from that list, so adding a
+// column is one line there. Money in 万元 (sim::Wan); flows (revenue, R&D) as annual rates or
+// year-to-date sums as named.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
+#include "sim/money/money.hpp"
 #include "sim/table/soa_table.hpp"
 
 namespace innosim::models::city {
@@ -57,87 +66,124 @@ inline constexpr std::array<std::string_view, SECTOR_COUNT> SECTOR_NAMES = {
 /// How a firm entered: initial population or one of the entry channels.
 enum Origin : std::uint8_t { INITIAL = 0, REGISTRATION = 1, SPINOFF = 2, TALENT_TEAM = 3 };
 
-struct FirmId : sim::Column<std::uint32_t, "firm_id"> {};
-struct TierColumn : sim::Column<std::uint8_t, "tier"> {};
-struct Alive : sim::Column<std::uint8_t, "alive"> {};
-struct Flags : sim::Column<std::uint8_t, "flags"> {};
-struct SectorColumn : sim::Column<std::uint8_t, "sector"> {};
-struct OriginColumn : sim::Column<std::uint8_t, "origin"> {};
-struct IpoStage : sim::Column<std::uint8_t, "ipo_stage"> {};  ///< 0, counselling, accepted, listed
-struct AgeMonths : sim::Column<std::uint16_t, "age_months"> {};
-struct IpClass1 : sim::Column<std::uint16_t, "ip_class1"> {};
-struct IpClass2 : sim::Column<std::uint16_t, "ip_class2"> {};
-/// Register dates as step indices; 0 means none (a step index + 1 is stored).
-struct TechSmeUntil : sim::Column<std::uint16_t, "tech_sme_until"> {};
-struct HighTechSince : sim::Column<std::uint16_t, "high_tech_since"> {};
-struct HighTechUntil : sim::Column<std::uint16_t, "high_tech_until"> {};
-struct Employees : sim::Column<float, "employees"> {};
-struct TechStaffShare : sim::Column<float, "tech_staff_share"> {};
-struct Revenue : sim::Column<float, "revenue"> {};             ///< annual rate, 万元/year
-struct RdPropensity : sim::Column<float, "rd_propensity"> {};  ///< R&D intensity at baseline cost
-struct RdReal : sim::Column<float, "rd_intensity_real"> {};    ///< this year's real R&D / revenue
-struct RdReported : sim::Column<float, "rd_intensity_reported"> {};
-struct Knowledge : sim::Column<float, "knowledge"> {};
-struct HighTechShare : sim::Column<float, "high_tech_revenue_share"> {};
-struct Cash : sim::Column<float, "cash"> {};
-struct Debt : sim::Column<float, "debt"> {};
-struct RevenueYtd : sim::Column<float, "revenue_ytd"> {};
-struct RdRealYtd : sim::Column<float, "rd_real_ytd"> {};
-struct RdReportedYtd : sim::Column<float, "rd_reported_ytd"> {};
-/// Completed calendar years: Y1 is the last one, Y4 four years back.
-struct RevenueY1 : sim::Column<float, "revenue_y1"> {};
-struct RevenueY2 : sim::Column<float, "revenue_y2"> {};
-struct RevenueY3 : sim::Column<float, "revenue_y3"> {};
-struct RevenueY4 : sim::Column<float, "revenue_y4"> {};
-struct RdReportedY1 : sim::Column<float, "rd_reported_y1"> {};
-struct RdReportedY2 : sim::Column<float, "rd_reported_y2"> {};
-struct RdReportedY3 : sim::Column<float, "rd_reported_y3"> {};
+inline constexpr bool SNAPSHOT = true;
+inline constexpr bool STATE_ONLY = false;
+
+// clang-format off
+/// X(member, Tag, value type, name, unit, meaning, snapshotted). The first column is the
+/// identity: snapshots write it as the "firm" dimension scale.
+#define INNOSIM_CITY_FIRM_COLUMNS(X)                                                              \
+  X(id, FirmId, std::uint32_t, "firm_id", "",                                                     \
+    "firm identity (initial firms from 0; entrants from 2^31, by channel, step and index)",      \
+    SNAPSHOT)                                                                                     \
+  X(tier, TierColumn, std::uint8_t, "tier", "",                                                   \
+    "0 candidate, 1 tech_sme, 2 high_tech, 3 gazelle, 4 leader", SNAPSHOT)                        \
+  X(alive, Alive, std::uint8_t, "alive", "", "1 while the firm is in business", STATE_ONLY)       \
+  X(flags, Flags, std::uint8_t, "flags", "",                                                      \
+    "bits: 1 gazelle, 2 leader, 4 little giant, 8 fledgling, 16 listed, "                         \
+    "32 direct tech-SME route, 64 niche", SNAPSHOT)                                               \
+  X(sector, SectorColumn, std::uint8_t, "sector", "", "index into the sectors attribute",         \
+    SNAPSHOT)                                                                                     \
+  X(origin, OriginColumn, std::uint8_t, "origin", "",                                             \
+    "0 initial, 1 registration, 2 spin-off, 3 talent team", SNAPSHOT)                             \
+  X(ipo_stage, IpoStage, std::uint8_t, "ipo_stage", "",                                           \
+    "0 none, 1 counselling, 2 accepted, 3 listed", STATE_ONLY)                                    \
+  X(age_months, AgeMonths, std::uint16_t, "age_months", "months", "age", SNAPSHOT)                \
+  X(ip_class1, IpClass1, std::uint16_t, "ip_class1", "items", "class-I IP", SNAPSHOT)             \
+  X(ip_class2, IpClass2, std::uint16_t, "ip_class2", "items", "class-II IP", SNAPSHOT)            \
+  X(tech_sme_until, TechSmeUntil, std::uint16_t, "tech_sme_until_step", "step",                   \
+    "tech-SME admission ends at this step (0: none)", SNAPSHOT)                                   \
+  X(high_tech_since, HighTechSince, std::uint16_t, "high_tech_since_step", "step",                \
+    "step + 1 of the latest (re)certification in the run (0: none, or before the run)",          \
+    SNAPSHOT)                                                                                     \
+  X(high_tech_until, HighTechUntil, std::uint16_t, "high_tech_until_step", "step",                \
+    "high-tech certificate ends at this step (0: none)", SNAPSHOT)                                \
+  X(employees, Employees, float, "employees", "employees", "employees", SNAPSHOT)                 \
+  X(tech_staff_share, TechStaffShare, float, "tech_staff_share", "1", "tech staff / employees",    \
+    SNAPSHOT)                                                                                     \
+  X(revenue, Revenue, float, "revenue", "万元/year", "revenue (annual rate)", SNAPSHOT)            \
+  X(rd_propensity, RdPropensity, float, "rd_propensity", "1",                                     \
+    "R&D intensity the firm chooses at baseline cost", STATE_ONLY)                                \
+  X(rd_real, RdReal, float, "rd_intensity_real", "1", "real R&D / revenue this year", SNAPSHOT)   \
+  X(rd_reported, RdReported, float, "rd_intensity_reported", "1",                                 \
+    "reported R&D / revenue this year", SNAPSHOT)                                                 \
+  X(knowledge, Knowledge, float, "knowledge", "万元", "knowledge stock", SNAPSHOT)                 \
+  X(high_tech_share, HighTechShare, float, "high_tech_revenue_share", "1",                        \
+    "share of revenue from high-tech products", SNAPSHOT)                                         \
+  X(cash, Cash, sim::MoneyColumn, "cash", "万元", "cash", SNAPSHOT)                                \
+  X(debt, Debt, sim::MoneyColumn, "debt", "万元", "debt", SNAPSHOT)                                \
+  X(revenue_ytd, RevenueYtd, float, "revenue_ytd", "万元", "sales so far this year", STATE_ONLY)   \
+  X(rd_real_ytd, RdRealYtd, float, "rd_real_ytd", "万元", "real R&D so far this year",             \
+    STATE_ONLY)                                                                                   \
+  X(rd_reported_ytd, RdReportedYtd, float, "rd_reported_ytd", "万元",                              \
+    "reported R&D so far this year", STATE_ONLY)                                                  \
+  X(revenue_y1, RevenueY1, float, "revenue_y1", "万元", "sales of the last completed year",        \
+    STATE_ONLY)                                                                                   \
+  X(revenue_y2, RevenueY2, float, "revenue_y2", "万元", "sales two years back", STATE_ONLY)        \
+  X(revenue_y3, RevenueY3, float, "revenue_y3", "万元", "sales three years back", STATE_ONLY)      \
+  X(revenue_y4, RevenueY4, float, "revenue_y4", "万元", "sales four years back", STATE_ONLY)       \
+  X(rd_reported_y1, RdReportedY1, float, "rd_reported_last_year", "万元",                          \
+    "reported R&D of the last completed year", SNAPSHOT)                                          \
+  X(rd_reported_y2, RdReportedY2, float, "rd_reported_y2", "万元", "reported R&D two years back",  \
+    STATE_ONLY)                                                                                   \
+  X(rd_reported_y3, RdReportedY3, float, "rd_reported_y3", "万元",                                 \
+    "reported R&D three years back", STATE_ONLY)
+// clang-format on
+
+#define INNOSIM_CITY_COLUMN_TAG(member, Tag, Type, name, ...) \
+  struct Tag : sim::Column<Type, name> {};
+INNOSIM_CITY_FIRM_COLUMNS(INNOSIM_CITY_COLUMN_TAG)
+#undef INNOSIM_CITY_COLUMN_TAG
+
+namespace detail {
+template <class Tuple, class Indices>
+struct TableOf;
+template <class Tuple, std::size_t... I>
+struct TableOf<Tuple, std::index_sequence<I...>> {
+  using type = sim::SoaTable<std::tuple_element_t<I, Tuple>...>;
+};
+#define INNOSIM_CITY_COLUMN_TYPE(member, Tag, ...) Tag,
+// The list ends with void, which the table leaves out (a macro list cannot drop its last comma).
+using ColumnTags = std::tuple<INNOSIM_CITY_FIRM_COLUMNS(INNOSIM_CITY_COLUMN_TYPE) void>;
+#undef INNOSIM_CITY_COLUMN_TYPE
+}  // namespace detail
 
 using Firms =
-    sim::SoaTable<FirmId, TierColumn, Alive, Flags, SectorColumn, OriginColumn, IpoStage, AgeMonths,
-                  IpClass1, IpClass2, TechSmeUntil, HighTechSince, HighTechUntil, Employees,
-                  TechStaffShare, Revenue, RdPropensity, RdReal, RdReported, Knowledge,
-                  HighTechShare, Cash, Debt, RevenueYtd, RdRealYtd, RdReportedYtd, RevenueY1,
-                  RevenueY2, RevenueY3, RevenueY4, RdReportedY1, RdReportedY2, RdReportedY3>;
+    detail::TableOf<detail::ColumnTags,
+                    std::make_index_sequence<std::tuple_size_v<detail::ColumnTags> - 1>>::type;
 
 /// Raw column pointers of a table, fetched once per pass: processes read attributes by name
 /// (firm.revenue[row]) without a template call per access. Valid until the table is resized.
-struct FirmView {
-  std::uint32_t* id;
-  std::uint8_t* tier;
-  std::uint8_t* alive;
-  std::uint8_t* flags;
-  std::uint8_t* sector;
-  std::uint8_t* origin;
-  std::uint8_t* ipo_stage;
-  std::uint16_t* age_months;
-  std::uint16_t* ip_class1;
-  std::uint16_t* ip_class2;
-  std::uint16_t* tech_sme_until;
-  std::uint16_t* high_tech_since;
-  std::uint16_t* high_tech_until;
-  float* employees;
-  float* tech_staff_share;
-  float* revenue;
-  float* rd_propensity;
-  float* rd_real;
-  float* rd_reported;
-  float* knowledge;
-  float* high_tech_share;
-  float* cash;
-  float* debt;
-  float* revenue_ytd;
-  float* rd_real_ytd;
-  float* rd_reported_ytd;
-  float* revenue_y1;
-  float* revenue_y2;
-  float* revenue_y3;
-  float* revenue_y4;
-  float* rd_reported_y1;
-  float* rd_reported_y2;
-  float* rd_reported_y3;
+/// Padding rows are included (zero: not alive), so kernels may run over whole row blocks.
+template <bool READ_ONLY>
+struct BasicFirmView {
+  template <class T>
+  using Pointer = std::conditional_t<READ_ONLY, const T*, T*>;
+  using Table = std::conditional_t<READ_ONLY, const Firms, Firms>;
+#define INNOSIM_CITY_VIEW_MEMBER(member, Tag, Type, ...) Pointer<Type> member;
+  INNOSIM_CITY_FIRM_COLUMNS(INNOSIM_CITY_VIEW_MEMBER)
+#undef INNOSIM_CITY_VIEW_MEMBER
 
-  explicit FirmView(Firms& firms);
+  explicit BasicFirmView(Table& firms) {
+#define INNOSIM_CITY_VIEW_INIT(member, Tag, ...) \
+  member = firms.template padded_column<Tag>().data();
+    INNOSIM_CITY_FIRM_COLUMNS(INNOSIM_CITY_VIEW_INIT)
+#undef INNOSIM_CITY_VIEW_INIT
+  }
 };
+using FirmView = BasicFirmView<false>;
+using ConstFirmView = BasicFirmView<true>;
+
+/// A column as snapshots describe it.
+struct FirmColumnInfo {
+  std::string_view name;
+  std::string_view unit;
+  std::string_view description;
+  bool snapshot;
+  bool integer;  ///< an integral value type (written as int64)
+};
+
+/// Every column, in table order.
+[[nodiscard]] const std::vector<FirmColumnInfo>& firm_columns();
 
 }  // namespace innosim::models::city

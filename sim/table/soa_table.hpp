@@ -68,6 +68,10 @@ class SoaTable {
   [[nodiscard]] std::span<typename Column::value_type> padded_column() noexcept {
     return {storage<Column>().data(), padded_size()};
   }
+  template <class Column>
+  [[nodiscard]] std::span<const typename Column::value_type> padded_column() const noexcept {
+    return {storage<Column>().data(), padded_size()};
+  }
 
   void reserve(std::size_t rows) {
     std::apply([&](auto&... columns) { (columns.reserve(padded(rows)), ...); }, columns_);

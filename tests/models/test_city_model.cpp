@@ -196,29 +196,29 @@ TEST(CityInstruments, LedgerPaysInOrderAllOrNothingAndRefillsEachYear) {
     view.tier[row] = row == 3 ? CANDIDATE : HIGH_TECH;
     view.revenue[row] = 1000;
   }
-  Instrument subsidy;
+  Instrument subsidy = instrument_defaults();
   subsidy.name = "subsidy";
   subsidy.trigger = Trigger::ANNUAL_RD;
-  subsidy.tier_mask = 1u << HIGH_TECH;
+  subsidy.who.tier_mask = 1u << HIGH_TECH;
   subsidy.share = 0.5;
-  subsidy.cap = 40;
-  subsidy.budget_per_year = 75;
+  subsidy.cap = sim::Money(40);
+  subsidy.budget_per_year = sim::Money(75);
   const std::vector<Instrument> instruments = {subsidy};
   Ledger ledger(instruments);
   auto applications = [&] {
     // bases 100, 60, 30, 100 -> amounts 40 (capped), 30, 15, and a candidate (not eligible)
-    return std::vector<Application>{{0, 100, Trigger::ANNUAL_RD, -1, 0, 100.0},
-                                    {1, 101, Trigger::ANNUAL_RD, -1, 1, 60.0},
-                                    {2, 102, Trigger::ANNUAL_RD, -1, 2, 30.0},
-                                    {3, 103, Trigger::ANNUAL_RD, -1, 3, 100.0}};
+    return std::vector<Application>{{0, 100, Trigger::ANNUAL_RD, -1, 0, sim::Money(100.0)},
+                                    {1, 101, Trigger::ANNUAL_RD, -1, 1, sim::Money(60.0)},
+                                    {2, 102, Trigger::ANNUAL_RD, -1, 2, sim::Money(30.0)},
+                                    {3, 103, Trigger::ANNUAL_RD, -1, 3, sim::Money(100.0)}};
   };
   auto batch = applications();
   // 40 + 30 = 70 paid; 15 does not fit in the 5 left, and is not paid in part.
   EXPECT_EQ(ledger.pay(batch, view, 2023), 2u);
-  EXPECT_EQ(ledger.take_spending(), std::vector<double>{70.0});
-  EXPECT_FLOAT_EQ(view.cash[0], 40.0f);
-  EXPECT_FLOAT_EQ(view.cash[2], 0.0f);
-  EXPECT_FLOAT_EQ(view.cash[3], 0.0f);
+  EXPECT_EQ(ledger.take_spending(), std::vector<sim::Money>{sim::Money(70.0)});
+  EXPECT_FLOAT_EQ(view.cash[0].value(), 40.0f);
+  EXPECT_FLOAT_EQ(view.cash[2].value(), 0.0f);
+  EXPECT_FLOAT_EQ(view.cash[3].value(), 0.0f);
   batch = applications();
   EXPECT_EQ(ledger.pay(batch, view, 2023), 0u);  // the year's budget is spent
   ledger.start_year();
@@ -232,22 +232,22 @@ TEST(CityInstruments, RdEffectAddsToKnowledgeAndActiveYearsBound) {
   FirmView view(firms);
   view.alive[0] = 1;
   view.revenue[0] = 100;
-  Instrument grant;
+  Instrument grant = instrument_defaults();
   grant.name = "grant";
   grant.trigger = Trigger::TALENT_TEAM_ENTRY;
-  grant.fixed = 100;
+  grant.fixed = sim::Money(100);
   grant.effect = Effect::RD;
   grant.additionality = 0.25;
-  grant.first_year = 2023;
+  grant.who.first_year = 2023;
   const std::vector<Instrument> instruments = {grant};
   Ledger ledger(instruments);
-  std::vector<Application> batch = {{0, 0, Trigger::TALENT_TEAM_ENTRY, -1, 0, 0.0}};
+  std::vector<Application> batch = {{0, 0, Trigger::TALENT_TEAM_ENTRY, -1, 0, sim::Money(0.0)}};
   EXPECT_EQ(ledger.pay(batch, view, 2022), 0u);  // not yet running
-  batch = {{0, 0, Trigger::TALENT_TEAM_ENTRY, -1, 0, 0.0}};
+  batch = {{0, 0, Trigger::TALENT_TEAM_ENTRY, -1, 0, sim::Money(0.0)}};
   EXPECT_EQ(ledger.pay(batch, view, 2023), 1u);
   EXPECT_FLOAT_EQ(view.knowledge[0], 25.0f);
   EXPECT_FLOAT_EQ(view.rd_real_ytd[0], 25.0f);
-  EXPECT_FLOAT_EQ(view.cash[0], 75.0f);
+  EXPECT_FLOAT_EQ(view.cash[0].value(), 75.0f);
 }
 
 TEST(CityRd, TheSuperDeductionRaisesRealRdAndBunchingRaisesReportedRd) {

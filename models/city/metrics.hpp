@@ -1,0 +1,100 @@
+// The city model's metrics, declared once in CITY_METRICS: the enum, the names, units, kinds
+// (stock or flow) and descriptions that the HDF5 attributes, the terminal summary and the docs
+// use are all generated from it. Adding a metric is one line here plus the module that fills it.
+// One spending metric per instrument follows the fixed ones.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <vector>
+
+#include "sim/run/model.hpp"
+
+namespace innosim::models::city {
+
+// clang-format off
+/// X(enumerator, name, unit, kind, description). Stocks are read at a point; flows (unit
+/// "…/step") are amounts during the step that ends at the point.
+#define INNOSIM_CITY_METRICS(X)                                                                   \
+  X(FIRMS_ALIVE, "firms_alive", "firms", STOCK, "alive firms")                                    \
+  X(FIRMS_CANDIDATE, "firms_candidate", "firms", STOCK,                                           \
+    "alive firms in no register (tier candidate)")                                                \
+  X(FIRMS_TECH_SME, "firms_tech_sme", "firms", STOCK,                                             \
+    "tier tech_sme: in the tech-SME register, no higher rung")                                    \
+  X(FIRMS_HIGH_TECH, "firms_high_tech", "firms", STOCK,                                           \
+    "tier high_tech: certified, neither gazelle nor leader")                                      \
+  X(FIRMS_GAZELLE, "firms_gazelle", "firms", STOCK, "tier gazelle: gazelle label, not leader")    \
+  X(FIRMS_LEADER, "firms_leader", "firms", STOCK, "tier leader: innovation-leader label")         \
+  X(REGISTER_TECH_SME, "register_tech_sme", "firms", STOCK,                                       \
+    "firms in the tech-SME register (the documents' count)")                                      \
+  X(REGISTER_HIGH_TECH, "register_high_tech", "firms", STOCK,                                     \
+    "firms with a valid high-tech certificate")                                                   \
+  X(LABEL_GAZELLE, "label_gazelle", "firms", STOCK, "firms labelled gazelle (瞪羚)")              \
+  X(LABEL_LEADER, "label_leader", "firms", STOCK, "firms labelled innovation leader (创新龙头)")  \
+  X(LABEL_LITTLE_GIANT, "label_little_giant", "firms", STOCK,                                     \
+    "firms labelled little giant (专精特新小巨人)")                                               \
+  X(LABEL_FLEDGLING, "label_fledgling", "firms", STOCK, "firms labelled fledgling (雏鹰)")        \
+  X(FIRMS_LISTED, "firms_listed", "firms", STOCK, "alive listed firms")                           \
+  X(ENTRIES_REGISTRATION, "entries_registration", "firms/step", FLOW,                             \
+    "new technology firms registered in the step")                                                \
+  X(ENTRIES_SPINOFF, "entries_spinoff", "firms/step", FLOW,                                       \
+    "university and laboratory spin-offs founded")                                                \
+  X(ENTRIES_TALENT_TEAM, "entries_talent_team", "firms/step", FLOW, "talent-team firms founded")  \
+  X(EXITS_MARKET, "exits_market", "firms/step", FLOW,                                             \
+    "exits attributed to the age and size hazard")                                                \
+  X(EXITS_DISTRESS, "exits_distress", "firms/step", FLOW,                                         \
+    "exits attributed to debt (cash shortfall)")                                                  \
+  X(TECH_SME_ADMITTED, "tech_sme_admitted", "firms/step", FLOW,                                   \
+    "tech-SME admissions (new and renewed)")                                                      \
+  X(TECH_SME_REJECTED, "tech_sme_rejected", "firms/step", FLOW, "tech-SME applications refused")  \
+  X(HIGH_TECH_GRANTED, "high_tech_granted", "firms/step", FLOW, "new high-tech certificates")      \
+  X(HIGH_TECH_RENEWED, "high_tech_renewed", "firms/step", FLOW,                                   \
+    "high-tech certificates renewed at expiry")                                                   \
+  X(HIGH_TECH_FAILED, "high_tech_failed", "firms/step", FLOW,                                     \
+    "high-tech applications refused (criteria or review)")                                        \
+  X(HIGH_TECH_LAPSED, "high_tech_lapsed", "firms/step", FLOW,                                     \
+    "certificates that expired without renewal")                                                  \
+  X(HIGH_TECH_REVOKED, "high_tech_revoked", "firms/step", FLOW,                                   \
+    "certificates revoked at the mid-term R&D check")                                             \
+  X(REVENUE_TOTAL, "revenue_total", "万元/year", STOCK, "revenue of alive firms (annual rate)")    \
+  X(RD_REAL, "rd_real", "万元/step", FLOW,                                                        \
+    "real R&D spending in the step (firms' own; grants spent on R&D are in their instrument's "   \
+    "spending)")                                                                                  \
+  X(RD_REPORTED, "rd_reported", "万元/step", FLOW, "R&D reported in the step (real plus relabelled)") \
+  X(KNOWLEDGE_TOTAL, "knowledge_total", "万元", STOCK, "knowledge stock of alive firms")          \
+  X(IP_CLASS1, "ip_class1", "items", STOCK, "class-I IP held by alive firms")                     \
+  X(IP_CLASS2, "ip_class2", "items", STOCK, "class-II IP held by alive firms")                    \
+  X(IP_CLASS1_NEW, "ip_class1_new", "items/step", FLOW, "class-I IP granted in the step")         \
+  X(IP_CLASS2_NEW, "ip_class2_new", "items/step", FLOW, "class-II IP granted in the step")        \
+  X(SPENDING_RD_SUPER_DEDUCTION, "spending_rd_super_deduction", "万元/step", FLOW,                \
+    "tax forgone through the R&D super-deduction (national instrument)")                          \
+  X(SPENDING_HIGH_TECH_TAX_RATE, "spending_high_tech_tax_rate", "万元/step", FLOW,                \
+    "tax forgone through the 15% rate of high-tech firms (national instrument)")                  \
+  X(SPENDING_INSTRUMENTS, "spending_instruments", "万元/step", FLOW,                              \
+    "paid by all scenario instruments together")
+// clang-format on
+
+enum Metric : std::size_t {
+#define INNOSIM_CITY_METRIC_ENUM(enumerator, ...) enumerator,
+  INNOSIM_CITY_METRICS(INNOSIM_CITY_METRIC_ENUM)
+#undef INNOSIM_CITY_METRIC_ENUM
+      FIXED_METRIC_COUNT
+};
+
+/// The fixed metrics, in enum order.
+[[nodiscard]] const std::vector<sim::MetricInfo>& fixed_metrics();
+
+/// Flows gathered during a step, by metric (stocks stay 0). Chunks of the firm pass each fill
+/// their own and are summed in chunk order, so the sums never depend on the thread count.
+struct StepTotals {
+  std::array<double, FIXED_METRIC_COUNT> values{};
+
+  double& operator[](Metric metric) { return values[metric]; }
+  double operator[](Metric metric) const { return values[metric]; }
+  void add(const StepTotals& other) {
+    for (std::size_t metric = 0; metric < FIXED_METRIC_COUNT; ++metric)
+      values[metric] += other.values[metric];
+  }
+};
+
+}  // namespace innosim::models::city

@@ -1,0 +1,121 @@
+// The city model is a schedule of process modules (docs/model.md §2, docs/architecture.md).
+// A module declares what it owns and uses, and implements the hooks of the phases it takes part
+// in; the schedule (schedule.cpp) is the one table that orders them. Hooks of a phase run in
+// schedule order. ROWS and SETTLE run per fixed chunk of rows, chunks in parallel: a hook there
+// touches only the rows of its chunk and the chunk's scratch.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "models/city/metrics.hpp"
+#include "models/city/world.hpp"
+#include "sim/params/parameter_table.hpp"
+#include "sim/rng/stream.hpp"
+#include "sim/run/model.hpp"
+
+namespace innosim::models::city {
+
+struct CityParams;
+class CityModel;
+
+/// When hooks run. A step runs YEAR_START (in January), STEP, ROWS and SETTLE (per chunk),
+/// ROUNDS, PAYMENTS, YEAR_END (in December), RECORD. INITIAL builds the starting state;
+/// ENTRANTS runs for each batch of new firms, during STEP.
+enum class Phase : std::uint8_t {
+  INITIAL,
+  ENTRANTS,
+  YEAR_START,
+  STEP,
+  ROWS,
+  SETTLE,
+  ROUNDS,
+  PAYMENTS,
+  YEAR_END,
+  RECORD,
+  COUNT
+};
+inline constexpr std::string_view PHASE_NAMES[] = {"initial",  "entrants", "year_start", "step",
+                                                   "rows",     "settle",   "rounds",     "payments",
+                                                   "year_end", "record"};
+
+/// Stream purposes (distinct purposes keep decisions independent; never renumber).
+inline constexpr sim::StreamPurpose PURPOSE_ATTRIBUTES = 1;  ///< a firm's attributes at entry
+inline constexpr sim::StreamPurpose PURPOSE_ENTRY_IP = 2;    ///< IP a firm brings at entry
+inline constexpr sim::StreamPurpose PURPOSE_BIRTHS = 3;      ///< entries per channel and step
+inline constexpr sim::StreamPurpose PURPOSE_STEP = 4;        ///< growth and exit per firm-step
+inline constexpr sim::StreamPurpose PURPOSE_IP = 5;          ///< IP arrivals and IPO per firm-step
+inline constexpr sim::StreamPurpose PURPOSE_RD_CHOICE = 6;   ///< annual R&D choice (bunching)
+inline constexpr sim::StreamPurpose PURPOSE_ROUNDS = 7;      ///< applying, expert review, audit
+inline constexpr sim::StreamPurpose PURPOSE_ORDER = 8;       ///< application order for budgets
+inline constexpr sim::StreamPurpose PURPOSE_EVENTS = 9;      ///< generated instrument events
+
+/// Draw slots of PURPOSE_ROUNDS per firm and step (block index), one per decision.
+enum RoundDraw : std::uint32_t { DRAW_TECH_SME = 0, DRAW_HIGH_TECH = 1 };
+
+/// The random words a module draws: of `purpose`, blocks [first_block, last_block] of each
+/// agent, the words whose bits are set in `words` (bit w: word w of a block). Two modules may
+/// share a purpose only on disjoint words; the schedule refuses overlapping claims.
+struct StreamClaim {
+  sim::StreamPurpose purpose;
+  std::uint32_t first_block = 0;
+  std::uint32_t last_block = 0;
+  std::uint8_t words = 0b1111;
+};
+inline constexpr std::uint32_t ALL_BLOCKS = 0xffff'ffffu;
+
+/// What a module is, owns and uses (checked by the schedule, listed in docs/model.md).
+struct ModuleInfo {
+  std::string_view name;
+  std::string_view summary;            ///< one line for the docs
+  std::vector<Phase> phases;           ///< hooks it implements
+  std::vector<std::string_view> owns;  ///< firm columns it creates or evolves
+  std::vector<std::string_view> uses;  ///< other modules' columns it reads or adjusts
+  std::vector<Metric> metrics;         ///< fixed metrics it fills
+  std::vector<StreamClaim> streams;    ///< random words it draws
+};
+
+/// What every hook receives besides the world.
+struct StepContext {
+  const CityModel& model;
+  StepCalendar when;
+  std::uint64_t seed = 0;
+  std::uint32_t replication = 0;
+  const sim::ReplicationContext* run = nullptr;  ///< snapshots wanted, cancellation
+  sim::SeriesBuffer* series = nullptr;           ///< where RECORD writes the metrics
+
+  [[nodiscard]] sim::StreamKey stream(sim::StreamPurpose purpose) const {
+    return {seed, purpose, replication, static_cast<std::uint32_t>(when.step)};
+  }
+};
+
+/// A chunk's rows and what its hooks pass on to each other and to the step.
+struct ChunkWork {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  StepTotals totals;
+  std::vector<Application> applications;
+  std::vector<std::uint8_t> exit_codes;  ///< per row of the chunk: 0 stays, 1 market, 2 distress
+};
+
+class Module {
+ public:
+  virtual ~Module() = default;
+  [[nodiscard]] virtual const ModuleInfo& info() const = 0;
+
+  virtual void initial(World&, const StepContext&) const {}
+  /// New firms in rows [first_row, size) of one origin.
+  virtual void entrants(World&, std::size_t /*first_row*/, Origin, const StepContext&) const {}
+  virtual void year_start(World&, const StepContext&) const {}
+  virtual void step(World&, const StepContext&, StepTotals&) const {}
+  virtual void rows(World&, const StepContext&, ChunkWork&) const {}
+  virtual void settle(World&, const StepContext&, ChunkWork&) const {}
+  virtual void rounds(World&, const StepContext&, StepTotals&) const {}
+  virtual void payments(World&, const StepContext&, StepTotals&) const {}
+  virtual void year_end(World&, const StepContext&) const {}
+  /// Writes metrics at the point that ends the step (flows of the step are in `totals`).
+  virtual void record(World&, const StepContext&, const StepTotals&) const {}
+};
+
+}  // namespace innosim::models::city

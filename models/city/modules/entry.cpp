@@ -1,0 +1,364 @@
+// Entry (docs/model.md §3.1): the initial population and new firms of every channel
+// (registrations, spin-offs, talent teams), with their attributes drawn at birth.
+#include <algorithm>
+#include <cmath>
+
+#include "models/city/city_model.hpp"
+#include "models/city/modules/modules.hpp"
+#include "models/city/parameter_entries.hpp"
+#include "models/city/rules.hpp"
+#include "sim/rng/distributions.hpp"
+
+namespace innosim::models::city {
+
+const ParameterTable& entry_parameters() {
+  static const ParameterTable table([] {
+    std::vector<ParameterEntry> e = {
+        integer("initial_candidates", 3000, 0, 50000000, "firms",
+                "technology firms in no register at the start",
+                "assumption: about 4x the registered firms, as in Henan cities' firm censuses",
+                FIELD(initial_candidates)),
+        integer("initial_tech_sme", 503, 0, 50000000, "firms",
+                "firms in the tech-SME register at the start (not high-tech)", FACTS_XINYANG,
+                FIELD(initial_tech_sme)),
+        integer("initial_high_tech", 233, 0, 50000000, "firms",
+                "certified high-tech enterprises at the start", FACTS_XINYANG,
+                FIELD(initial_high_tech)),
+        real("initial_age_mean_years", 6.0, 0.0, 100.0, "years",
+             "mean of the exponential age of initial firms",
+             "assumption: China's ~6%/year exit rate gives a mean age near 6-8 years",
+             FIELD(initial_age_mean_years)),
+        real("initial_revenue_median", 600.0, 0.01, HUGE_MONEY, "万元/year",
+             "median revenue of initial candidates", "assumption", FIELD(initial_revenue_median)),
+        real("initial_tech_sme_revenue_median", 2000.0, 0.01, HUGE_MONEY, "万元/year",
+             "median revenue of initial tech SMEs", "assumption",
+             FIELD(initial_tech_sme_revenue_median)),
+        real("initial_high_tech_revenue_median", 8000.0, 0.01, HUGE_MONEY, "万元/year",
+             "median revenue of initial high-tech enterprises",
+             "assumption: Henan HTE median revenue is several thousand 万元",
+             FIELD(initial_high_tech_revenue_median)),
+        real("initial_revenue_log_sd", 1.5, 0.0, 5.0, "1", "sigma of log revenue of initial firms",
+             "assumption: lognormal body of the size distribution (Axtell 2001)",
+             FIELD(initial_revenue_log_sd)),
+        real("registrations_per_year", 13000.0, 0.0, 1.0e8, "firms/year",
+             "new enterprises registered in the city per year, of every kind",
+             "facts.md 002: 新乡 13,000 a year", FIELD(registrations_per_year)),
+        real("tech_firm_share", 0.03, 0.0, 1.0, "1",
+             "share of registrations that are technology firms (they enter the model, Poisson)",
+             "assumption: ~3% of new enterprises are technology-based", FIELD(tech_firm_share)),
+        real("spinoffs_per_year", 10.0, 0.0, 1.0e6, "firms/year",
+             "university and laboratory spin-offs per year (Poisson)", "assumption",
+             FIELD(spinoffs_per_year)),
+        real("talent_teams_per_year", 20.0, 0.0, 1.0e6, "firms/year",
+             "firms founded by recruited innovation/entrepreneur talent teams per year",
+             "facts.md 004: 焦作 80 (2020) -> 180 (2025) teams, 20 a year",
+             FIELD(talent_teams_per_year)),
+        real("entry_revenue_median", 100.0, 0.01, HUGE_MONEY, "万元/year",
+             "median first-year revenue of a newly registered technology firm", "assumption",
+             FIELD(entry_revenue_median)),
+        real("spinoff_revenue_median", 50.0, 0.01, HUGE_MONEY, "万元/year",
+             "median first-year revenue of a spin-off", "assumption",
+             FIELD(spinoff_revenue_median)),
+        real("talent_team_revenue_median", 200.0, 0.01, HUGE_MONEY, "万元/year",
+             "median first-year revenue of a talent-team firm", "assumption",
+             FIELD(talent_team_revenue_median)),
+        real("entry_revenue_log_sd", 1.2, 0.0, 5.0, "1", "sigma of log revenue at entry",
+             "assumption", FIELD(entry_revenue_log_sd)),
+        real("rd_propensity_median", 0.02, 0.0, 1.0, "1",
+             "median R&D intensity a firm chooses at baseline cost (no super-deduction, 25% tax)",
+             "assumption: Henan industrial R&D/revenue ~1-3%", FIELD(rd_propensity_median)),
+        real("rd_propensity_log_sd", 0.7, 0.0, 5.0, "1", "sigma of log R&D propensity",
+             "assumption", FIELD(rd_propensity_log_sd)),
+        real("spinoff_rd_factor", 1.5, 0.0, 100.0, "1",
+             "R&D propensity and knowledge of spin-offs and talent teams relative to others",
+             "assumption", FIELD(spinoff_rd_factor)),
+        real("high_tech_share_median", 0.55, 0.001, 0.999, "1",
+             "median share of revenue from high-tech products (logit-normal, fixed per firm)",
+             "assumption", FIELD(high_tech_share_median)),
+        real("high_tech_share_logit_sd", 1.0, 0.0, 10.0, "1", "sigma of its logit", "assumption",
+             FIELD(high_tech_share_logit_sd)),
+        real("spinoff_class1_ip_mean", 1.0, 0.0, 1000.0, "items",
+             "mean class-I IP a spin-off brings (Poisson); others bring a tenth of it",
+             "assumption", FIELD(spinoff_class1_ip_mean)),
+        real("entry_class2_ip_mean", 0.5, 0.0, 1000.0, "items",
+             "mean class-II IP at entry (Poisson)", "assumption", FIELD(entry_class2_ip_mean)),
+        real("direct_route_probability", 0.01, 0.0, 1.0, "1",
+             "chance a firm has a direct tech-SME admission route (award, institution, standard)",
+             "assumption", FIELD(direct_route_probability)),
+        real("spinoff_direct_route_probability", 0.2, 0.0, 1.0, "1",
+             "the same for spin-offs and talent teams", "assumption",
+             FIELD(spinoff_direct_route_probability)),
+        real("niche_probability", 0.3, 0.0, 1.0, "1",
+             "chance a firm meets the little-giant criteria the model does not represent "
+             "(main business >= 90%, niche market share)",
+             "assumption", FIELD(niche_probability)),
+    };
+    for (int sector = 0; sector < SECTOR_COUNT; ++sector) {
+      static constexpr double SHARES[SECTOR_COUNT] = {0.20, 0.25, 0.12, 0.10, 0.10, 0.08, 0.15};
+      static const std::array<std::string, SECTOR_COUNT> KEYS = [] {
+        std::array<std::string, SECTOR_COUNT> keys;
+        for (int s = 0; s < SECTOR_COUNT; ++s)
+          keys[s] = "sector_share_" + std::string(SECTOR_NAMES[s]);
+        return keys;
+      }();
+      static constexpr double& (*FIELDS[SECTOR_COUNT])(CityParams&) = {
+          FIELD(sector_shares[0]), FIELD(sector_shares[1]), FIELD(sector_shares[2]),
+          FIELD(sector_shares[3]), FIELD(sector_shares[4]), FIELD(sector_shares[5]),
+          FIELD(sector_shares[6])};
+      e.push_back(real(KEYS[sector].c_str(), SHARES[sector], 0.0, 1.0e6, "1",
+                       "relative weight of the sector among new and initial firms (normalised)",
+                       "assumption: the seed documents' industries", FIELDS[sector]));
+    }
+    return e;
+  }());
+  return table;
+}
+
+namespace {
+
+float logistic(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+
+std::uint8_t draw_sector(float uniform, const std::array<double, SECTOR_COUNT>& shares) {
+  double total = 0.0;
+  for (const double share : shares) total += share;
+  double cumulative = 0.0;
+  for (int sector = 0; sector < SECTOR_COUNT - 1; ++sector) {
+    cumulative += shares[sector] / total;
+    if (uniform < cumulative) return static_cast<std::uint8_t>(sector);
+  }
+  return SECTOR_COUNT - 1;
+}
+
+struct EntryProfile {
+  double revenue_median;
+  double revenue_log_sd;
+  double rd_factor;
+  double class1_mean;
+  double direct_route_probability;
+  Tier tier;
+};
+
+class Entry final : public Module {
+ public:
+  explicit Entry(const ModuleSetup& setup) : p_(setup.params), time_(setup.time) {}
+
+  [[nodiscard]] const ModuleInfo& info() const override {
+    static const ModuleInfo info{
+        "entry",
+        "the initial population, and new firms of each channel with their attributes",
+        {Phase::INITIAL, Phase::STEP},
+        {"firm_id", "sector", "origin", "rd_propensity", "high_tech_revenue_share"},
+        {"alive", "tier", "flags", "age_months", "revenue", "employees", "ip_class1", "ip_class2",
+         "knowledge", "cash", "tech_sme_until_step", "high_tech_until_step", "revenue_y1",
+         "revenue_y2", "revenue_y3", "revenue_y4", "rd_reported_last_year", "rd_reported_y2",
+         "rd_reported_y3"},
+        {ENTRIES_REGISTRATION, ENTRIES_SPINOFF, ENTRIES_TALENT_TEAM},
+        // Attributes: blocks 0 and 2, and words 2-3 of block 1 (words 0-1 are rd_choice's).
+        {{PURPOSE_ATTRIBUTES, 0, 0},
+         {PURPOSE_ATTRIBUTES, 1, 1, 0b1100},
+         {PURPOSE_ATTRIBUTES, 2, 2},
+         {PURPOSE_ENTRY_IP, 0, ALL_BLOCKS},
+         {PURPOSE_BIRTHS, 0, ALL_BLOCKS}}};
+    return info;
+  }
+
+  void initial(World& world, const StepContext& context) const override;
+  void step(World& world, const StepContext& context, StepTotals& totals) const override;
+
+ private:
+  void draw_attributes(World& world, std::size_t first_row, std::size_t count,
+                       std::uint32_t first_id, Origin origin, const EntryProfile& profile,
+                       bool initial, const StepContext& context) const;
+  void add_entrants(World& world, Origin origin, std::size_t count,
+                    const StepContext& context) const;
+  /// Registered initial firms meet their register's criteria at the start.
+  void register_initial(World& world, std::size_t first_row, std::size_t count, int group,
+                        const StepContext& context) const;
+
+  const CityParams& p_;
+  sim::TimeAxis time_;
+};
+
+/// Writes the attributes of rows [first_row, first_row + count) with ids from first_id.
+void Entry::draw_attributes(World& world, std::size_t first_row, std::size_t count,
+                            std::uint32_t first_id, Origin origin, const EntryProfile& profile,
+                            bool initial, const StepContext& context) const {
+  const CityParams& p = p_;
+  FirmView f(world.firms);
+  const sim::StreamKey attributes(context.seed, PURPOSE_ATTRIBUTES, context.replication, 0);
+  const sim::StreamKey entry_ip(context.seed, PURPOSE_ENTRY_IP, context.replication, 0);
+  for (std::size_t row = first_row; row < first_row + count; ++row) {
+    const auto id = static_cast<std::uint32_t>(first_id + (row - first_row));
+    const sim::PhiloxBlock block0 = attributes.block(id, 0);
+    const sim::PhiloxBlock block1 = attributes.block(id, 1);  // words 0-1: tech-staff deviation
+    const sim::PhiloxBlock block2 = attributes.block(id, 2);
+    const sim::NormalPair z = sim::normal_pair(block0[0], block0[1]);
+    const float z_share = sim::normal(block0[2], block0[3]);
+    f.id[row] = id;
+    f.alive[row] = 1;
+    f.origin[row] = origin;
+    f.tier[row] = profile.tier;
+    f.sector[row] = draw_sector(sim::u01_closed_open(block1[2]), p.sector_shares);
+    std::uint8_t flags = 0;
+    if (sim::bernoulli(block1[3], static_cast<float>(profile.direct_route_probability)))
+      flags |= FLAG_DIRECT_ROUTE;
+    if (sim::bernoulli(block2[0], static_cast<float>(p.niche_probability))) flags |= FLAG_NICHE;
+    f.flags[row] = flags;
+    const float revenue =
+        std::max(static_cast<float>(p.min_revenue),
+                 sim::lognormal_from_normal(static_cast<float>(profile.revenue_median),
+                                            static_cast<float>(profile.revenue_log_sd), z.first));
+    f.revenue[row] = revenue;
+    f.employees[row] = std::max(1.0f, revenue / static_cast<float>(p.revenue_per_employee));
+    f.rd_propensity[row] = std::min(
+        static_cast<float>(p.rd_max),
+        static_cast<float>(profile.rd_factor) *
+            sim::lognormal_from_normal(static_cast<float>(p.rd_propensity_median),
+                                       static_cast<float>(p.rd_propensity_log_sd), z.second));
+    const float logit_median = std::log(static_cast<float>(p.high_tech_share_median) /
+                                        (1.0f - static_cast<float>(p.high_tech_share_median)));
+    f.high_tech_share[row] =
+        logistic(logit_median + static_cast<float>(p.high_tech_share_logit_sd) * z_share);
+    f.cash[row] = sim::MoneyColumn(revenue * static_cast<float>(p.cash_buffer_months / 12.0));
+
+    sim::DrawSequence ip_draws(entry_ip, id);
+    f.ip_class1[row] = static_cast<std::uint16_t>(
+        std::min<std::int64_t>(65535, sim::poisson(ip_draws, profile.class1_mean)));
+    f.ip_class2[row] = static_cast<std::uint16_t>(
+        std::min<std::int64_t>(65535, sim::poisson(ip_draws, p.entry_class2_ip_mean)));
+
+    if (initial) {
+      // Initial firms have an age and a past: exponential ages, revenue history growing 10%
+      // a year back from today's revenue, R&D at their propensity, knowledge in steady state.
+      const float age_years =
+          static_cast<float>(p.initial_age_mean_years) * -std::log(sim::u01_open_closed(block2[1]));
+      f.age_months[row] =
+          static_cast<std::uint16_t>(std::min(600.0f, std::floor(age_years * 12.0f)));
+      float* history[] = {f.revenue_y1, f.revenue_y2, f.revenue_y3, f.revenue_y4};
+      float* rd_history[] = {f.rd_reported_y1, f.rd_reported_y2, f.rd_reported_y3};
+      float past = revenue;
+      for (int year = 0; year < 4; ++year) {
+        past /= 1.1f;
+        const bool existed = age_years >= static_cast<float>(year + 1);
+        history[year][row] = existed ? past : 0.0f;
+        if (year < 3) rd_history[year][row] = existed ? past * f.rd_propensity[row] : 0.0f;
+      }
+      f.knowledge[row] = revenue * f.rd_propensity[row] /
+                         static_cast<float>(std::max(0.01, p.knowledge_depreciation)) *
+                         std::min(1.0f, age_years / 5.0f);
+    } else {
+      // Spin-offs and talent teams bring knowledge: a year of their R&D, doubled.
+      f.knowledge[row] = origin == REGISTRATION ? 0.0f : 2.0f * revenue * f.rd_propensity[row];
+    }
+  }
+}
+
+void Entry::register_initial(World& world, std::size_t first_row, std::size_t count, int group,
+                             const StepContext& context) const {
+  const CityModel& model = context.model;
+  const int spy = model.steps_per_year();
+  // Steps of the first rounds: registered firms' entries end there (or a year on if the round
+  // is in step 0, when they count as just admitted).
+  int sme_round = 0;
+  int hte_round = 0;
+  for (int step = 0; step < spy; ++step) {
+    if (model.calendar(step).contains_month(static_cast<int>(p_.tech_sme_month))) sme_round = step;
+    if (model.calendar(step).contains_month(static_cast<int>(p_.high_tech_month))) hte_round = step;
+  }
+  FirmView f(world.firms);
+  const sim::StreamKey attributes(context.seed, PURPOSE_ATTRIBUTES, context.replication, 0);
+  for (std::size_t row = first_row; row < first_row + count; ++row) {
+    f.tech_sme_until[row] = static_cast<std::uint16_t>(sme_round == 0 ? spy : sme_round);
+    // A class-I IP item (30 points) and R&D of at least 4.5% of sales (30 points) pass the
+    // tech-SME score.
+    constexpr float REGISTERED_RD = 0.045f;
+    f.ip_class1[row] = std::max<std::uint16_t>(f.ip_class1[row], 1);
+    f.rd_propensity[row] = std::max(f.rd_propensity[row], REGISTERED_RD);
+    f.rd_reported_y1[row] = std::max(f.rd_reported_y1[row], REGISTERED_RD * f.revenue_y1[row]);
+    f.rd_reported_y2[row] = std::max(f.rd_reported_y2[row], REGISTERED_RD * f.revenue_y2[row]);
+    f.rd_reported_y3[row] = std::max(f.rd_reported_y3[row], REGISTERED_RD * f.revenue_y3[row]);
+    f.age_months[row] = std::max<std::uint16_t>(f.age_months[row], 12);
+    if (group != HIGH_TECH) continue;
+    const float threshold = static_cast<float>(high_tech_rd_threshold(
+        f.revenue_y1[row] > 0 ? f.revenue_y1[row] : f.revenue[row], p_.high_tech_rules));
+    f.rd_propensity[row] = std::max(f.rd_propensity[row], 1.1f * threshold);
+    f.rd_reported_y1[row] = std::max(f.rd_reported_y1[row], 1.1f * threshold * f.revenue_y1[row]);
+    f.rd_reported_y2[row] = std::max(f.rd_reported_y2[row], 1.1f * threshold * f.revenue_y2[row]);
+    f.rd_reported_y3[row] = std::max(f.rd_reported_y3[row], 1.1f * threshold * f.revenue_y3[row]);
+    f.high_tech_share[row] = std::max(f.high_tech_share[row], 0.6f);
+    // Certificates were granted in the last three rounds: they expire over three years.
+    const int years_left =
+        static_cast<int>(attributes.block(f.id[row], 2)[2] % 3u) + (hte_round == 0 ? 1 : 0);
+    f.high_tech_until[row] = static_cast<std::uint16_t>(hte_round + years_left * spy);
+  }
+}
+
+void Entry::initial(World& world, const StepContext& context) const {
+  const CityParams& p = p_;
+  const std::size_t total =
+      static_cast<std::size_t>(p.initial_candidates + p.initial_tech_sme + p.initial_high_tech);
+  world.firms.reserve(total + total / 4);
+  // Initial registered firms carry the profile of their register: more R&D and IP.
+  const EntryProfile profiles[] = {
+      {p.initial_revenue_median, p.initial_revenue_log_sd, 1.0, 0.1 * p.spinoff_class1_ip_mean,
+       p.direct_route_probability, CANDIDATE},
+      {p.initial_tech_sme_revenue_median, p.initial_revenue_log_sd, p.spinoff_rd_factor,
+       p.spinoff_class1_ip_mean, p.direct_route_probability, TECH_SME},
+      {p.initial_high_tech_revenue_median, p.initial_revenue_log_sd, p.spinoff_rd_factor,
+       2.0 * p.spinoff_class1_ip_mean, p.spinoff_direct_route_probability, HIGH_TECH},
+  };
+  const std::int64_t counts[] = {p.initial_candidates, p.initial_tech_sme, p.initial_high_tech};
+  std::uint32_t first_id = 0;
+  for (int group = CANDIDATE; group <= HIGH_TECH; ++group) {
+    const auto count = static_cast<std::size_t>(counts[group]);
+    const std::size_t first_row = world.firms.append(count);
+    draw_attributes(world, first_row, count, first_id, INITIAL, profiles[group], true, context);
+    if (group != CANDIDATE) register_initial(world, first_row, count, group, context);
+    first_id += static_cast<std::uint32_t>(count);
+  }
+}
+
+void Entry::add_entrants(World& world, Origin origin, std::size_t count,
+                         const StepContext& context) const {
+  if (count == 0) return;
+  const CityParams& p = p_;
+  const double median = origin == SPINOFF       ? p.spinoff_revenue_median
+                        : origin == TALENT_TEAM ? p.talent_team_revenue_median
+                                                : p.entry_revenue_median;
+  const bool science_based = origin != REGISTRATION;
+  const EntryProfile profile = {
+      median,
+      p.entry_revenue_log_sd,
+      science_based ? p.spinoff_rd_factor : 1.0,
+      science_based ? p.spinoff_class1_ip_mean : 0.1 * p.spinoff_class1_ip_mean,
+      science_based ? p.spinoff_direct_route_probability : p.direct_route_probability,
+      CANDIDATE};
+  const std::size_t first_row = world.firms.append(count);
+  draw_attributes(world, first_row, count, entrant_id(origin, context.when.step, 0), origin,
+                  profile, false, context);
+  context.model.entrants_arrived(world, first_row, origin, context);
+}
+
+void Entry::step(World& world, const StepContext& context, StepTotals& totals) const {
+  const double dt = time_.step_months / 12.0;
+  const double rates[] = {0.0, p_.registrations_per_year * p_.tech_firm_share, p_.spinoffs_per_year,
+                          p_.talent_teams_per_year};
+  const sim::StreamKey births = context.stream(PURPOSE_BIRTHS);
+  for (int origin = REGISTRATION; origin <= TALENT_TEAM; ++origin) {
+    sim::DrawSequence draws(births, static_cast<std::uint32_t>(origin));
+    // The cap is unreachable: the scenario check keeps the mean at most half of it.
+    const std::int64_t count =
+        std::min<std::int64_t>(sim::poisson(draws, rates[origin] * dt), MAX_ENTRANTS_PER_STEP);
+    add_entrants(world, static_cast<Origin>(origin), static_cast<std::size_t>(count), context);
+    totals[static_cast<Metric>(ENTRIES_REGISTRATION + origin - REGISTRATION)] =
+        static_cast<double>(count);
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Module> make_entry(const ModuleSetup& setup) {
+  return std::make_unique<Entry>(setup);
+}
+
+}  // namespace innosim::models::city

@@ -1,0 +1,87 @@
+// The IPO pipeline (docs/model.md §3.5): certified firms above a revenue floor enter
+// counselling; acceptance and listing follow at their rates, one stage per step at most. Each
+// milestone is an event instruments can pay on.
+#include <cmath>
+
+#include "models/city/city_model.hpp"
+#include "models/city/modules/modules.hpp"
+#include "models/city/parameter_entries.hpp"
+#include "sim/rng/distributions.hpp"
+
+namespace innosim::models::city {
+
+const ParameterTable& ipo_parameters() {
+  static const ParameterTable table({
+      real("ipo_min_revenue", 30000.0, 0.0, HUGE_MONEY, "万元/year",
+           "high-tech firms from this revenue may start IPO counselling", "assumption: 3亿",
+           FIELD(ipo_min_revenue)),
+      real("ipo_counselling_rate", 0.05, 0.0, 100.0, "1/year",
+           "rate of starting IPO counselling (辅导备案)", "assumption",
+           FIELD(ipo_counselling_rate)),
+      real("ipo_acceptance_rate", 1.0, 0.0, 100.0, "1/year",
+           "rate of the application being accepted after counselling", "assumption",
+           FIELD(ipo_acceptance_rate)),
+      real("ipo_listing_rate", 0.7, 0.0, 100.0, "1/year", "rate of listing after acceptance",
+           "assumption", FIELD(ipo_listing_rate)),
+  });
+  return table;
+}
+
+namespace {
+
+class Ipo final : public Module {
+ public:
+  explicit Ipo(const ModuleSetup& setup)
+      : p_(setup.params),
+        instruments_(setup.instruments),
+        dt_(static_cast<float>(setup.time.step_months) / 12.0f) {}
+
+  [[nodiscard]] const ModuleInfo& info() const override {
+    static const ModuleInfo info{"ipo",
+                                 "IPO pipeline: counselling, accepted, listed",
+                                 {Phase::ROWS},
+                                 {"ipo_stage"},
+                                 {"alive", "revenue", "high_tech_until_step", "flags"},
+                                 {},
+                                 {{PURPOSE_IP, 0, 0, 0b0100}}};
+    return info;
+  }
+
+  void rows(World& world, const StepContext& context, ChunkWork& work) const override {
+    const CityParams& p = p_;
+    const FirmView f(world.firms);
+    const sim::StreamKey ip_stream = context.stream(PURPOSE_IP);
+    const sim::StreamKey order = context.stream(PURPOSE_ORDER);
+    for (std::size_t row = work.begin; row < work.end; ++row) {
+      if (f.alive[row] == 0) continue;
+      const std::uint8_t stage = f.ipo_stage[row];
+      if (stage >= 3) continue;
+      const bool high_tech = f.high_tech_until[row] > context.when.step;
+      const double rate =
+          stage == 0
+              ? (high_tech && f.revenue[row] >= p.ipo_min_revenue ? p.ipo_counselling_rate : 0.0)
+          : stage == 1 ? p.ipo_acceptance_rate
+                       : p.ipo_listing_rate;
+      if (rate > 0.0 && sim::bernoulli(ip_stream.block(f.id[row], 0)[2],
+                                       static_cast<float>(1.0 - std::exp(-rate * dt_)))) {
+        f.ipo_stage[row] = static_cast<std::uint8_t>(stage + 1);
+        if (stage + 1 == 3) f.flags[row] |= FLAG_LISTED;
+        const auto trigger =
+            static_cast<Trigger>(static_cast<int>(Trigger::IPO_COUNSELLING) + stage);
+        instruments_.claim(work.applications, static_cast<std::uint32_t>(row), f.id[row], trigger,
+                           order);
+      }
+    }
+  }
+
+ private:
+  const CityParams& p_;
+  const InstrumentSet& instruments_;
+  float dt_;
+};
+
+}  // namespace
+
+std::unique_ptr<Module> make_ipo(const ModuleSetup& setup) { return std::make_unique<Ipo>(setup); }
+
+}  // namespace innosim::models::city

@@ -1,0 +1,42 @@
+// The process modules of the city model, in schedule order (schedule.cpp). Each module file
+// defines its parameters (the [city] keys it owns) and its factory.
+#pragma once
+
+#include <memory>
+
+#include "models/city/module.hpp"
+#include "sim/run/model.hpp"
+
+namespace innosim::models::city {
+
+/// What a module is built from.
+struct ModuleSetup {
+  const CityParams& params;
+  const sim::TimeAxis& time;
+  const InstrumentSet& instruments;
+};
+
+#define INNOSIM_CITY_MODULE(name)                             \
+  const sim::ParameterTable<CityParams>& name##_parameters(); \
+  std::unique_ptr<Module> make_##name(const ModuleSetup& setup);
+INNOSIM_CITY_MODULE(entry)
+INNOSIM_CITY_MODULE(rd_choice)
+INNOSIM_CITY_MODULE(growth)
+INNOSIM_CITY_MODULE(exit)
+INNOSIM_CITY_MODULE(employment)
+INNOSIM_CITY_MODULE(innovation)
+INNOSIM_CITY_MODULE(cash_tax)
+INNOSIM_CITY_MODULE(ipo)
+INNOSIM_CITY_MODULE(tiers)
+INNOSIM_CITY_MODULE(tech_sme)
+INNOSIM_CITY_MODULE(high_tech)
+INNOSIM_CITY_MODULE(labels)
+INNOSIM_CITY_MODULE(instruments)
+INNOSIM_CITY_MODULE(accounts)
+INNOSIM_CITY_MODULE(recording)
+#undef INNOSIM_CITY_MODULE
+
+/// A module without parameters.
+const sim::ParameterTable<CityParams>& no_parameters();
+
+}  // namespace innosim::models::city

@@ -1,0 +1,194 @@
+// The R&D choice (docs/model.md §3.3): each January, and at entry, a firm sets its R&D
+// intensity for the year from its propensity and the after-tax user cost of R&D (the
+// super-deduction, the 15% rate, R&D subsidies it is eligible for); firms just below the
+// high-tech R&D threshold bunch above it. Tech staff follows the R&D the firm chooses.
+#include <algorithm>
+#include <cmath>
+
+#include "models/city/city_model.hpp"
+#include "models/city/modules/modules.hpp"
+#include "models/city/parameter_entries.hpp"
+#include "models/city/tax.hpp"
+#include "sim/rng/distributions.hpp"
+
+namespace innosim::models::city {
+
+const ParameterTable& rd_choice_parameters() {
+  static const ParameterTable table([] {
+    std::vector<ParameterEntry> e = {
+        real("rd_max", 0.5, 0.0, 1.0, "1", "cap on real R&D intensity", "assumption",
+             FIELD(rd_max)),
+        real("tech_staff_base", 0.05, 0.0, 1.0, "1",
+             "tech-staff share of a firm with no R&D; the share follows base + per_rd x intensity",
+             "assumption", FIELD(tech_staff_base)),
+        real("tech_staff_per_rd", 4.0, 0.0, 100.0, "1",
+             "tech-staff share added per unit of real R&D intensity", "assumption",
+             FIELD(tech_staff_per_rd)),
+        real("tech_staff_log_sd", 0.3, 0.0, 5.0, "1",
+             "sigma of a firm's persistent log deviation from that share", "assumption",
+             FIELD(tech_staff_log_sd)),
+        real("rd_price_elasticity", 1.0, 0.0, 10.0, "1",
+             "R&D intensity scales as (user cost / baseline user cost)^-elasticity",
+             "assumption: long-run user-cost elasticity ~1 (Bloom, Griffith & Van Reenen 2002)",
+             FIELD(rd_price_elasticity)),
+        real("bunching_window", 0.3, 0.0, 1.0, "1",
+             "firms whose real R&D ratio is within this share below the high-tech threshold may "
+             "bunch just above it",
+             "rules.md: bunching at the thresholds (Chen et al. 2021)", FIELD(bunching_window)),
+        real("bunching_probability", 0.5, 0.0, 1.0, "1", "chance such a firm bunches in a year",
+             "assumption", FIELD(bunching_probability)),
+        real("bunching_margin", 0.05, 0.0, 1.0, "1", "bunchers report threshold x (1 + margin)",
+             "assumption", FIELD(bunching_margin)),
+        real("relabel_share", 0.24, 0.0, 1.0, "1",
+             "at most this share of a buncher's reported R&D is relabelled other cost",
+             "rules.md: relabelling ~24% of reported R&D (Chen et al., AER 2021)",
+             FIELD(relabel_share)),
+        real("super_deduction_fixed_rate", 1.0, 0.0, 10.0, "1",
+             "extra deduction rate when super_deduction = \"fixed\"", "scenario lever",
+             FIELD(super_deduction_fixed_rate)),
+        real("corporate_tax_rate", 0.25, 0.0, 1.0, "1", "standard corporate income tax rate",
+             "rules.md", FIELD(corporate_tax_rate)),
+        real("high_tech_tax_rate", 0.15, 0.0, 1.0, "1",
+             "income tax rate of certified high-tech enterprises", RULES_HTE,
+             FIELD(high_tech_tax_rate)),
+    };
+    sim::ParameterSpec schedule = make_spec(
+        "super_deduction", sim::ParameterType::TEXT, std::string("national"), 0, 0, "choice",
+        "R&D super-deduction: the national schedule by year, none, or super_deduction_fixed_rate",
+        "rules.md (研发费用加计扣除)");
+    schedule.choices = {"national", "none", "fixed"};
+    e.push_back({schedule, FIELD(super_deduction)});
+    return e;
+  }());
+  return table;
+}
+
+namespace {
+
+/// The firm's persistent log deviation of its tech-staff share (recomputed from its id).
+float tech_staff_deviation(const CityParams& p, const StepContext& context, std::uint32_t id) {
+  const sim::PhiloxBlock words =
+      sim::StreamKey(context.seed, PURPOSE_ATTRIBUTES, context.replication, 0).block(id, 1);
+  return static_cast<float>(p.tech_staff_log_sd) * sim::normal(words[0], words[1]);
+}
+
+float tech_staff_target(const CityParams& p, float rd_real, float deviation) {
+  const float share =
+      static_cast<float>(p.tech_staff_base + p.tech_staff_per_rd * rd_real) * std::exp(deviation);
+  return std::clamp(share, 0.0f, 0.95f);
+}
+
+class RdChoice final : public Module {
+ public:
+  explicit RdChoice(const ModuleSetup& setup) : p_(setup.params), instruments_(setup.instruments) {}
+
+  [[nodiscard]] const ModuleInfo& info() const override {
+    static const ModuleInfo info{
+        "rd_choice",
+        "each January and at entry: R&D intensity from propensity and user cost; bunching; "
+        "tech staff",
+        {Phase::INITIAL, Phase::ENTRANTS, Phase::YEAR_START},
+        {"rd_intensity_real", "rd_intensity_reported", "tech_staff_share"},
+        {"rd_propensity", "revenue", "revenue_y1", "high_tech_until_step", "tech_sme_until_step",
+         "ip_class1", "ip_class2", "high_tech_revenue_share", "tier", "sector", "age_months"},
+        {},
+        {{PURPOSE_ATTRIBUTES, 1, 1, 0b0011}, {PURPOSE_RD_CHOICE, 0, 0}}};
+    return info;
+  }
+
+  void initial(World& world, const StepContext& context) const override {
+    choose(world, 0, context);
+    set_tech_staff(world, 0, context);  // starts at its target rather than converging to it
+  }
+  void entrants(World& world, std::size_t first_row, Origin /*origin*/,
+                const StepContext& context) const override {
+    choose(world, first_row, context);
+    set_tech_staff(world, first_row, context);
+  }
+  void year_start(World& world, const StepContext& context) const override {
+    if (context.when.step > 0) choose(world, 0, context);
+  }
+
+ private:
+  void choose(World& world, std::size_t first_row, const StepContext& context) const;
+  void set_tech_staff(World& world, std::size_t first_row, const StepContext& context) const {
+    FirmView f(world.firms);
+    for (std::size_t row = first_row; row < world.firms.size(); ++row) {
+      f.tech_staff_share[row] =
+          tech_staff_target(p_, f.rd_real[row], tech_staff_deviation(p_, context, f.id[row]));
+    }
+  }
+
+  const CityParams& p_;
+  const InstrumentSet& instruments_;
+};
+
+void RdChoice::choose(World& world, std::size_t first_row, const StepContext& context) const {
+  const CityParams& p = p_;
+  const StepCalendar& when = context.when;
+  FirmView f(world.firms);
+  const sim::StreamKey stream = context.stream(PURPOSE_RD_CHOICE);
+  const double baseline_cost = 1.0 - p.corporate_tax_rate;  // deductible, no super-deduction
+  const float adjustment =
+      1.0f - std::exp(-1.0f / static_cast<float>(std::max(1e-6, p.employee_adjustment_years)));
+  std::vector<const Instrument*> rd_subsidies;  // instruments paying a share of R&D this year
+  for (const Instrument& instrument : instruments_.all()) {
+    if (instrument.trigger == Trigger::ANNUAL_RD && instrument.share > 0.0 &&
+        instrument.active_in(when.year))
+      rd_subsidies.push_back(&instrument);
+  }
+  for (std::size_t row = first_row; row < world.firms.size(); ++row) {
+    if (f.alive[row] == 0) continue;
+    const bool high_tech = f.high_tech_until[row] > when.step;
+    const bool tech_sme = f.tech_sme_until[row] > when.step;
+    const double tax_rate = high_tech ? p.high_tech_tax_rate : p.corporate_tax_rate;
+    // After-tax cost of one yuan of R&D: the expense and the super-deduction save tax, and an
+    // R&D subsidy the firm is eligible for pays its share, as long as its cap does not bind on
+    // the firm's R&D at last year's intensity. Firms do not anticipate budgets running out.
+    double subsidy_share = 0.0;
+    const sim::Money expected_rd(static_cast<double>(f.rd_reported[row]) * f.revenue[row]);
+    for (const Instrument* subsidy : rd_subsidies) {
+      if (subsidy->who.admits_firm(f, row) &&
+          subsidy->fixed + subsidy->share * expected_rd < subsidy->cap)
+        subsidy_share += subsidy->share;
+    }
+    const double user_cost = std::max(
+        0.05, 1.0 - tax_rate * (1.0 + deduction_rate(p, when.year, tech_sme, f.sector[row])) -
+                  subsidy_share);
+    float real = std::min(
+        static_cast<float>(p.rd_max),
+        f.rd_propensity[row] *
+            static_cast<float>(std::pow(user_cost / baseline_cost, -p.rd_price_elasticity)));
+    float reported = real;
+    // Bunching: a firm that could be certified and sits just below the R&D ratio threshold
+    // reports just above it, closing the gap partly with real R&D and partly by relabelling.
+    const float latest_sales = f.revenue_y1[row] > 0.0f ? f.revenue_y1[row] : f.revenue[row];
+    const auto threshold =
+        static_cast<float>(high_tech_rd_threshold(latest_sales, p.high_tech_rules));
+    const bool could_certify =
+        f.ip_class1[row] + f.ip_class2[row] > 0 &&
+        f.high_tech_share[row] >= p.high_tech_rules.min_high_tech_revenue_share;
+    const bool near =
+        real < threshold && real >= threshold * (1.0f - static_cast<float>(p.bunching_window));
+    if (could_certify && near &&
+        sim::bernoulli(stream.block(f.id[row])[0], static_cast<float>(p.bunching_probability))) {
+      reported = threshold * (1.0f + static_cast<float>(p.bunching_margin));
+      real = std::max(real, (1.0f - static_cast<float>(p.relabel_share)) * reported);
+    }
+    f.rd_real[row] = real;
+    f.rd_reported[row] = reported;
+    if (f.age_months[row] > 0) {
+      // Yearly, tech staff moves toward the level the firm's R&D calls for.
+      const float target = tech_staff_target(p, real, tech_staff_deviation(p, context, f.id[row]));
+      f.tech_staff_share[row] += adjustment * (target - f.tech_staff_share[row]);
+    }
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Module> make_rd_choice(const ModuleSetup& setup) {
+  return std::make_unique<RdChoice>(setup);
+}
+
+}  // namespace innosim::models::city

@@ -1,0 +1,115 @@
+// The tech-SME register (docs/model.md §3.5, docs/policy-rules.md): once a year, firms not in
+// the register evaluate themselves against the public criteria and apply when they qualify;
+// registered firms re-submit at expiry. Admission lasts a year.
+#include "models/city/city_model.hpp"
+#include "models/city/modules/modules.hpp"
+#include "models/city/parameter_entries.hpp"
+#include "models/city/rules.hpp"
+#include "sim/rng/distributions.hpp"
+
+namespace innosim::models::city {
+
+const ParameterTable& tech_sme_parameters() {
+  static const ParameterTable table({
+      integer("tech_sme_month", 3, 1, 12, "month",
+              "month of the annual evaluation round (admission lasts one year)",
+              "rules.md: re-submit by end of March", FIELD(tech_sme_month)),
+      real("tech_sme_apply_probability", 0.6, 0.0, 1.0, "1/year",
+           "chance a firm outside the register applies in a round", "assumption",
+           FIELD(tech_sme_apply_probability)),
+      real("tech_sme_reapply_probability", 0.95, 0.0, 1.0, "1/year",
+           "chance a registered firm re-submits", "assumption",
+           FIELD(tech_sme_reapply_probability)),
+      real("tech_sme_max_employees", 500.0, 0.0, 1.0e9, "employees", "size cap", RULES_SME,
+           FIELD(tech_sme_rules.max_employees)),
+      real("tech_sme_max_sales", 20000.0, 0.0, HUGE_MONEY, "万元/year", "size cap (2亿)", RULES_SME,
+           FIELD(tech_sme_rules.max_sales)),
+      real("tech_sme_max_assets", 20000.0, 0.0, HUGE_MONEY, "万元", "size cap (2亿)", RULES_SME,
+           FIELD(tech_sme_rules.max_total_assets)),
+      integer("tech_sme_pass_score", 60, 0, 100, "points", "minimum score", RULES_SME,
+              FIELD(tech_sme_rules.pass_score)),
+  });
+  return table;
+}
+
+namespace {
+
+class TechSmeRound final : public Module {
+ public:
+  explicit TechSmeRound(const ModuleSetup& setup)
+      : p_(setup.params), instruments_(setup.instruments) {}
+
+  [[nodiscard]] const ModuleInfo& info() const override {
+    static const ModuleInfo info{
+        "tech_sme",
+        "the annual tech-SME evaluation: self-check, application, admission for a year",
+        {Phase::ROUNDS},
+        {"tech_sme_until_step"},
+        {"alive", "employees", "revenue", "revenue_y1", "cash", "tech_staff_share",
+         "rd_reported_last_year", "ip_class1", "ip_class2", "high_tech_until_step", "flags"},
+        {TECH_SME_ADMITTED, TECH_SME_REJECTED},
+        {{PURPOSE_ROUNDS, DRAW_TECH_SME, DRAW_TECH_SME}}};
+    return info;
+  }
+
+  void rounds(World& world, const StepContext& context, StepTotals& totals) const override;
+
+ private:
+  const CityParams& p_;
+  const InstrumentSet& instruments_;
+};
+
+void TechSmeRound::rounds(World& world, const StepContext& context, StepTotals& totals) const {
+  const CityParams& p = p_;
+  const StepCalendar& when = context.when;
+  if (!when.contains_month(static_cast<int>(p.tech_sme_month))) return;
+  FirmView f(world.firms);
+  const sim::StreamKey stream = context.stream(PURPOSE_ROUNDS);
+  const sim::StreamKey order = context.stream(PURPOSE_ORDER);
+  const int until = when.step + context.model.steps_per_year();
+  for (std::size_t row = 0; row < world.firms.size(); ++row) {
+    if (f.alive[row] == 0) continue;
+    const bool renewing = f.tech_sme_until[row] == when.step;
+    const bool registered = f.tech_sme_until[row] > when.step;
+    if (registered) continue;  // admitted this year already (e.g. at the start)
+    const sim::PhiloxBlock words = stream.block(f.id[row], DRAW_TECH_SME);
+    TechSmeInputs inputs;
+    inputs.employees = f.employees[row];
+    inputs.sales = f.revenue_y1[row];
+    inputs.total_assets = f.cash[row].value() + p.assets_per_revenue * f.revenue[row];
+    inputs.tech_staff_share = f.tech_staff_share[row];
+    inputs.rd = f.rd_reported_y1[row];
+    inputs.total_cost = f.revenue_y1[row] * (1.0 - p.operating_margin);
+    inputs.ip_class1 = f.ip_class1[row];
+    inputs.ip_class2 = f.ip_class2[row];
+    inputs.high_tech = f.high_tech_until[row] > when.step;
+    inputs.other_direct_route = (f.flags[row] & FLAG_DIRECT_ROUTE) != 0;
+    // A firm without a completed year of sales has no annual report to be evaluated on.
+    const bool has_report = f.revenue_y1[row] > 0.0f;
+    const bool qualifies = has_report && evaluate_tech_sme(inputs, p.tech_sme_rules).admitted;
+    // Registered firms re-submit out of habit; others evaluate themselves first (the rules
+    // are public) and apply only when they qualify.
+    const bool applies =
+        renewing ? sim::bernoulli(words[0], static_cast<float>(p.tech_sme_reapply_probability))
+                 : qualifies &&
+                       sim::bernoulli(words[0], static_cast<float>(p.tech_sme_apply_probability));
+    if (!applies) continue;
+    if (qualifies) {
+      f.tech_sme_until[row] = static_cast<std::uint16_t>(until);
+      totals[TECH_SME_ADMITTED] += 1.0;
+      if (!renewing)
+        instruments_.claim(world.applications, static_cast<std::uint32_t>(row), f.id[row],
+                           Trigger::TECH_SME_ADMITTED, order);
+    } else {
+      totals[TECH_SME_REJECTED] += 1.0;
+    }
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Module> make_tech_sme(const ModuleSetup& setup) {
+  return std::make_unique<TechSmeRound>(setup);
+}
+
+}  // namespace innosim::models::city
