@@ -11,105 +11,121 @@
 
 namespace innosim::models::city {
 
+namespace {
+
+/// The starting population: counts per register and the firms' attributes.
+std::vector<ParameterEntry> initial_population() {
+  return {
+      integer("initial_candidates", 3000, 0, 50000000, "firms",
+              "technology firms in no register at the start",
+              "assumption: about 4x the registered firms, as in Henan cities' firm censuses",
+              FIELD(initial_candidates)),
+      integer("initial_tech_sme", 503, 0, 50000000, "firms",
+              "firms in the tech-SME register at the start (not high-tech)", FACTS_XINYANG,
+              FIELD(initial_tech_sme)),
+      integer("initial_high_tech", 233, 0, 50000000, "firms",
+              "certified high-tech enterprises at the start", FACTS_XINYANG,
+              FIELD(initial_high_tech)),
+      real("initial_age_mean_years", 6.0, 0.0, 100.0, "years",
+           "mean of the exponential age of initial firms",
+           "assumption: China's ~6%/year exit rate gives a mean age near 6-8 years",
+           FIELD(initial_age_mean_years)),
+      real("initial_revenue_median", 600.0, 0.01, HUGE_MONEY, "万元/year",
+           "median revenue of initial candidates", "assumption", FIELD(initial_revenue_median)),
+      real("initial_tech_sme_revenue_median", 2000.0, 0.01, HUGE_MONEY, "万元/year",
+           "median revenue of initial tech SMEs", "assumption",
+           FIELD(initial_tech_sme_revenue_median)),
+      real("initial_high_tech_revenue_median", 8000.0, 0.01, HUGE_MONEY, "万元/year",
+           "median revenue of initial high-tech enterprises",
+           "assumption: Henan HTE median revenue is several thousand 万元",
+           FIELD(initial_high_tech_revenue_median)),
+      real("initial_revenue_log_sd", 1.5, 0.0, 5.0, "1", "sigma of log revenue of initial firms",
+           "assumption: lognormal body of the size distribution (Axtell 2001)",
+           FIELD(initial_revenue_log_sd)),
+  };
+}
+
+/// The entry channels and the attributes of new firms.
+std::vector<ParameterEntry> entry_channels() {
+  std::vector<ParameterEntry> e = {
+      real("registrations_per_year", 13000.0, 0.0, 1.0e8, "firms/year",
+           "new enterprises registered in the city per year, of every kind",
+           "facts.md 002: 新乡 13,000 a year", FIELD(registrations_per_year)),
+      real("tech_firm_share", 0.03, 0.0, 1.0, "1",
+           "share of registrations that are technology firms (they enter the model, Poisson)",
+           "assumption: ~3% of new enterprises are technology-based", FIELD(tech_firm_share)),
+      real("spinoffs_per_year", 10.0, 0.0, 1.0e6, "firms/year",
+           "university and laboratory spin-offs per year (Poisson)", "assumption",
+           FIELD(spinoffs_per_year)),
+      real("talent_teams_per_year", 20.0, 0.0, 1.0e6, "firms/year",
+           "firms founded by recruited innovation/entrepreneur talent teams per year",
+           "facts.md 004: 焦作 80 (2020) -> 180 (2025) teams, 20 a year",
+           FIELD(talent_teams_per_year)),
+      real("entry_revenue_median", 100.0, 0.01, HUGE_MONEY, "万元/year",
+           "median first-year revenue of a newly registered technology firm", "assumption",
+           FIELD(entry_revenue_median)),
+      real("spinoff_revenue_median", 50.0, 0.01, HUGE_MONEY, "万元/year",
+           "median first-year revenue of a spin-off", "assumption", FIELD(spinoff_revenue_median)),
+      real("talent_team_revenue_median", 200.0, 0.01, HUGE_MONEY, "万元/year",
+           "median first-year revenue of a talent-team firm", "assumption",
+           FIELD(talent_team_revenue_median)),
+      real("entry_revenue_log_sd", 1.2, 0.0, 5.0, "1", "sigma of log revenue at entry",
+           "assumption", FIELD(entry_revenue_log_sd)),
+      real("rd_propensity_median", 0.02, 0.0, 1.0, "1",
+           "median R&D intensity a firm chooses at baseline cost (no super-deduction, 25% tax)",
+           "assumption: Henan industrial R&D/revenue ~1-3%", FIELD(rd_propensity_median)),
+      real("rd_propensity_log_sd", 0.7, 0.0, 5.0, "1", "sigma of log R&D propensity", "assumption",
+           FIELD(rd_propensity_log_sd)),
+      real("spinoff_rd_factor", 1.5, 0.0, 100.0, "1",
+           "R&D propensity and knowledge of spin-offs and talent teams relative to others",
+           "assumption", FIELD(spinoff_rd_factor)),
+      real("high_tech_share_median", 0.55, 0.001, 0.999, "1",
+           "median share of revenue from high-tech products (logit-normal, fixed per firm)",
+           "assumption", FIELD(high_tech_share_median)),
+      real("high_tech_share_logit_sd", 1.0, 0.0, 10.0, "1", "sigma of its logit", "assumption",
+           FIELD(high_tech_share_logit_sd)),
+      real("spinoff_class1_ip_mean", 1.0, 0.0, 1000.0, "items",
+           "mean class-I IP a spin-off brings (Poisson); others bring a tenth of it", "assumption",
+           FIELD(spinoff_class1_ip_mean)),
+      real("entry_class2_ip_mean", 0.5, 0.0, 1000.0, "items", "mean class-II IP at entry (Poisson)",
+           "assumption", FIELD(entry_class2_ip_mean)),
+      real("direct_route_probability", 0.01, 0.0, 1.0, "1",
+           "chance a firm has a direct tech-SME admission route (award, institution, standard)",
+           "assumption", FIELD(direct_route_probability)),
+      real("spinoff_direct_route_probability", 0.2, 0.0, 1.0, "1",
+           "the same for spin-offs and talent teams", "assumption",
+           FIELD(spinoff_direct_route_probability)),
+      real("niche_probability", 0.3, 0.0, 1.0, "1",
+           "chance a firm meets the little-giant criteria the model does not represent "
+           "(main business >= 90%, niche market share)",
+           "assumption", FIELD(niche_probability)),
+  };
+  for (int sector = 0; sector < SECTOR_COUNT; ++sector) {
+    static constexpr double SHARES[SECTOR_COUNT] = {0.20, 0.25, 0.12, 0.10, 0.10, 0.08, 0.15};
+    static const std::array<std::string, SECTOR_COUNT> KEYS = [] {
+      std::array<std::string, SECTOR_COUNT> keys;
+      for (int s = 0; s < SECTOR_COUNT; ++s)
+        keys[s] = "sector_share_" + std::string(SECTOR_NAMES[s]);
+      return keys;
+    }();
+    static constexpr double& (*FIELDS[SECTOR_COUNT])(CityParams&) = {
+        FIELD(sector_shares[0]), FIELD(sector_shares[1]), FIELD(sector_shares[2]),
+        FIELD(sector_shares[3]), FIELD(sector_shares[4]), FIELD(sector_shares[5]),
+        FIELD(sector_shares[6])};
+    e.push_back(real(KEYS[sector].c_str(), SHARES[sector], 0.0, 1.0e6, "1",
+                     "relative weight of the sector among new and initial firms (normalised)",
+                     "assumption: the seed documents' industries", FIELDS[sector]));
+  }
+  return e;
+}
+
+}  // namespace
+
 const ParameterTable& entry_parameters() {
   static const ParameterTable table([] {
-    std::vector<ParameterEntry> e = {
-        integer("initial_candidates", 3000, 0, 50000000, "firms",
-                "technology firms in no register at the start",
-                "assumption: about 4x the registered firms, as in Henan cities' firm censuses",
-                FIELD(initial_candidates)),
-        integer("initial_tech_sme", 503, 0, 50000000, "firms",
-                "firms in the tech-SME register at the start (not high-tech)", FACTS_XINYANG,
-                FIELD(initial_tech_sme)),
-        integer("initial_high_tech", 233, 0, 50000000, "firms",
-                "certified high-tech enterprises at the start", FACTS_XINYANG,
-                FIELD(initial_high_tech)),
-        real("initial_age_mean_years", 6.0, 0.0, 100.0, "years",
-             "mean of the exponential age of initial firms",
-             "assumption: China's ~6%/year exit rate gives a mean age near 6-8 years",
-             FIELD(initial_age_mean_years)),
-        real("initial_revenue_median", 600.0, 0.01, HUGE_MONEY, "万元/year",
-             "median revenue of initial candidates", "assumption", FIELD(initial_revenue_median)),
-        real("initial_tech_sme_revenue_median", 2000.0, 0.01, HUGE_MONEY, "万元/year",
-             "median revenue of initial tech SMEs", "assumption",
-             FIELD(initial_tech_sme_revenue_median)),
-        real("initial_high_tech_revenue_median", 8000.0, 0.01, HUGE_MONEY, "万元/year",
-             "median revenue of initial high-tech enterprises",
-             "assumption: Henan HTE median revenue is several thousand 万元",
-             FIELD(initial_high_tech_revenue_median)),
-        real("initial_revenue_log_sd", 1.5, 0.0, 5.0, "1", "sigma of log revenue of initial firms",
-             "assumption: lognormal body of the size distribution (Axtell 2001)",
-             FIELD(initial_revenue_log_sd)),
-        real("registrations_per_year", 13000.0, 0.0, 1.0e8, "firms/year",
-             "new enterprises registered in the city per year, of every kind",
-             "facts.md 002: 新乡 13,000 a year", FIELD(registrations_per_year)),
-        real("tech_firm_share", 0.03, 0.0, 1.0, "1",
-             "share of registrations that are technology firms (they enter the model, Poisson)",
-             "assumption: ~3% of new enterprises are technology-based", FIELD(tech_firm_share)),
-        real("spinoffs_per_year", 10.0, 0.0, 1.0e6, "firms/year",
-             "university and laboratory spin-offs per year (Poisson)", "assumption",
-             FIELD(spinoffs_per_year)),
-        real("talent_teams_per_year", 20.0, 0.0, 1.0e6, "firms/year",
-             "firms founded by recruited innovation/entrepreneur talent teams per year",
-             "facts.md 004: 焦作 80 (2020) -> 180 (2025) teams, 20 a year",
-             FIELD(talent_teams_per_year)),
-        real("entry_revenue_median", 100.0, 0.01, HUGE_MONEY, "万元/year",
-             "median first-year revenue of a newly registered technology firm", "assumption",
-             FIELD(entry_revenue_median)),
-        real("spinoff_revenue_median", 50.0, 0.01, HUGE_MONEY, "万元/year",
-             "median first-year revenue of a spin-off", "assumption",
-             FIELD(spinoff_revenue_median)),
-        real("talent_team_revenue_median", 200.0, 0.01, HUGE_MONEY, "万元/year",
-             "median first-year revenue of a talent-team firm", "assumption",
-             FIELD(talent_team_revenue_median)),
-        real("entry_revenue_log_sd", 1.2, 0.0, 5.0, "1", "sigma of log revenue at entry",
-             "assumption", FIELD(entry_revenue_log_sd)),
-        real("rd_propensity_median", 0.02, 0.0, 1.0, "1",
-             "median R&D intensity a firm chooses at baseline cost (no super-deduction, 25% tax)",
-             "assumption: Henan industrial R&D/revenue ~1-3%", FIELD(rd_propensity_median)),
-        real("rd_propensity_log_sd", 0.7, 0.0, 5.0, "1", "sigma of log R&D propensity",
-             "assumption", FIELD(rd_propensity_log_sd)),
-        real("spinoff_rd_factor", 1.5, 0.0, 100.0, "1",
-             "R&D propensity and knowledge of spin-offs and talent teams relative to others",
-             "assumption", FIELD(spinoff_rd_factor)),
-        real("high_tech_share_median", 0.55, 0.001, 0.999, "1",
-             "median share of revenue from high-tech products (logit-normal, fixed per firm)",
-             "assumption", FIELD(high_tech_share_median)),
-        real("high_tech_share_logit_sd", 1.0, 0.0, 10.0, "1", "sigma of its logit", "assumption",
-             FIELD(high_tech_share_logit_sd)),
-        real("spinoff_class1_ip_mean", 1.0, 0.0, 1000.0, "items",
-             "mean class-I IP a spin-off brings (Poisson); others bring a tenth of it",
-             "assumption", FIELD(spinoff_class1_ip_mean)),
-        real("entry_class2_ip_mean", 0.5, 0.0, 1000.0, "items",
-             "mean class-II IP at entry (Poisson)", "assumption", FIELD(entry_class2_ip_mean)),
-        real("direct_route_probability", 0.01, 0.0, 1.0, "1",
-             "chance a firm has a direct tech-SME admission route (award, institution, standard)",
-             "assumption", FIELD(direct_route_probability)),
-        real("spinoff_direct_route_probability", 0.2, 0.0, 1.0, "1",
-             "the same for spin-offs and talent teams", "assumption",
-             FIELD(spinoff_direct_route_probability)),
-        real("niche_probability", 0.3, 0.0, 1.0, "1",
-             "chance a firm meets the little-giant criteria the model does not represent "
-             "(main business >= 90%, niche market share)",
-             "assumption", FIELD(niche_probability)),
-    };
-    for (int sector = 0; sector < SECTOR_COUNT; ++sector) {
-      static constexpr double SHARES[SECTOR_COUNT] = {0.20, 0.25, 0.12, 0.10, 0.10, 0.08, 0.15};
-      static const std::array<std::string, SECTOR_COUNT> KEYS = [] {
-        std::array<std::string, SECTOR_COUNT> keys;
-        for (int s = 0; s < SECTOR_COUNT; ++s)
-          keys[s] = "sector_share_" + std::string(SECTOR_NAMES[s]);
-        return keys;
-      }();
-      static constexpr double& (*FIELDS[SECTOR_COUNT])(CityParams&) = {
-          FIELD(sector_shares[0]), FIELD(sector_shares[1]), FIELD(sector_shares[2]),
-          FIELD(sector_shares[3]), FIELD(sector_shares[4]), FIELD(sector_shares[5]),
-          FIELD(sector_shares[6])};
-      e.push_back(real(KEYS[sector].c_str(), SHARES[sector], 0.0, 1.0e6, "1",
-                       "relative weight of the sector among new and initial firms (normalised)",
-                       "assumption: the seed documents' industries", FIELDS[sector]));
-    }
-    return e;
+    std::vector<ParameterEntry> entries = initial_population();
+    for (ParameterEntry& entry : entry_channels()) entries.push_back(std::move(entry));
+    return entries;
   }());
   return table;
 }
