@@ -11,8 +11,7 @@ namespace {
 
 class Accounts final : public Module {
  public:
-  explicit Accounts(const ModuleSetup& setup)
-      : dt_(static_cast<float>(setup.time.step_months) / 12.0f) {}
+  explicit Accounts(const ModuleSetup& setup) : dt_(setup.dt()) {}
 
   [[nodiscard]] const ModuleInfo& info() const override {
     static const ModuleInfo info{

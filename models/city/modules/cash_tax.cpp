@@ -32,8 +32,7 @@ namespace {
 
 class CashTax final : public Module {
  public:
-  explicit CashTax(const ModuleSetup& setup)
-      : p_(setup.params), dt_(static_cast<float>(setup.time.step_months) / 12.0f) {}
+  explicit CashTax(const ModuleSetup& setup) : p_(setup.params), dt_(setup.dt()) {}
 
   [[nodiscard]] const ModuleInfo& info() const override {
     static const ModuleInfo info{

@@ -27,7 +27,7 @@ class Employment final : public Module {
  public:
   explicit Employment(const ModuleSetup& setup)
       : revenue_per_employee_(static_cast<float>(setup.params.revenue_per_employee)) {
-    const float dt = static_cast<float>(setup.time.step_months) / 12.0f;
+    const float dt = setup.dt();
     adjustment_ =
         1.0f -
         std::exp(-dt / static_cast<float>(std::max(1e-6, setup.params.employee_adjustment_years)));

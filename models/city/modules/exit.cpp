@@ -79,7 +79,7 @@ class Exit final : public Module {
       exit_by_age_.push_back(
           static_cast<float>(p.exit_hazard * std::pow(1.0 + years, -p.exit_age_exponent)));
     }
-    c_.dt = static_cast<float>(setup.time.step_months) / 12.0f;
+    c_.dt = setup.dt();
     c_.exit_size_exponent = static_cast<float>(p.exit_size_exponent);
     c_.log_exit_reference = std::log(static_cast<float>(p.exit_size_reference));
     c_.distress_rate = static_cast<float>(p.distress_hazard);

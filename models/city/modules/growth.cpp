@@ -98,7 +98,7 @@ class Growth final : public Module {
       youth_by_age_.push_back(
           static_cast<float>(p.growth_young * std::exp(-years / p.growth_young_age_years)));
     }
-    const float dt = static_cast<float>(setup.time.step_months) / 12.0f;
+    const float dt = setup.dt();
     c_.dt = dt;
     c_.sqrt_dt = std::sqrt(dt);
     c_.min_revenue = static_cast<float>(p.min_revenue);

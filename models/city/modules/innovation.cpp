@@ -76,7 +76,7 @@ IpArrivals ip_arrivals(const sim::StreamKey& stream, std::uint32_t firm_id, doub
 class Innovation final : public Module {
  public:
   explicit Innovation(const ModuleSetup& setup) {
-    dt_ = static_cast<float>(setup.time.step_months) / 12.0f;
+    dt_ = setup.dt();
     knowledge_keep_ = std::exp(-static_cast<float>(setup.params.knowledge_depreciation) * dt_);
     class1_rate_ = dt_ / setup.params.class1_ip_knowledge;
     class2_rate_ = dt_ / setup.params.class2_ip_knowledge;

@@ -32,9 +32,7 @@ namespace {
 class Ipo final : public Module {
  public:
   explicit Ipo(const ModuleSetup& setup)
-      : p_(setup.params),
-        instruments_(setup.instruments),
-        dt_(static_cast<float>(setup.time.step_months) / 12.0f) {}
+      : p_(setup.params), instruments_(setup.instruments), dt_(setup.dt()) {}
 
   [[nodiscard]] const ModuleInfo& info() const override {
     static const ModuleInfo info{"ipo",

@@ -14,6 +14,9 @@ struct ModuleSetup {
   const CityParams& params;
   const sim::TimeAxis& time;
   const InstrumentSet& instruments;
+
+  /// The step's length in years, as the firm kernels use it (single precision).
+  [[nodiscard]] float dt() const { return static_cast<float>(time.step_months) / 12.0f; }
 };
 
 #define INNOSIM_CITY_MODULE(name)                             \
