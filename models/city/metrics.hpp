@@ -62,6 +62,7 @@ namespace innosim::models::city {
     "spending)")                                                                                  \
   X(RD_REPORTED, "rd_reported", "万元/step", FLOW, "R&D reported in the step (real plus relabelled)") \
   X(KNOWLEDGE_TOTAL, "knowledge_total", "万元", STOCK, "knowledge stock of alive firms")          \
+  X(EMPLOYEES_TOTAL, "employees_total", "employees", STOCK, "employees of alive firms")           \
   X(IP_CLASS1, "ip_class1", "items", STOCK, "class-I IP held by alive firms")                     \
   X(IP_CLASS2, "ip_class2", "items", STOCK, "class-II IP held by alive firms")                    \
   X(IP_CLASS1_NEW, "ip_class1_new", "items/step", FLOW, "class-I IP granted in the step")         \

@@ -102,6 +102,40 @@ TEST(CitySchedule, DocsListTheModulesInScheduleOrderWithTheirPhases) {
   EXPECT_EQ(documented_phases, scheduled_phases);
 }
 
+std::string read_doc(const std::string& name) {
+  std::ifstream file(std::string(INNOSIM_SOURCE_DIR "/docs/") + name);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+TEST(CitySchedule, TheLayoutDocNamesEveryMetricWithItsUnitAndEverySnapshotColumn) {
+  // Metrics and columns are declared once in code (metrics.hpp, firms.hpp); the layout doc is
+  // checked against those tables, so a new metric or column that is not documented fails here.
+  const std::string doc = read_doc("hdf5-layout.md");
+  const auto metrics_at = doc.find("City-model metrics");
+  const auto metrics_end = doc.find("\n## ", metrics_at);
+  ASSERT_NE(metrics_at, std::string::npos);
+  const std::string metrics = doc.substr(metrics_at, metrics_end - metrics_at);
+  for (const sim::MetricInfo& metric : fixed_metrics()) {
+    // Built by appending: GCC 12 warns falsely (-Wrestrict, PR105329) on "literal" + string.
+    std::string pattern = "\\n\\|[^\\n]*`";
+    pattern.append(metric.name).append("`[^\\n]*\\| ").append(metric.unit).append(" \\|");
+    const std::regex row(pattern);
+    EXPECT_TRUE(std::regex_search(metrics, row)) << metric.name << " (" << metric.unit << ")";
+  }
+  const auto snapshots_at = doc.find("## `/firms/<year>/`");
+  ASSERT_NE(snapshots_at, std::string::npos);
+  const std::string snapshots =
+      doc.substr(snapshots_at, doc.find("\n## ", snapshots_at + 1) - snapshots_at);
+  for (const FirmColumnInfo& column : firm_columns()) {
+    if (!column.snapshot || column.name == "firm_id") continue;  // the id is the `firm` scale
+    std::string quoted = "`";
+    quoted.append(column.name).append("`");
+    EXPECT_NE(snapshots.find(quoted), std::string::npos) << column.name;
+  }
+}
+
 TEST(CitySchedule, FixedMetricsAreOneTableWithKindsMatchingUnits) {
   // The kind (stock or flow) is declared, not parsed from the unit; this checks the table
   // keeps the documented convention that flows, and only flows, are per step.

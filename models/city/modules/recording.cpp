@@ -33,7 +33,8 @@ class Recording final : public Module {
          "ip_class2", "revenue", "knowledge"},
         {FIRMS_ALIVE, FIRMS_CANDIDATE, FIRMS_TECH_SME, FIRMS_HIGH_TECH, FIRMS_GAZELLE, FIRMS_LEADER,
          REGISTER_TECH_SME, REGISTER_HIGH_TECH, LABEL_GAZELLE, LABEL_LEADER, LABEL_LITTLE_GIANT,
-         LABEL_FLEDGLING, FIRMS_LISTED, REVENUE_TOTAL, KNOWLEDGE_TOTAL, IP_CLASS1, IP_CLASS2},
+         LABEL_FLEDGLING, FIRMS_LISTED, REVENUE_TOTAL, KNOWLEDGE_TOTAL, EMPLOYEES_TOTAL, IP_CLASS1,
+         IP_CLASS2},
         {}};
     return info;
   }
@@ -68,7 +69,7 @@ void Recording::record_stocks(const World& world, const StepContext& context, st
   std::int64_t alive = 0, tech_sme = 0, high_tech = 0, listed = 0;
   std::int64_t labels[4] = {};
   std::int64_t class1 = 0, class2 = 0;
-  double revenue = 0.0, knowledge = 0.0;
+  double revenue = 0.0, knowledge = 0.0, employees = 0.0;
   for (std::size_t row = 0; row < world.firms.size(); ++row) {
     if (f.alive[row] == 0) continue;
     ++alive;
@@ -85,6 +86,7 @@ void Recording::record_stocks(const World& world, const StepContext& context, st
     class2 += f.ip_class2[row];
     revenue += f.revenue[row];
     knowledge += f.knowledge[row];
+    employees += f.employees[row];
   }
   sim::SeriesBuffer& out = *context.series;
   out.at(FIRMS_ALIVE, point) = static_cast<double>(alive);
@@ -98,6 +100,7 @@ void Recording::record_stocks(const World& world, const StepContext& context, st
   out.at(FIRMS_LISTED, point) = static_cast<double>(listed);
   out.at(REVENUE_TOTAL, point) = revenue;
   out.at(KNOWLEDGE_TOTAL, point) = knowledge;
+  out.at(EMPLOYEES_TOTAL, point) = employees;
   out.at(IP_CLASS1, point) = static_cast<double>(class1);
   out.at(IP_CLASS2, point) = static_cast<double>(class2);
 }
