@@ -97,7 +97,7 @@ std::unique_ptr<sim::Model> create_city(const sim::ParameterSet& values,
 
 const std::vector<ModelEntry>& model_registry() {
   static const std::vector<ModelEntry> registry = {
-      {"ref1", "REF-1, the reference ladder model of design.md (benchmark and oracle)",
+      {"ref1", "REF-1, the reference ladder model (docs/model-ref1.md; benchmark and oracle)",
        &ref1::parameter_specs, &check_ref1, &create_ref1, "", nullptr},
       {"city",
        "the innovation ecosystem of a city: firms, the tier ladder, certification rules and "

@@ -1,4 +1,5 @@
-// The city model is a schedule of process modules (docs/model.md §2, docs/architecture.md).
+// The city model is a schedule of process modules (docs/model.md, process overview;
+// docs/architecture.md).
 // A module declares what it owns and uses, and implements the hooks of the phases it takes part
 // in; the schedule (schedule.cpp) is the one table that orders them. Hooks of a phase run in
 // schedule order. ROWS and SETTLE run per fixed chunk of rows, chunks in parallel: a hook there

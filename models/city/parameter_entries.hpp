@@ -15,11 +15,11 @@ using ParameterTable = sim::ParameterTable<CityParams>;
 #define FIELD(member) INNOSIM_FIELD(CityParams, member)
 
 inline constexpr double HUGE_MONEY = 1.0e12;  // 万元: an upper bound no real amount reaches
-inline constexpr const char* RULES_SME = "rules.md (国科发政〔2017〕115号)";
-inline constexpr const char* RULES_HTE = "rules.md (国科发火〔2016〕32号)";
-inline constexpr const char* RULES_UPPER = "rules.md, upper tiers";
-inline constexpr const char* FACTS_XINYANG = "facts.md 000 (信阳 2022)";
-inline constexpr const char* STYLIZED = "rules.md, firm dynamics";
+inline constexpr const char* RULES_SME = "docs/policy-rules.md §1 (国科发政〔2017〕115号)";
+inline constexpr const char* RULES_HTE = "docs/policy-rules.md §2 (国科发火〔2016〕32号)";
+inline constexpr const char* RULES_UPPER = "docs/policy-rules.md §4 (labels)";
+inline constexpr const char* FACTS_XINYANG = "docs/seed-documents.md §1 (信阳 2022)";
+inline constexpr const char* STYLIZED = "docs/policy-rules.md §5 (firm dynamics)";
 
 inline sim::ParameterSpec make_spec(const char* key, sim::ParameterType type,
                                     sim::ParameterValue value, double minimum, double maximum,

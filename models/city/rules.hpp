@@ -1,5 +1,5 @@
-// The national certification rules of ../docs/model.md §"Certification" (rules.md in the seed
-// material) as pure functions of a firm's reported figures, so every threshold and score band
+// The national certification rules (docs/policy-rules.md §1-§2; docs/model.md §3.3)
+// as pure functions of a firm's reported figures, so every threshold and score band
 // can be tested at its limits without running a simulation. Money in 万元, shares in [0, 1].
 #pragma once
 
@@ -105,9 +105,9 @@ struct HighTechResult {
                                                 const HighTechRules& rules);
 
 // ---------------------------------------------------------------------------------------------
-// Upper tiers and labels (rules.md "Upper tiers"); each returns whether the firm qualifies.
-// Gazelles and fledglings are picked from the tech-SME and high-tech pools (facts.md), leaders
-// from high-tech enterprises.
+// Upper tiers and labels (docs/policy-rules.md §4); each returns whether the firm qualifies.
+// Gazelles and fledglings are picked from the tech-SME and high-tech pools, leaders from
+// high-tech enterprises (docs/seed-documents.md §4.3, §6; docs/policy-rules.md §4).
 
 struct LabelRules {
   // 瞪羚 gazelle

@@ -1,4 +1,4 @@
-// The analytic oracle of REF-1 (design.md decision 9). With no heterogeneity (revenue_log_sd,
+// The analytic oracle of REF-1 (docs/model-ref1.md). With no heterogeneity (revenue_log_sd,
 // rd_log_sd and growth_sd all 0) every firm of a given age has the same revenue
 // R(age) = R0 * exp((g0 + g1 r) * age), so each firm moves on a Markov chain over
 // (tier, age) with known probabilities, and the expected counts obey

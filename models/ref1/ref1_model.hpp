@@ -1,4 +1,4 @@
-// REF-1, the reference ladder model of design.md: a deliberately small model kept for
+// REF-1, the reference ladder model (docs/model-ref1.md): a deliberately small model kept for
 // benchmarks other engines can reproduce, as an oracle with an exact answer (ref1_markov.hpp),
 // and as the first vertical slice through the engine.
 #pragma once

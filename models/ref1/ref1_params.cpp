@@ -7,7 +7,7 @@ namespace {
 using sim::ParameterSpec;
 using sim::ParameterType;
 
-constexpr const char* DESIGN = "design.md REF-1";
+constexpr const char* DESIGN = "docs/model-ref1.md";
 
 ParameterSpec real(const char* key, double value, double minimum, double maximum, const char* unit,
                    const char* meaning, const char* source = DESIGN) {
@@ -46,7 +46,7 @@ const std::vector<sim::ParameterSpec>& parameter_specs() {
       real("growth_sd", 0.06, 0.0, 2.0, "1/step",
            "sigma_g: standard deviation of the normal log-revenue shock"),
       real("tech_sme_revenue_cap", 20000.0, 0.0, 1.0e12, "万元",
-           "candidates with R above this cannot become tech SMEs", "rules.md: sales <= 2亿"),
+           "candidates with R above this cannot become tech SMEs", "docs/policy-rules.md §1.1"),
       real("tech_sme_probability", 0.03, 0.0, 1.0, "1/step",
            "p1: candidate -> tech_sme probability at full R&D"),
       real("tech_sme_rd_reference", 0.03, 1.0e-6, 1.0, "1", "probability is p1 * min(1, r / this)"),
@@ -55,18 +55,19 @@ const std::vector<sim::ParameterSpec>& parameter_specs() {
       real("high_tech_support", 0.0, -1.0, 1000.0, "1",
            "s: policy lever; the probability becomes p2 * (1 + s), capped at 1"),
       real("rd_threshold_small", 0.05, 0.0, 1.0, "1", "theta for R < small_revenue_limit",
-           "rules.md: 5% (sales <= 5,000万)"),
+           "docs/policy-rules.md §2.1: 5% (sales <= 5,000万)"),
       real("rd_threshold_medium", 0.04, 0.0, 1.0, "1",
            "theta for small_revenue_limit <= R <= medium_revenue_limit",
-           "rules.md: 4% (5,000万-2亿)"),
+           "docs/policy-rules.md §2.1: 4% (5,000万-2亿)"),
       real("rd_threshold_large", 0.03, 0.0, 1.0, "1", "theta for R > medium_revenue_limit",
-           "rules.md: 3% (> 2亿)"),
+           "docs/policy-rules.md §2.1: 3% (> 2亿)"),
       real("small_revenue_limit", 5000.0, 0.0, 1.0e12, "万元",
-           "upper end (exclusive) of the small revenue band", "rules.md"),
+           "upper end (exclusive) of the small revenue band", "docs/policy-rules.md §2.1"),
       real("medium_revenue_limit", 20000.0, 0.0, 1.0e12, "万元",
-           "upper end (inclusive) of the medium revenue band", "rules.md"),
+           "upper end (inclusive) of the medium revenue band", "docs/policy-rules.md §2.1"),
       real("leader_revenue", 100000.0, 0.0, 1.0e12, "万元",
-           "high_tech firms with R at least this may become leaders", "facts.md: 10亿 leaders"),
+           "high_tech firms with R at least this may become leaders",
+           "docs/seed-documents.md §6: 10亿 leaders"),
       real("leader_probability", 0.05, 0.0, 1.0, "1/step",
            "p3: high_tech -> leader probability above leader_revenue"),
       real("lapse_probability", 0.005, 0.0, 1.0, "1/step",

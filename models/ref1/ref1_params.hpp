@@ -1,4 +1,4 @@
-// Parameters of the reference ladder model REF-1 (design.md, "The reference ladder model").
+// Parameters of the reference ladder model REF-1 (docs/model-ref1.md).
 // Rates are per step; the defaults are for monthly steps.
 #pragma once
 

@@ -1,5 +1,5 @@
-// Limit cases of every certification rule (rules.md): a firm just below and just above each
-// threshold, and each score band at its edges.
+// Limit cases of every certification rule (docs/policy-rules.md §1-§2): a firm just below and
+// just above each threshold, and each score band at its edges.
 #include <gtest/gtest.h>
 
 #include "models/city/rules.hpp"

@@ -1,4 +1,4 @@
-// Stylized facts of firm dynamics (rules.md, "Firm dynamics") that the calibrated city model
+// Stylized facts of firm dynamics (docs/policy-rules.md §5) that the calibrated city model
 // must reproduce after a burn-in. One long run with a fixed seed: an empty city that 1,500
 // technology firms a year enter, for 80 years, then every firm's state at the end of two
 // consecutive years. Each tolerance is stated next to its check.
@@ -157,8 +157,8 @@ TEST_F(StylizedFacts, ExitHazardFallsWithAge) {
   }
   for (std::size_t band = 1; band < hazard.size(); ++band)
     EXPECT_LT(hazard[band], hazard[band - 1]) << "band " << band;
-  // About 6% of firms exit a year in China (rules.md): the youngest band is above it, the
-  // oldest below.
+  // About 6% of firms exit a year in China (docs/policy-rules.md §5.4): the youngest band is
+  // above it, the oldest below.
   EXPECT_GT(hazard.front(), 0.06);
   EXPECT_LT(hazard.back(), 0.06);
 }

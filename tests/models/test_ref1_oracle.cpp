@@ -1,5 +1,5 @@
 // REF-1 against its analytic oracle: with heterogeneity and growth noise off, expected tier
-// counts follow a Markov chain over (tier, age) that Eigen projects exactly (design.md, 9).
+// counts follow a Markov chain over (tier, age) that Eigen projects exactly (docs/model-ref1.md).
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -1,5 +1,5 @@
-// Annual accounts (docs/model.md §3.4): sales and R&D add up over the year; at the year's end
-// they become last year's figures, the history the certification rules evaluate.
+// Annual accounts (docs/model.md §3.2.5, §3.3): sales and R&D add up over the year; at the year's
+// end they become last year's figures, the history the certification rules evaluate.
 #include "models/city/city_model.hpp"
 #include "models/city/modules/modules.hpp"
 

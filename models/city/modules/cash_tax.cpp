@@ -1,4 +1,4 @@
-// Cash and tax (docs/model.md §3.4): operating profit less real R&D and interest; corporate tax
+// Cash and tax (docs/model.md §3.2.5): operating profit less real R&D and interest; corporate tax
 // on it after the super-deduction of reported R&D, at 15% for certified high-tech firms.
 // Shortfalls are borrowed; cash above the buffer repays debt. The tax forgone through the two
 // national instruments is recorded as their spending.

@@ -1,4 +1,4 @@
-// Employment (docs/model.md §3.2): employees follow revenue at the labour productivity, with
+// Employment (docs/model.md §3.2.2): employees follow revenue at the labour productivity, with
 // an adjustment lag.
 #include <algorithm>
 #include <cmath>

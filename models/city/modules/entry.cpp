@@ -1,4 +1,4 @@
-// Entry (docs/model.md §3.1): the initial population and new firms of every channel
+// Entry (docs/model.md §3.1, §3.2.1): the initial population and new firms of every channel
 // (registrations, spin-offs, talent teams), with their attributes drawn at birth.
 #include <algorithm>
 #include <cmath>
@@ -50,7 +50,7 @@ std::vector<ParameterEntry> entry_channels() {
   std::vector<ParameterEntry> e = {
       real("registrations_per_year", 13000.0, 0.0, 1.0e8, "firms/year",
            "new enterprises registered in the city per year, of every kind",
-           "facts.md 002: 新乡 13,000 a year", FIELD(registrations_per_year)),
+           "docs/seed-documents.md §3.2: 新乡 13,000 a year", FIELD(registrations_per_year)),
       real("tech_firm_share", 0.03, 0.0, 1.0, "1",
            "share of registrations that are technology firms (they enter the model, Poisson)",
            "assumption: ~3% of new enterprises are technology-based", FIELD(tech_firm_share)),
@@ -59,7 +59,7 @@ std::vector<ParameterEntry> entry_channels() {
            FIELD(spinoffs_per_year)),
       real("talent_teams_per_year", 20.0, 0.0, 1.0e6, "firms/year",
            "firms founded by recruited innovation/entrepreneur talent teams per year",
-           "facts.md 004: 焦作 80 (2020) -> 180 (2025) teams, 20 a year",
+           "docs/seed-documents.md §5.2: 焦作 80 (2020) -> 180 (2025) teams, 20 a year",
            FIELD(talent_teams_per_year)),
       real("entry_revenue_median", 100.0, 0.01, HUGE_MONEY, "万元/year",
            "median first-year revenue of a newly registered technology firm", "assumption",

@@ -1,4 +1,4 @@
-// Exit (docs/model.md §3.7): a hazard falling with age and size, plus distress for debt above
+// Exit (docs/model.md §3.2.6): a hazard falling with age and size, plus distress for debt above
 // a leverage, drawn each step after growth; the exits take effect at the end of the firm pass
 // (SETTLE), when survivors also age. Each exit is attributed to a cause in proportion.
 #include <algorithm>
@@ -16,16 +16,16 @@ const ParameterTable& exit_parameters() {
   static const ParameterTable table({
       real("exit_hazard", 0.12, 0.0, 10.0, "1/year",
            "exit hazard of a newborn firm at the reference size",
-           "rules.md: ~6% of Chinese firms exit a year", FIELD(exit_hazard)),
+           "docs/policy-rules.md §5.4: ~6% of Chinese firms exit a year", FIELD(exit_hazard)),
       real("exit_age_exponent", 0.5, 0.0, 5.0, "1",
            "hazard falls with age as (1 + age in years)^-exponent",
-           "rules.md: exit hazard falls with age", FIELD(exit_age_exponent)),
+           "docs/policy-rules.md §5.3: exit hazard falls with age", FIELD(exit_age_exponent)),
       real("exit_size_reference", 500.0, 0.01, HUGE_MONEY, "万元/year",
            "revenue at which the size factor of the hazard is 1", "assumption",
            FIELD(exit_size_reference)),
       real("exit_size_exponent", 0.15, 0.0, 5.0, "1",
            "hazard falls with size as (revenue/reference)^-exponent (capped at 3x)",
-           "rules.md: small firms exit more often", FIELD(exit_size_exponent)),
+           "docs/policy-rules.md §5.3: small firms exit more often", FIELD(exit_size_exponent)),
       real("distress_hazard", 0.6, 0.0, 100.0, "1/year",
            "added hazard per unit of debt/revenue above distress_leverage (cash shortfall)",
            "assumption", FIELD(distress_hazard)),

@@ -1,4 +1,4 @@
-// Growth (docs/model.md §3.2): revenue follows a heavy-tailed (Laplace) log growth process
+// Growth (docs/model.md §3.2.2): revenue follows a heavy-tailed (Laplace) log growth process
 // whose volatility falls with size and whose drift is raised by youth at small size and by the
 // knowledge stock. One vectorised pass over a chunk's rows.
 #include <cmath>
@@ -18,7 +18,7 @@ const ParameterTable& growth_parameters() {
            "assumption, calibrated to the Pareto tail (docs/model.md)", FIELD(growth_drift)),
       real("growth_young", 0.15, 0.0, 5.0, "1/year",
            "extra drift of a newborn small firm; decays with age and size",
-           "rules.md: small and young firms grow faster", FIELD(growth_young)),
+           "docs/policy-rules.md §5.3: small and young firms grow faster", FIELD(growth_young)),
       real("growth_young_age_years", 3.0, 0.01, 100.0, "years",
            "age scale over which the young-firm drift decays (exponentially)", "assumption",
            FIELD(growth_young_age_years)),

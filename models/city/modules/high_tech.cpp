@@ -1,4 +1,4 @@
-// High-tech certification (docs/model.md §3.5, docs/policy-rules.md): once a year, firms check
+// High-tech certification (docs/model.md §3.3, docs/policy-rules.md): once a year, firms check
 // the public criteria and apply when they meet them; expiring firms re-apply; the expert
 // review passes a share. Certified firms face a mid-term R&D check that can revoke.
 #include "models/city/city_model.hpp"
@@ -21,7 +21,7 @@ const ParameterTable& high_tech_parameters() {
            FIELD(high_tech_reapply_probability)),
       real("high_tech_review_pass_rate", 0.77, 0.0, 1.0, "1",
            "chance the expert review passes an application that meets every criterion",
-           "rules.md: observed pass rates 75-79% in Henan cities",
+           "docs/policy-rules.md §2.4: observed pass rates 75-79% in Henan cities",
            FIELD(high_tech_review_pass_rate)),
       integer("high_tech_validity_years", 3, 1, 20, "years", "certificate validity", RULES_HTE,
               FIELD(high_tech_validity_years)),

@@ -1,4 +1,4 @@
-// Instruments (docs/model.md §3.6): the scenario's instruments gather the events they pay on
+// Instruments (docs/model.md §3.4): the scenario's instruments gather the events they pay on
 // (claims on last year's R&D, generated awards, talent-team entries; the other modules claim
 // theirs through InstrumentSet::claim), refill their budgets each January and pay at the end of
 // the step, in application order, until budgets run out.

@@ -1,4 +1,4 @@
-// The IPO pipeline (docs/model.md §3.5): certified firms above a revenue floor enter
+// The IPO pipeline (docs/model.md §3.2.6): certified firms above a revenue floor enter
 // counselling; acceptance and listing follow at their rates, one stage per step at most. Each
 // milestone is an event instruments can pay on.
 #include <cmath>

@@ -1,4 +1,4 @@
-// Labels (docs/model.md §3.5, docs/policy-rules.md): once a year, gazelle, innovation leader,
+// Labels (docs/model.md §3.3, docs/policy-rules.md): once a year, gazelle, innovation leader,
 // little giant and fledgling are selected by their criteria, by priority where a quota binds.
 // A newly labelled firm is an event instruments can pay on.
 #include <algorithm>
@@ -27,9 +27,9 @@ const ParameterTable& labels_parameters() {
            RULES_UPPER, FIELD(label_rules.gazelle_min_rd_ratio)),
       real("leader_min_sales", 100000.0, 0.0, HUGE_MONEY, "万元/year",
            "sales of an innovation leader (10亿; 100亿 for 新乡's and 焦作's top group)",
-           "facts.md 002, 004; rules.md", FIELD(label_rules.leader_min_sales)),
+           "docs/seed-documents.md §6", FIELD(label_rules.leader_min_sales)),
       real("leader_min_rd_ratio", 0.03, 0.0, 1.0, "1", "R&D / sales of a leader",
-           "rules.md: many leaders have R&D >= 5% (assumption: 3%)",
+           "docs/policy-rules.md §4.1: many leaders have R&D >= 5% (assumption: 3%)",
            FIELD(label_rules.leader_min_rd_ratio)),
       real("little_giant_min_age_years", 3.0, 0.0, 200.0, "years", "years in its niche",
            RULES_UPPER, FIELD(label_rules.little_giant_min_age_years)),
@@ -63,7 +63,7 @@ const ParameterTable& labels_parameters() {
               "scenario lever", FIELD(little_giant_quota)),
       integer("fledgling_quota", 0, 0, 1000000000, "firms/year",
               "at most this many fledglings a year, fastest growers first (0: no quota)",
-              "facts.md 003: 许昌 >= 30", FIELD(fledgling_quota)),
+              "docs/seed-documents.md §4.2: 许昌 >= 30", FIELD(fledgling_quota)),
   });
   return table;
 }

@@ -1,4 +1,4 @@
-// The R&D choice (docs/model.md §3.3): each January, and at entry, a firm sets its R&D
+// The R&D choice (docs/model.md §3.2.3): each January, and at entry, a firm sets its R&D
 // intensity for the year from its propensity and the after-tax user cost of R&D (the
 // super-deduction, the 15% rate, R&D subsidies it is eligible for); firms just below the
 // high-tech R&D threshold bunch above it. Tech staff follows the R&D the firm chooses.
@@ -34,20 +34,20 @@ const ParameterTable& rd_choice_parameters() {
         real("bunching_window", 0.3, 0.0, 1.0, "1",
              "firms whose real R&D ratio is within this share below the high-tech threshold may "
              "bunch just above it",
-             "rules.md: bunching at the thresholds (Chen et al. 2021)", FIELD(bunching_window)),
+             "docs/policy-rules.md §2.7: bunching (Chen et al. 2021)", FIELD(bunching_window)),
         real("bunching_probability", 0.5, 0.0, 1.0, "1", "chance such a firm bunches in a year",
              "assumption", FIELD(bunching_probability)),
         real("bunching_margin", 0.05, 0.0, 1.0, "1", "bunchers report threshold x (1 + margin)",
              "assumption", FIELD(bunching_margin)),
         real("relabel_share", 0.24, 0.0, 1.0, "1",
              "at most this share of a buncher's reported R&D is relabelled other cost",
-             "rules.md: relabelling ~24% of reported R&D (Chen et al., AER 2021)",
+             "docs/policy-rules.md §2.7: relabelling ~24% of reported R&D (Chen et al. 2021)",
              FIELD(relabel_share)),
         real("super_deduction_fixed_rate", 1.0, 0.0, 10.0, "1",
              "extra deduction rate when super_deduction = \"fixed\"", "scenario lever",
              FIELD(super_deduction_fixed_rate)),
         real("corporate_tax_rate", 0.25, 0.0, 1.0, "1", "standard corporate income tax rate",
-             "rules.md", FIELD(corporate_tax_rate)),
+             "docs/policy-rules.md §3.1", FIELD(corporate_tax_rate)),
         real("high_tech_tax_rate", 0.15, 0.0, 1.0, "1",
              "income tax rate of certified high-tech enterprises", RULES_HTE,
              FIELD(high_tech_tax_rate)),
@@ -55,7 +55,7 @@ const ParameterTable& rd_choice_parameters() {
     sim::ParameterSpec schedule = make_spec(
         "super_deduction", sim::ParameterType::TEXT, std::string("national"), 0, 0, "choice",
         "R&D super-deduction: the national schedule by year, none, or super_deduction_fixed_rate",
-        "rules.md (研发费用加计扣除)");
+        "docs/policy-rules.md §3.2 (研发费用加计扣除)");
     schedule.choices = {"national", "none", "fixed"};
     e.push_back({schedule, FIELD(super_deduction)});
     return e;

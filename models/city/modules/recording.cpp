@@ -1,4 +1,4 @@
-// Recording (docs/model.md §3.8): the metrics at every point (stocks counted over the alive
+// Recording (docs/model.md §3.6): the metrics at every point (stocks counted over the alive
 // firms, flows from the step's totals, spending per instrument) and, for the replication and
 // years the [output] table asks for, a snapshot of every alive firm's snapshotted columns.
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The tech-SME register (docs/model.md §3.5, docs/policy-rules.md): once a year, firms not in
+// The tech-SME register (docs/model.md §3.3, docs/policy-rules.md): once a year, firms not in
 // the register evaluate themselves against the public criteria and apply when they qualify;
 // registered firms re-submit at expiry. Admission lasts a year.
 #include "models/city/city_model.hpp"
@@ -13,7 +13,7 @@ const ParameterTable& tech_sme_parameters() {
   static const ParameterTable table({
       integer("tech_sme_month", 3, 1, 12, "month",
               "month of the annual evaluation round (admission lasts one year)",
-              "rules.md: re-submit by end of March", FIELD(tech_sme_month)),
+              "docs/policy-rules.md §1.5 (assumption: March)", FIELD(tech_sme_month)),
       real("tech_sme_apply_probability", 0.6, 0.0, 1.0, "1/year",
            "chance a firm outside the register applies in a round", "assumption",
            FIELD(tech_sme_apply_probability)),

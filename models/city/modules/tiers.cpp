@@ -1,5 +1,5 @@
-// Tiers (docs/model.md §2): the exclusive rung of every firm from its registers and labels,
-// assigned before the rounds read it and again before instruments pay on it.
+// Tiers (docs/model.md §1, Entities): the exclusive rung of every firm from its registers and
+// labels, assigned before the rounds read it and again before instruments pay on it.
 #include "models/city/city_model.hpp"
 #include "models/city/modules/modules.hpp"
 
