@@ -40,7 +40,7 @@ outcomes = ["firms_high_tech@2023", "exits@2023"]
 
 void BareModel(benchmark::State& state) {
   const sim::ThreadLimit limit(static_cast<int>(state.range(0)));
-  models::ref1::Ref1Params params;
+  auto params = models::ref1::Ref1Params::defaults();
   params.initial_firms = FIRMS;
   sim::TimeAxis time;
   time.steps = STEPS;

@@ -27,7 +27,7 @@ class ResultsFileTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(directory_); }
 
   static sim::Ensemble small_ensemble() {
-    models::ref1::Ref1Params params;
+    auto params = models::ref1::Ref1Params::defaults();
     params.initial_firms = 300;
     sim::TimeAxis time;
     time.steps = 24;
