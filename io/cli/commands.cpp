@@ -36,6 +36,39 @@ std::string describe(const Scenario& scenario) {
   return text;
 }
 
+/// A run as a study: one design point, every series kept.
+sim::Study run_study_of(const Scenario& scenario, const std::shared_ptr<const sim::Model>& model) {
+  sim::Study study;
+  study.model_at = [model](std::size_t) { return model; };
+  study.replications = scenario.replications;
+  study.seed = scenario.seed;
+  study.keep_series = true;
+  study.snapshot_years = scenario.snapshot_years;
+  study.snapshot_replications = scenario.snapshot_replications;
+  return study;
+}
+
+/// An interrupted run: the completed replications go to <output stem>.interrupted.h5.
+void keep_interrupted(const sim::Ensemble& ensemble, Provenance provenance,
+                      const std::filesystem::path& output, double seconds) {
+  const std::uint32_t completed = ensemble.completed_count();
+  const std::filesystem::path kept = interrupted_path(output);
+  std::fprintf(stderr, "\nInterrupted after %u of %u replications (%.1f s). %s was not written.\n",
+               completed, ensemble.replications, seconds, output.c_str());
+  if (completed == 0) {
+    std::fprintf(stderr, "No replication had completed; nothing was kept.\n");
+    return;
+  }
+  provenance.complete = false;
+  try {
+    write_results(kept, ensemble, provenance);
+    std::fprintf(stderr, "Kept the %u completed replications in %s (attribute complete = 0).\n",
+                 completed, kept.c_str());
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "Could not keep them either: %s\n", error.what());
+  }
+}
+
 }  // namespace
 
 int validate_command(const std::string& scenario_path) {
@@ -106,21 +139,14 @@ int run_command(const RunRequest& request) {
   const std::shared_ptr<const sim::Model> model = create_model(scenario);
 
   std::fprintf(stderr, "Running %s\n", describe(scenario).c_str());
-  // One design point, every series kept; one batch (the ensemble holds everything anyway).
-  sim::Study study;
-  study.model_at = [&](std::size_t) { return model; };
-  study.replications = scenario.replications;
-  study.seed = scenario.seed;
-  study.keep_series = true;
-  study.snapshot_years = scenario.snapshot_years;
-  study.snapshot_replications = scenario.snapshot_replications;
+  const sim::Study study = run_study_of(scenario, model);
   std::atomic<std::uint64_t> steps_done{0};
   std::atomic<std::uint64_t> replications_done{0};
   sim::StudyControl control;
   control.cancel = request.cancel;
   control.steps_done = &steps_done;
   control.tasks_done = &replications_done;
-  control.batches = sim::BatchPolicy::single(study.tasks());
+  control.batches = sim::BatchPolicy::single(study.tasks());  // the ensemble holds all anyway
   sim::EnsembleBuilder builder(*model, study, scenario.output);
 
   const auto started = std::chrono::steady_clock::now();
@@ -144,22 +170,7 @@ int run_command(const RunRequest& request) {
 
   const std::uint32_t completed = ensemble.completed_count();
   if (completed < scenario.replications) {
-    const std::filesystem::path kept = interrupted_path(output);
-    std::fprintf(stderr,
-                 "\nInterrupted after %u of %u replications (%.1f s). %s was not written.\n",
-                 completed, scenario.replications, seconds, output.c_str());
-    if (completed > 0) {
-      provenance.complete = false;
-      try {
-        write_results(kept, ensemble, provenance);
-        std::fprintf(stderr, "Kept the %u completed replications in %s (attribute complete = 0).\n",
-                     completed, kept.c_str());
-      } catch (const std::exception& error) {
-        std::fprintf(stderr, "Could not keep them either: %s\n", error.what());
-      }
-    } else {
-      std::fprintf(stderr, "No replication had completed; nothing was kept.\n");
-    }
+    keep_interrupted(ensemble, provenance, output, seconds);
     return EXIT_INTERRUPTED;
   }
 

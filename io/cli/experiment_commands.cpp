@@ -300,6 +300,24 @@ bool run_pending(const Scenario& scenario, const sim::Design& design, SweepFile&
   return sim::run_study(study, sink, executor, control);
 }
 
+/// Computes the indices, marks the file complete and renames it to the output; false (after
+/// saying so) if that failed.
+bool analyze_and_publish(SweepFile& file, const std::filesystem::path& partial,
+                         const std::filesystem::path& output, const SweepRequest& request) {
+  try {
+    const std::string table = analyze_file(file, request.bootstrap_resamples);
+    file.set_complete();
+    file.close();
+    std::filesystem::rename(partial, output);
+    std::fputs(table.c_str(), request.report);
+    return true;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "error: %s\nThe simulated points are kept in %s.\n", error.what(),
+                 partial.c_str());
+    return false;
+  }
+}
+
 }  // namespace
 
 int sweep_command(const SweepRequest& request) {
@@ -365,17 +383,7 @@ int sweep_command(const SweepRequest& request) {
                  output.c_str());
     return EXIT_INTERRUPTED;
   }
-  try {
-    const std::string table = analyze_file(*file, request.bootstrap_resamples);
-    file->set_complete();
-    file->close();
-    std::filesystem::rename(partial, output);
-    std::fputs(table.c_str(), request.report);
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "error: %s\nThe simulated points are kept in %s.\n", error.what(),
-                 partial.c_str());
-    return EXIT_FAILURE_RUN;
-  }
+  if (!analyze_and_publish(*file, partial, output, request)) return EXIT_FAILURE_RUN;
   std::fprintf(request.report, "Wrote %s (%zu points x %u replications, %.2f s, %.1f runs/s).\n",
                output.c_str(), design.points(), scenario.replications, seconds,
                seconds > 0 ? static_cast<double>(tasks) / seconds : 0.0);

@@ -19,6 +19,7 @@ using detail::join;
 using detail::parse_experiment;
 using detail::suggestion;
 using detail::type_name;
+using detail::unknown_key_message;
 using detail::Validator;
 using detail::value_text;
 using sim::ParameterSpec;
@@ -233,11 +234,8 @@ class ScenarioParser {
       const std::string full_key = prefix + "." + std::string(key.str());
       const auto found = spec_by_key_.find(full_key);
       if (found == spec_by_key_.end()) {
-        std::string message = "unknown key " + full_key;
-        const std::string hint = suggestion(std::string(key.str()), accepted_keys);
-        if (!hint.empty()) message += "; did you mean " + prefix + "." + hint + "?";
-        message += " Accepted keys in [" + prefix + "]: " + join(accepted_keys);
-        validator_.add(node.source(), message);
+        validator_.add(node.source(),
+                       unknown_key_message(prefix, std::string(key.str()), accepted_keys));
         continue;
       }
       const ParameterSpec& spec = *found->second;
