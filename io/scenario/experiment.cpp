@@ -189,9 +189,10 @@ class FactorReader {
       return false;
     factor.low = low.value_or(spec.minimum);
     factor.high = high.value_or(spec.maximum);
-    factor.mode = mode.value_or(0.0);
-    factor.mean = mean.value_or(0.0);
-    factor.sd = sd.value_or(1.0);
+    // Keys a distribution does not use keep the defaults of sim::Factor.
+    if (mode) factor.mode = *mode;
+    if (mean) factor.mean = *mean;
+    if (sd) factor.sd = *sd;
     const toml::node& place = table.get("low") ? *table.get("low") : where;
     auto problem = [&](const std::string& message) {
       validator_.add(place.source(), prefix + ": " + message);
