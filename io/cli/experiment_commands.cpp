@@ -14,7 +14,6 @@
 #include "io/h5/sweep_file.hpp"
 #include "io/scenario/scenario.hpp"
 #include "io/version.hpp"
-#include "models/registry.hpp"
 #include "sim/experiment/sensitivity.hpp"
 #include "sim/run/study.hpp"
 
