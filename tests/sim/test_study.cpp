@@ -7,6 +7,7 @@
 #include "io/scenario/scenario.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/run/study.hpp"
+#include "tests/sim/toy_model.hpp"
 
 namespace innosim::sim {
 namespace {
@@ -149,51 +150,9 @@ TEST(Study, CancellationStopsAfterTheRunningTasks) {
   EXPECT_EQ(sink.completes, (std::vector<bool>{true, false}));
 }
 
-/// A model of `agents` agents whose size is the replication + the agent id, snapshotted.
-class ToyModel final : public Model {
- public:
-  [[nodiscard]] const std::vector<MetricInfo>& metrics() const override {
-    static const std::vector<MetricInfo> metrics = {{"count", "agents", "agents"},
-                                                    {"total", "1", "sum of sizes"}};
-    return metrics;
-  }
-  [[nodiscard]] TimeAxis time_axis() const override { return {2022, 12, 2}; }
-  bool run_replication(const ReplicationContext& context, SeriesBuffer& out) const override {
-    for (std::size_t point = 0; point < 3; ++point) {
-      out.at(0, point) = 3.0;
-      out.at(1, point) = 3.0 * context.replication + 3.0;
-    }
-    if (context.snapshots != nullptr) {
-      for (const int year : context.snapshot_years) {
-        Snapshot snapshot;
-        snapshot.year = year;
-        snapshot.columns = {{"agent_id", "", "id", true, {0, 1, 2}},
-                            {"size", "1", "size", false, {}},
-                            {"age", "years", "age", true, {1, 1, 1}}};
-        for (int id = 0; id < 3; ++id)
-          snapshot.columns[1].values.push_back(context.replication + id);
-        context.snapshots->push_back(std::move(snapshot));
-      }
-    }
-    return true;
-  }
-};
-
-Study toy_study(const ToyModel& model) {
-  Study study;
-  study.model_at = [&model](std::size_t) {
-    return std::shared_ptr<const Model>(std::shared_ptr<const Model>(), &model);
-  };
-  study.replications = 4;
-  study.keep_series = true;
-  study.snapshot_years = {2022, 2023};
-  study.snapshot_replications = {3, 1};
-  return study;
-}
-
 TEST(Study, EnsembleKeepsTheSelectedMetricsAndColumnsOfEverySnapshotReplication) {
-  const ToyModel model;
-  const Study study = toy_study(model);
+  const testing::ToyModel model;
+  const Study study = testing::toy_study(model);
   OutputSelection selection;
   selection.metrics = {"total"};
   selection.snapshot_columns = {"size"};
@@ -220,8 +179,8 @@ TEST(Study, EnsembleKeepsTheSelectedMetricsAndColumnsOfEverySnapshotReplication)
 }
 
 TEST(Study, AnUnknownSnapshotColumnIsRefusedAtTheFirstSnapshot) {
-  const ToyModel model;
-  const Study study = toy_study(model);
+  const testing::ToyModel model;
+  const Study study = testing::toy_study(model);
   OutputSelection selection;
   selection.snapshot_columns = {"sise"};
   EnsembleBuilder builder(model, study, selection);
