@@ -3,6 +3,7 @@
 // checks, a model per point, outcomes, streaming to HDF5 — against the bare model time, the
 // same number of replications run as plain parallel tasks. Results in docs/performance.md.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -86,8 +87,9 @@ outcomes = ["y@2022"]
 )";
 
 void run_sweep(benchmark::State& state, const char* text) {
-  const std::filesystem::path directory =
-      std::filesystem::temp_directory_path() / "innosim-bench-sweep";
+  // Per process: two benchmark runs at once must not share (and delete) each other's files.
+  const std::filesystem::path directory = std::filesystem::temp_directory_path() /
+                                          ("innosim-bench-sweep-" + std::to_string(::getpid()));
   std::filesystem::create_directories(directory);
   const std::filesystem::path scenario = directory / "sweep.toml";
   std::ofstream(scenario) << text;

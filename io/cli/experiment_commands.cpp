@@ -14,6 +14,7 @@
 #include "io/h5/sweep_file.hpp"
 #include "io/scenario/scenario.hpp"
 #include "io/version.hpp"
+#include "models/registry.hpp"
 #include "sim/experiment/sensitivity.hpp"
 #include "sim/run/study.hpp"
 
@@ -282,8 +283,11 @@ bool run_pending(const Scenario& scenario, const sim::Design& design, SweepFile&
                static_cast<unsigned long long>(scenario.seed));
   sim::Study study;
   study.points = pending.size();
-  study.model_at = [&](std::size_t i) {
-    return create_model(scenario, factor_values(scenario, design, pending[i]));
+  // Every point passed the model's checks before the sweep began: build without repeating them.
+  const models::ModelEntry& entry = *models::find_model(scenario.model);
+  study.model_at = [&](std::size_t i) -> std::shared_ptr<const sim::Model> {
+    return entry.create(values_with(scenario, factor_values(scenario, design, pending[i])),
+                        scenario.time);
   };
   study.replications = scenario.replications;
   study.seed = scenario.seed;

@@ -52,7 +52,11 @@ class ParameterTable {
   /// Reads every key (`prefix` + spec key) from a resolved set into a new struct.
   [[nodiscard]] Struct fill(const ParameterSet& values, const std::string& prefix = "") const {
     Struct target{};
-    for (const auto& entry : entries_) read(values, prefix + entry.spec.key, entry.field, target);
+    std::string prefixed;  // without a prefix the spec's own key, not a copy (sweeps fill often)
+    for (const auto& entry : entries_) {
+      if (!prefix.empty()) prefixed = prefix + entry.spec.key;
+      read(values, prefix.empty() ? entry.spec.key : prefixed, entry.field, target);
+    }
     return target;
   }
 
