@@ -1,6 +1,5 @@
 // Parameters of the reference ladder model REF-1 (design.md, "The reference ladder model").
-// Rates are per step; the defaults are for monthly steps. Each parameter's default, range,
-// unit and source is in ref1_params.cpp (the fields are filled from there, defaults included).
+// Rates are per step; the defaults are for monthly steps.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +9,8 @@
 
 namespace innosim::models::ref1 {
 
+/// Each field's default, range, unit and source is in ref1_params.cpp, whose table fills it
+/// (defaults included: defaults()).
 struct Ref1Params {
   std::int64_t initial_firms = 0;
   double births_per_step = 0;  ///< lambda of the Poisson births

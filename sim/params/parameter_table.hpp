@@ -60,8 +60,16 @@ class ParameterTable {
     return target;
   }
 
-  /// The struct as a scenario that sets nothing gets it.
-  [[nodiscard]] Struct defaults() const { return fill(defaults_of(specs_)); }
+  /// The struct as a scenario that sets nothing gets it (required keys, which have no default,
+  /// stay value-initialised).
+  [[nodiscard]] Struct defaults() const {
+    const ParameterSet values = defaults_of(specs_);
+    Struct target{};
+    for (const auto& entry : entries_) {
+      if (entry.spec.default_value) read(values, entry.spec.key, entry.field, target);
+    }
+    return target;
+  }
 
  private:
   static void read(const ParameterSet& values, const std::string& key,
