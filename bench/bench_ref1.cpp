@@ -40,7 +40,7 @@ double firm_steps(const sim::Ensemble& ensemble) {
 
 void run_and_count(benchmark::State& state, std::int64_t firms, std::uint32_t replications,
                    int threads) {
-  Ref1Params params;  // the defaults of scenarios/bench/ref1.toml
+  Ref1Params params = Ref1Params::defaults();  // as scenarios/bench/ref1.toml
   params.initial_firms = firms;
   const Ref1Model model(params, monthly());
   bench::run_and_count(state, model, replications, threads, firm_steps,

@@ -3,6 +3,7 @@
 // checks, a model per point, outcomes, streaming to HDF5 — against the bare model time, the
 // same number of replications run as plain parallel tasks. Results in docs/performance.md.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -40,7 +41,7 @@ outcomes = ["firms_high_tech@2023", "exits@2023"]
 
 void BareModel(benchmark::State& state) {
   const sim::ThreadLimit limit(static_cast<int>(state.range(0)));
-  models::ref1::Ref1Params params;
+  auto params = models::ref1::Ref1Params::defaults();
   params.initial_firms = FIRMS;
   sim::TimeAxis time;
   time.steps = STEPS;
@@ -86,8 +87,9 @@ outcomes = ["y@2022"]
 )";
 
 void run_sweep(benchmark::State& state, const char* text) {
-  const std::filesystem::path directory =
-      std::filesystem::temp_directory_path() / "innosim-bench-sweep";
+  // Per process: two benchmark runs at once must not share (and delete) each other's files.
+  const std::filesystem::path directory = std::filesystem::temp_directory_path() /
+                                          ("innosim-bench-sweep-" + std::to_string(::getpid()));
   std::filesystem::create_directories(directory);
   const std::filesystem::path scenario = directory / "sweep.toml";
   std::ofstream(scenario) << text;

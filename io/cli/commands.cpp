@@ -13,6 +13,7 @@
 #include "models/registry.hpp"
 #include "sim/run/progress.hpp"
 #include "sim/run/runner.hpp"
+#include "sim/run/study.hpp"
 
 namespace innosim::io {
 
@@ -33,6 +34,39 @@ std::string describe(const Scenario& scenario) {
                 time.step_months == 1 ? "" : "s", time.start_year, time.decimal_year(time.steps),
                 scenario.replications, static_cast<unsigned long long>(scenario.seed));
   return text;
+}
+
+/// A run as a study: one design point, every series kept.
+sim::Study run_study_of(const Scenario& scenario, const std::shared_ptr<const sim::Model>& model) {
+  sim::Study study;
+  study.model_at = [model](std::size_t) { return model; };
+  study.replications = scenario.replications;
+  study.seed = scenario.seed;
+  study.keep_series = true;
+  study.snapshot_years = scenario.snapshot_years;
+  study.snapshot_replications = scenario.snapshot_replications;
+  return study;
+}
+
+/// An interrupted run: the completed replications go to <output stem>.interrupted.h5.
+void keep_interrupted(const sim::Ensemble& ensemble, Provenance provenance,
+                      const std::filesystem::path& output, double seconds) {
+  const std::uint32_t completed = ensemble.completed_count();
+  const std::filesystem::path kept = interrupted_path(output);
+  std::fprintf(stderr, "\nInterrupted after %u of %u replications (%.1f s). %s was not written.\n",
+               completed, ensemble.replications, seconds, output.c_str());
+  if (completed == 0) {
+    std::fprintf(stderr, "No replication had completed; nothing was kept.\n");
+    return;
+  }
+  provenance.complete = false;
+  try {
+    write_results(kept, ensemble, provenance);
+    std::fprintf(stderr, "Kept the %u completed replications in %s (attribute complete = 0).\n",
+                 completed, kept.c_str());
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "Could not keep them either: %s\n", error.what());
+  }
 }
 
 }  // namespace
@@ -86,6 +120,15 @@ Provenance provenance_of(const Scenario& scenario, const std::string& command_li
   return provenance;
 }
 
+void start_progress(std::optional<sim::ProgressMeter>& meter, RunRequest::Progress progress,
+                    const std::atomic<std::uint64_t>& steps_done, std::uint64_t total_steps,
+                    const std::atomic<std::uint64_t>& tasks_done, std::uint64_t total_tasks) {
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  if (progress == RunRequest::Progress::ALWAYS ||
+      (progress == RunRequest::Progress::AUTO && terminal))
+    meter.emplace(steps_done, total_steps, tasks_done, total_tasks, stderr, terminal);
+}
+
 int run_command(const RunRequest& request) {
   const std::optional<Scenario> loaded =
       load_for_command(request.scenario_path, request.replications, request.seed);
@@ -93,36 +136,33 @@ int run_command(const RunRequest& request) {
   const Scenario& scenario = *loaded;
   const std::filesystem::path output =
       request.output_path ? *request.output_path : scenario.name + ".h5";
-  const models::ModelEntry& entry = *models::find_model(scenario.model);
-  const auto model = entry.create(scenario.values, scenario.time);
+  const std::shared_ptr<const sim::Model> model = create_model(scenario);
 
   std::fprintf(stderr, "Running %s\n", describe(scenario).c_str());
+  const sim::Study study = run_study_of(scenario, model);
   std::atomic<std::uint64_t> steps_done{0};
   std::atomic<std::uint64_t> replications_done{0};
-  sim::RunOptions options;
-  options.seed = scenario.seed;
-  options.replications = scenario.replications;
-  options.threads = request.threads;
-  options.cancel = request.cancel;
-  options.steps_done = &steps_done;
-  options.replications_done = &replications_done;
-  options.snapshot_years = scenario.snapshot_years;
-  options.snapshot_replication = scenario.snapshot_replication;
+  sim::StudyControl control;
+  control.cancel = request.cancel;
+  control.steps_done = &steps_done;
+  control.tasks_done = &replications_done;
+  control.batches = sim::BatchPolicy::single(study.tasks());  // the ensemble holds all anyway
+  sim::EnsembleBuilder builder(*model, study, scenario.output);
 
-  const bool terminal = ::isatty(STDERR_FILENO) != 0;
-  const bool show_progress = request.progress == RunRequest::Progress::ALWAYS ||
-                             (request.progress == RunRequest::Progress::AUTO && terminal);
   const auto started = std::chrono::steady_clock::now();
-  sim::Ensemble ensemble;
-  {
+  try {
     std::optional<sim::ProgressMeter> meter;
-    if (show_progress) {
-      meter.emplace(steps_done,
-                    static_cast<std::uint64_t>(scenario.replications) * scenario.time.steps,
-                    replications_done, scenario.replications, stderr, terminal);
-    }
-    ensemble = sim::run_ensemble(*model, options);
+    start_progress(meter, request.progress, steps_done,
+                   static_cast<std::uint64_t>(scenario.replications) * scenario.time.steps,
+                   replications_done, scenario.replications);
+    sim::ThreadExecutor executor(request.threads);
+    sim::run_study(study, builder, executor, control);
+  } catch (const std::invalid_argument& error) {  // output.snapshot_columns, at the first snapshot
+    std::fprintf(stderr, "\n%s: error: output.snapshot_columns: %s\nNothing was written.\n",
+                 scenario.path.c_str(), error.what());
+    return EXIT_BAD_SCENARIO;
   }
+  const sim::Ensemble ensemble = builder.take();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
@@ -130,22 +170,7 @@ int run_command(const RunRequest& request) {
 
   const std::uint32_t completed = ensemble.completed_count();
   if (completed < scenario.replications) {
-    const std::filesystem::path kept = interrupted_path(output);
-    std::fprintf(stderr,
-                 "\nInterrupted after %u of %u replications (%.1f s). %s was not written.\n",
-                 completed, scenario.replications, seconds, output.c_str());
-    if (completed > 0) {
-      provenance.complete = false;
-      try {
-        write_results(kept, ensemble, provenance);
-        std::fprintf(stderr, "Kept the %u completed replications in %s (attribute complete = 0).\n",
-                     completed, kept.c_str());
-      } catch (const std::exception& error) {
-        std::fprintf(stderr, "Could not keep them either: %s\n", error.what());
-      }
-    } else {
-      std::fprintf(stderr, "No replication had completed; nothing was kept.\n");
-    }
+    keep_interrupted(ensemble, provenance, output, seconds);
     return EXIT_INTERRUPTED;
   }
 

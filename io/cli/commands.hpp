@@ -8,6 +8,7 @@
 
 #include "io/h5/results_file.hpp"
 #include "io/scenario/scenario.hpp"
+#include "sim/run/progress.hpp"
 
 namespace innosim::io {
 
@@ -39,6 +40,11 @@ struct RunRequest {
 
 /// What the results file records about the scenario and the command.
 [[nodiscard]] Provenance provenance_of(const Scenario& scenario, const std::string& command_line);
+
+/// Starts `meter` on stderr when `progress` asks for it (AUTO: when stderr is a terminal).
+void start_progress(std::optional<sim::ProgressMeter>& meter, RunRequest::Progress progress,
+                    const std::atomic<std::uint64_t>& steps_done, std::uint64_t total_steps,
+                    const std::atomic<std::uint64_t>& tasks_done, std::uint64_t total_tasks);
 
 /// `innosim run`: validate, simulate, write the results atomically, print the summary.
 [[nodiscard]] int run_command(const RunRequest& request);

@@ -7,16 +7,16 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <numeric>
+#include <variant>
 
 #include "io/h5/sweep_file.hpp"
 #include "io/scenario/scenario.hpp"
 #include "io/version.hpp"
 #include "models/registry.hpp"
-#include "sim/experiment/outcome.hpp"
 #include "sim/experiment/sensitivity.hpp"
-#include "sim/run/parallel.hpp"
-#include "sim/run/progress.hpp"
+#include "sim/run/study.hpp"
 
 namespace innosim::io {
 
@@ -24,12 +24,6 @@ namespace {
 
 /// Design points larger than this are refused: the design alone would not fit in memory.
 constexpr std::uint64_t MAX_POINTS = 100'000'000;
-/// Tasks (point x replication) per batch: batches start small, so that an interrupted sweep
-/// keeps most of its work, and double while a batch takes less than half a second, up to a
-/// ceiling that bounds the memory of a sweep whatever its size.
-constexpr std::uint64_t FIRST_BATCH_TASKS = 64;
-constexpr std::uint64_t MAX_BATCH_TASKS = 65536;
-constexpr double BATCH_SECONDS = 0.5;
 
 std::string fingerprint_of(const Scenario& scenario, const sim::DesignOptions& options) {
   // FNV-1a over everything that determines the results.
@@ -56,10 +50,10 @@ std::string fingerprint_of(const Scenario& scenario, const sim::DesignOptions& o
   return text;
 }
 
-/// The parameters of design point `point`: the scenario's values with every factor applied.
-sim::ParameterSet values_at(const Scenario& scenario, const sim::Design& design,
-                            std::size_t point) {
-  sim::ParameterSet values = scenario.values;
+/// What design point `point` sets: every factor's parameter at the point's coordinates.
+sim::ParameterSet factor_values(const Scenario& scenario, const sim::Design& design,
+                                std::size_t point) {
+  sim::ParameterSet values;
   for (std::size_t f = 0; f < design.factors; ++f) {
     const sim::Factor& factor = scenario.factors[f];
     values.set(factor.parameter, factor.value_at(design.row(point)[f]));
@@ -67,14 +61,66 @@ sim::ParameterSet values_at(const Scenario& scenario, const sim::Design& design,
   return values;
 }
 
-std::string describe_point(const Scenario& scenario, const sim::ParameterSet& values) {
+std::string describe_point(const sim::ParameterSet& values) {
   std::string text;
-  for (const auto& factor : scenario.factors) {
-    text += (text.empty() ? "" : ", ") + factor.parameter + " = " +
-            sim::to_toml_text(values.values().at(factor.parameter));
-  }
+  for (const auto& [key, value] : values.values())
+    text += (text.empty() ? "" : ", ") + key + " = " + sim::to_toml_text(value);
   return text;
 }
+
+/// Writes each design point's outcomes to the partial file once all its replications are in,
+/// at the end of the batch that completed it (also a cancelled one).
+class SweepSink final : public sim::StudySink {
+ public:
+  SweepSink(SweepFile& file, const std::vector<std::size_t>& design_points, std::size_t outcomes,
+            std::uint32_t replications)
+      : file_(file),
+        design_points_(design_points),
+        outcomes_(outcomes),
+        replications_(replications) {}
+
+  void accept(sim::TaskResult& result) override {
+    OpenPoint& open = open_[result.point];
+    if (open.values.empty()) open.values.assign(outcomes_ * replications_, 0.0);
+    for (std::size_t o = 0; o < outcomes_; ++o)
+      open.values[o * replications_ + result.replication] = result.outcomes[o];
+    ++open.replications;
+  }
+
+  void end_batch(bool /*complete*/) override {
+    std::vector<std::size_t> complete;  // study points, ascending
+    for (const auto& [point, open] : open_) {
+      if (open.replications == replications_) complete.push_back(point);
+    }
+    if (complete.empty()) return;
+    // write_points takes values[(outcome * points + i) * replications + r].
+    std::vector<std::size_t> points;
+    std::vector<double> values(outcomes_ * complete.size() * replications_);
+    for (std::size_t i = 0; i < complete.size(); ++i) {
+      points.push_back(design_points_[complete[i]]);
+      const std::vector<double>& point_values = open_.at(complete[i]).values;
+      for (std::size_t o = 0; o < outcomes_; ++o) {
+        std::copy_n(point_values.begin() + static_cast<std::ptrdiff_t>(o * replications_),
+                    replications_,
+                    values.begin() +
+                        static_cast<std::ptrdiff_t>((o * complete.size() + i) * replications_));
+      }
+      open_.erase(complete[i]);
+    }
+    file_.write_points(points, values);
+  }
+
+ private:
+  struct OpenPoint {
+    std::vector<double> values;  ///< [outcome][replication]
+    std::uint32_t replications = 0;
+  };
+  SweepFile& file_;
+  const std::vector<std::size_t>& design_points_;  ///< study point -> design point
+  std::size_t outcomes_;
+  std::uint32_t replications_;
+  std::map<std::size_t, OpenPoint> open_;
+};
 
 std::string fixed(double value, int decimals = 3) {
   char text[64];
@@ -155,6 +201,126 @@ std::string analyze_file(SweepFile& file, std::uint32_t resamples) {
   return text;
 }
 
+/// Why the scenario cannot be swept, or "".
+std::string experiment_problem(const Scenario& scenario, const SweepRequest& request) {
+  if (scenario.factors.empty())
+    return "the scenario declares no [uncertainties.<name>] or [levers.<name>] tables, so there "
+           "is nothing to vary (docs/experiments.md)";
+  if (scenario.outcomes.empty())
+    return "the scenario's [experiment] table lists no outcomes, e.g. "
+           "outcomes = [\"register_high_tech@2025\"]";
+  if (request.n == 0) return "-n must be at least 1";
+  return "";
+}
+
+/// The design the request asks for, or why there is none.
+std::variant<sim::Design, std::string> design_for(const Scenario& scenario,
+                                                  const sim::DesignOptions& options) {
+  const std::uint64_t total_points = sim::design_points(scenario.factors, options);
+  if (total_points > MAX_POINTS) {
+    return "the design would have " + std::to_string(total_points) + " points, more than " +
+           std::to_string(MAX_POINTS) + "; lower -n";
+  }
+  try {
+    return sim::make_design(scenario.factors, options);
+  } catch (const std::invalid_argument& error) {
+    return std::string(error.what());
+  }
+}
+
+/// Every point must be a valid scenario before anything runs: the first that is not, or "".
+std::string invalid_point(const Scenario& scenario, const sim::Design& design) {
+  for (std::size_t point = 0; point < design.points(); ++point) {
+    const sim::ParameterSet values = factor_values(scenario, design, point);
+    const auto problems = problems_with(scenario, values);
+    if (!problems.empty()) {
+      return "design point " + std::to_string(point) + " (" + describe_point(values) +
+             ") is not a valid scenario: " + problems.front().key + " " + problems.front().message +
+             ". Narrow the factors' ranges.";
+    }
+  }
+  return "";
+}
+
+/// The partial file, new or resumed; nullopt after printing why not (`exit_code` set).
+std::optional<SweepFile> open_partial(const SweepRequest& request, const SweepLayout& layout,
+                                      const Provenance& provenance,
+                                      const std::filesystem::path& partial, int& exit_code) {
+  try {
+    if (request.resume) return SweepFile::resume(partial, layout.fingerprint);
+    if (std::filesystem::exists(partial)) {
+      std::fprintf(stderr,
+                   "%s: error: %s exists: an earlier sweep was interrupted. Continue it with "
+                   "--resume, or delete it to start again\nNothing was run and nothing was "
+                   "written.\n",
+                   request.scenario_path.c_str(), partial.c_str());
+      exit_code = EXIT_BAD_SCENARIO;
+      return std::nullopt;
+    }
+    return SweepFile::create(partial, layout, provenance);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "error: %s\n", error.what());
+    exit_code = request.resume ? EXIT_BAD_SCENARIO : EXIT_FAILURE_RUN;
+    return std::nullopt;
+  }
+}
+
+/// Runs the points the file does not have yet, streaming them into it; `tasks` is set to the
+/// number of point x replication tasks. False if interrupted.
+bool run_pending(const Scenario& scenario, const sim::Design& design, SweepFile& file,
+                 const SweepRequest& request, sim::TaskExecutor& executor, std::uint64_t& tasks) {
+  std::vector<std::size_t> pending;
+  const std::vector<std::uint8_t> completed = file.completed();
+  for (std::size_t point = 0; point < completed.size(); ++point) {
+    if (completed[point] == 0) pending.push_back(point);
+  }
+  std::fprintf(stderr,
+               "Sweeping %s: %s design, %zu points x %u replications (%zu points to run%s), "
+               "%zu factors, %zu outcomes, seed %llu\n",
+               scenario.name.c_str(), sim::design_name(design.options.kind), design.points(),
+               scenario.replications, pending.size(), request.resume ? ", resumed" : "",
+               scenario.factors.size(), scenario.outcomes.size(),
+               static_cast<unsigned long long>(scenario.seed));
+  sim::Study study;
+  study.points = pending.size();
+  // Every point passed the model's checks before the sweep began: build without repeating them.
+  const models::ModelEntry& entry = *models::find_model(scenario.model);
+  study.model_at = [&](std::size_t i) -> std::shared_ptr<const sim::Model> {
+    return entry.create(values_with(scenario, factor_values(scenario, design, pending[i])),
+                        scenario.time);
+  };
+  study.replications = scenario.replications;
+  study.seed = scenario.seed;
+  study.outcomes = scenario.outcomes;
+  std::atomic<std::uint64_t> tasks_done{0};
+  sim::StudyControl control;
+  control.cancel = request.cancel;
+  control.tasks_done = &tasks_done;
+  SweepSink sink(file, pending, scenario.outcomes.size(), scenario.replications);
+  tasks = study.tasks();
+  std::optional<sim::ProgressMeter> meter;
+  start_progress(meter, request.progress, tasks_done, study.tasks(), tasks_done, study.tasks());
+  return sim::run_study(study, sink, executor, control);
+}
+
+/// Computes the indices, marks the file complete and renames it to the output; false (after
+/// saying so) if that failed.
+bool analyze_and_publish(SweepFile& file, const std::filesystem::path& partial,
+                         const std::filesystem::path& output, const SweepRequest& request) {
+  try {
+    const std::string table = analyze_file(file, request.bootstrap_resamples);
+    file.set_complete();
+    file.close();
+    std::filesystem::rename(partial, output);
+    std::fputs(table.c_str(), request.report);
+    return true;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "error: %s\nThe simulated points are kept in %s.\n", error.what(),
+                 partial.c_str());
+    return false;
+  }
+}
+
 }  // namespace
 
 int sweep_command(const SweepRequest& request) {
@@ -167,44 +333,18 @@ int sweep_command(const SweepRequest& request) {
                  request.scenario_path.c_str(), why.c_str());
     return EXIT_BAD_SCENARIO;
   };
-  if (scenario.factors.empty())
-    return refuse(
-        "the scenario declares no [uncertainties.<name>] or [levers.<name>] tables, "
-        "so there is nothing to vary (docs/experiments.md)");
-  if (scenario.outcomes.empty())
-    return refuse(
-        "the scenario's [experiment] table lists no outcomes, e.g. "
-        "outcomes = [\"register_high_tech@2025\"]");
+  if (const std::string why = experiment_problem(scenario, request); !why.empty())
+    return refuse(why);
   sim::DesignOptions options;
   options.kind = request.design;
   options.n = request.n;
   options.second_order = request.second_order;
   options.morris_levels = request.morris_levels;
   options.seed = scenario.seed;
-  if (options.n == 0) return refuse("-n must be at least 1");
-  const std::uint64_t total_points = sim::design_points(scenario.factors, options);
-  if (total_points > MAX_POINTS) {
-    return refuse("the design would have " + std::to_string(total_points) + " points, more than " +
-                  std::to_string(MAX_POINTS) + "; lower -n");
-  }
-  sim::Design design;
-  try {
-    design = sim::make_design(scenario.factors, options);
-  } catch (const std::invalid_argument& error) {
-    return refuse(error.what());
-  }
-  const models::ModelEntry& entry = *models::find_model(scenario.model);
-  // Every point must be a valid scenario before anything runs.
-  for (std::size_t point = 0; point < design.points(); ++point) {
-    const sim::ParameterSet values = values_at(scenario, design, point);
-    const auto problems = entry.check(values, scenario.time);
-    if (!problems.empty()) {
-      return refuse("design point " + std::to_string(point) + " (" +
-                    describe_point(scenario, values) +
-                    ") is not a valid scenario: " + problems.front().key + " " +
-                    problems.front().message + ". Narrow the factors' ranges.");
-    }
-  }
+  auto designed = design_for(scenario, options);
+  if (const auto* why = std::get_if<std::string>(&designed)) return refuse(*why);
+  const sim::Design& design = std::get<sim::Design>(designed);
+  if (const std::string why = invalid_point(scenario, design); !why.empty()) return refuse(why);
 
   const std::string default_name = scenario.name + "_" + sim::design_name(options.kind) + ".h5";
   const std::filesystem::path output = request.output_path ? *request.output_path : default_name;
@@ -215,75 +355,17 @@ int sweep_command(const SweepRequest& request) {
   for (const auto& outcome : scenario.outcomes) layout.outcomes.push_back(outcome.name);
   layout.replications = scenario.replications;
   layout.fingerprint = fingerprint_of(scenario, options);
-  Provenance provenance = provenance_of(scenario, request.command_line);
+  int exit_code = EXIT_OK;
+  std::optional<SweepFile> file = open_partial(
+      request, layout, provenance_of(scenario, request.command_line), partial, exit_code);
+  if (!file) return exit_code;
 
-  std::optional<SweepFile> file;
-  try {
-    if (request.resume) {
-      file.emplace(SweepFile::resume(partial, layout.fingerprint));
-    } else {
-      if (std::filesystem::exists(partial)) {
-        return refuse(partial.string() + " exists: an earlier sweep was interrupted. Continue it " +
-                      "with --resume, or delete it to start again");
-      }
-      file.emplace(SweepFile::create(partial, layout, provenance));
-    }
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "error: %s\n", error.what());
-    return request.resume ? EXIT_BAD_SCENARIO : EXIT_FAILURE_RUN;
-  }
-
-  std::vector<std::uint8_t> completed = file->completed();
-  std::vector<std::size_t> pending;
-  for (std::size_t point = 0; point < completed.size(); ++point) {
-    if (completed[point] == 0) pending.push_back(point);
-  }
-  const std::uint32_t replications = scenario.replications;
-  std::fprintf(stderr,
-               "Sweeping %s: %s design, %zu points x %u replications (%zu points to run%s), "
-               "%zu factors, %zu outcomes, seed %llu\n",
-               scenario.name.c_str(), sim::design_name(options.kind), design.points(), replications,
-               pending.size(), request.resume ? ", resumed" : "", scenario.factors.size(),
-               scenario.outcomes.size(), static_cast<unsigned long long>(scenario.seed));
-
-  const sim::ThreadLimit thread_limit(request.threads);
-  std::atomic<std::uint64_t> tasks_done{0};
-  const std::uint64_t total_tasks = pending.size() * static_cast<std::uint64_t>(replications);
-  const bool terminal = ::isatty(STDERR_FILENO) != 0;
-  const bool show_progress = request.progress == RunRequest::Progress::ALWAYS ||
-                             (request.progress == RunRequest::Progress::AUTO && terminal);
+  sim::ThreadExecutor executor(request.threads);  // also limits the analysis' threads
   const auto started = std::chrono::steady_clock::now();
-  bool interrupted = false;
+  bool finished = false;
+  std::uint64_t tasks = 0;
   try {
-    std::optional<sim::ProgressMeter> meter;
-    if (show_progress)
-      meter.emplace(tasks_done, total_tasks, tasks_done, total_tasks, stderr, terminal);
-    std::vector<double> values;
-    std::uint64_t batch_tasks = FIRST_BATCH_TASKS;
-    for (std::size_t begin = 0, end = 0; begin < pending.size(); begin = end) {
-      const auto batch_started = std::chrono::steady_clock::now();
-      const auto batch_points =
-          static_cast<std::size_t>(std::max<std::uint64_t>(1, batch_tasks / replications));
-      end = std::min(pending.size(), begin + batch_points);
-      const std::vector<std::size_t> points(pending.begin() + static_cast<std::ptrdiff_t>(begin),
-                                            pending.begin() + static_cast<std::ptrdiff_t>(end));
-      std::vector<std::unique_ptr<sim::Model>> models(points.size());
-      sim::parallel_for_index(points.size(), [&](std::size_t i) {
-        models[i] = entry.create(values_at(scenario, design, points[i]), scenario.time);
-      });
-      std::vector<const sim::Model*> pointers;
-      for (const auto& model : models) pointers.push_back(model.get());
-      if (!sim::run_outcomes(pointers, scenario.outcomes, replications, scenario.seed,
-                             request.cancel, &tasks_done, values)) {
-        interrupted = true;  // the unfinished batch is not written
-        break;
-      }
-      file->write_points(points, values);
-      const double batch_seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_started).count();
-      if (batch_seconds < BATCH_SECONDS / 2)
-        batch_tasks = std::min(MAX_BATCH_TASKS, 2 * batch_tasks);
-    }
+    finished = run_pending(scenario, design, *file, request, executor, tasks);
   } catch (const std::exception& error) {
     std::fprintf(stderr,
                  "\nerror: %s\nThe completed points are kept in %s; fix the problem and "
@@ -293,8 +375,8 @@ int sweep_command(const SweepRequest& request) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (interrupted) {
-    completed = file->completed();
+  if (!finished) {
+    const std::vector<std::uint8_t> completed = file->completed();
     const auto done = std::count(completed.begin(), completed.end(), 1);
     file->close();
     std::fprintf(stderr,
@@ -304,20 +386,10 @@ int sweep_command(const SweepRequest& request) {
                  output.c_str());
     return EXIT_INTERRUPTED;
   }
-  try {
-    const std::string table = analyze_file(*file, request.bootstrap_resamples);
-    file->set_complete();
-    file->close();
-    std::filesystem::rename(partial, output);
-    std::fputs(table.c_str(), request.report);
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "error: %s\nThe simulated points are kept in %s.\n", error.what(),
-                 partial.c_str());
-    return EXIT_FAILURE_RUN;
-  }
+  if (!analyze_and_publish(*file, partial, output, request)) return EXIT_FAILURE_RUN;
   std::fprintf(request.report, "Wrote %s (%zu points x %u replications, %.2f s, %.1f runs/s).\n",
-               output.c_str(), design.points(), replications, seconds,
-               seconds > 0 ? static_cast<double>(total_tasks) / seconds : 0.0);
+               output.c_str(), design.points(), scenario.replications, seconds,
+               seconds > 0 ? static_cast<double>(tasks) / seconds : 0.0);
   return EXIT_OK;
 }
 

@@ -30,44 +30,67 @@ void silence_library_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
 namespace {
 
-/// /<agents>/<year>/ (e.g. /firms/2025): every alive agent of the snapshot replication at the
-/// end of the year, one dataset per column over the agent dimension (a scale holding the ids).
-void write_snapshots(hid_t file, const std::vector<sim::Snapshot>& snapshots,
-                     std::uint32_t replication, const sim::AgentTable& table) {
-  if (snapshots.empty()) return;
-  Handle agents = create_group(file, table.group);
-  write_numeric_attribute<std::int64_t>(agents, "replication", H5T_STD_I64LE, H5T_NATIVE_INT64,
-                                        {static_cast<std::int64_t>(replication)}, true);
+/// /<agents>/<year>/ (e.g. /firms/2025) under `parent`: every row of one snapshot, one dataset
+/// per column over the agent dimension, whose scale holds the agent ids.
+void write_snapshot(hid_t parent, const sim::Snapshot& snapshot, const sim::AgentTable& table) {
   const std::string id_column = table.dimension + "_id";
+  Handle group = create_group(parent, std::to_string(snapshot.year));
+  write_numeric_attribute<double>(group, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                                  {snapshot.year + 1.0}, true);
+  const auto rows =
+      static_cast<hsize_t>(snapshot.columns.empty() ? 0 : snapshot.columns.front().values.size());
+  std::vector<std::int64_t> integers(rows);
+  Handle agent_scale;
+  for (const sim::SnapshotColumn& column : snapshot.columns) {
+    const bool is_scale = column.name == id_column;
+    Handle dataset;
+    if (column.integer) {
+      std::transform(column.values.begin(), column.values.end(), integers.begin(),
+                     [](double value) { return static_cast<std::int64_t>(value); });
+      dataset = write_dataset(group, is_scale ? table.dimension : column.name, {rows},
+                              H5T_STD_I64LE, H5T_NATIVE_INT64, integers.data());
+    } else {
+      dataset = write_dataset(group, column.name, {rows}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                              column.values.data());
+    }
+    if (!column.unit.empty()) write_string_attribute(dataset, "units", column.unit);
+    write_string_attribute(dataset, "long_name", column.description);
+    if (is_scale) {
+      check(H5DSset_scale(dataset, table.dimension.c_str()),
+            "making " + table.dimension + " a dimension scale");
+      agent_scale = std::move(dataset);
+    } else if (agent_scale.valid()) {
+      attach(dataset, agent_scale, 0, table.dimension);
+    }
+  }
+}
+
+void write_replication_attribute(hid_t group, const std::vector<std::int64_t>& replications) {
+  write_numeric_attribute<std::int64_t>(group, "replication", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                                        replications, replications.size() == 1);
+}
+
+/// /<agents>/<year>/ for the snapshots of one replication; /<agents>/replication_<r>/<year>/
+/// for several (layout 1.3). Snapshots come by replication, then year.
+void write_snapshots(hid_t file, const std::vector<sim::Snapshot>& snapshots,
+                     const sim::AgentTable& table) {
+  if (snapshots.empty()) return;
+  std::vector<std::int64_t> replications;
   for (const sim::Snapshot& snapshot : snapshots) {
-    Handle group = create_group(agents, std::to_string(snapshot.year));
-    write_numeric_attribute<double>(group, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                                    {snapshot.year + 1.0}, true);
-    const auto count =
-        static_cast<hsize_t>(snapshot.columns.empty() ? 0 : snapshot.columns.front().values.size());
-    std::vector<std::int64_t> integers(count);
-    Handle agent_scale;
-    for (const sim::SnapshotColumn& column : snapshot.columns) {
-      const bool is_scale = column.name == id_column;
-      Handle dataset;
-      if (column.integer) {
-        std::transform(column.values.begin(), column.values.end(), integers.begin(),
-                       [](double value) { return static_cast<std::int64_t>(value); });
-        dataset = write_dataset(group, is_scale ? table.dimension : column.name, {count},
-                                H5T_STD_I64LE, H5T_NATIVE_INT64, integers.data());
-      } else {
-        dataset = write_dataset(group, column.name, {count}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                                column.values.data());
-      }
-      if (!column.unit.empty()) write_string_attribute(dataset, "units", column.unit);
-      write_string_attribute(dataset, "long_name", column.description);
-      if (is_scale) {
-        check(H5DSset_scale(dataset, table.dimension.c_str()),
-              "making " + table.dimension + " a dimension scale");
-        agent_scale = std::move(dataset);
-      } else if (agent_scale.valid()) {
-        attach(dataset, agent_scale, 0, table.dimension);
-      }
+    if (replications.empty() || replications.back() != snapshot.replication)
+      replications.push_back(snapshot.replication);
+  }
+  Handle agents = create_group(file, table.group);
+  write_replication_attribute(agents, replications);
+  if (replications.size() == 1) {
+    for (const sim::Snapshot& snapshot : snapshots) write_snapshot(agents, snapshot, table);
+    return;
+  }
+  for (const std::int64_t replication : replications) {
+    Handle group = create_group(agents, "replication_" + std::to_string(replication));
+    write_replication_attribute(group, {replication});
+    for (const sim::Snapshot& snapshot : snapshots) {
+      if (snapshot.replication == replication) write_snapshot(group, snapshot, table);
     }
   }
 }
@@ -137,7 +160,7 @@ void write_contents(hid_t file, const sim::Ensemble& ensemble, const Provenance&
                                       {sim::SUMMARY_QUANTILES[level]}, true);
     }
   }
-  write_snapshots(file, ensemble.snapshots, ensemble.snapshot_replication, ensemble.agent_table);
+  write_snapshots(file, ensemble.snapshots, ensemble.agent_table);
 }
 
 std::filesystem::path temporary_path_for(const std::filesystem::path& output) {

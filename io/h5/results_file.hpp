@@ -1,4 +1,4 @@
-// The results file (layout version 1.2, specified in docs/hdf5-layout.md).
+// The results file (layout version 1.3, specified in docs/hdf5-layout.md).
 #pragma once
 
 #include <cstdint>
@@ -12,7 +12,8 @@ namespace innosim::io {
 
 inline constexpr const char* RESULTS_FILETYPE = "innosim-results";
 inline constexpr int FORMAT_VERSION_MAJOR = 1;
-inline constexpr int FORMAT_VERSION_MINOR = 2;  ///< 1.1: /firms; 1.2: /experiments, /sensitivity
+/// 1.1: /firms; 1.2: /experiments, /sensitivity; 1.3: snapshots of several replications
+inline constexpr int FORMAT_VERSION_MINOR = 3;
 
 struct Provenance {
   std::string scenario_path;

@@ -85,6 +85,81 @@ Handle write_index_scale(hid_t group, const char* name, hsize_t count, const cha
   return scale;
 }
 
+/// /experiments attributes: the design's options and the experiment's fingerprint.
+void write_design_attributes(hid_t experiments, const SweepLayout& layout) {
+  const sim::DesignOptions& options = layout.design.options;
+  h5::write_string_attribute(experiments, "design", sim::design_name(options.kind));
+  h5::write_numeric_attribute<std::int64_t>(experiments, "n", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                                            {static_cast<std::int64_t>(options.n)}, true);
+  h5::write_numeric_attribute<std::int32_t>(experiments, "second_order", H5T_STD_I32LE,
+                                            H5T_NATIVE_INT32, {options.second_order ? 1 : 0}, true);
+  h5::write_numeric_attribute<std::int32_t>(experiments, "morris_levels", H5T_STD_I32LE,
+                                            H5T_NATIVE_INT32, {options.morris_levels}, true);
+  h5::write_numeric_attribute<std::uint64_t>(experiments, "design_seed", H5T_STD_U64LE,
+                                             H5T_NATIVE_UINT64, {options.seed}, true);
+  h5::write_string_attribute(experiments, "fingerprint", layout.fingerprint);
+}
+
+/// /experiments/design (values) and design_unit, [point, factor], with the factors described.
+void write_design(hid_t experiments, const SweepLayout& layout, hid_t point_scale,
+                  hid_t factor_scale) {
+  const sim::Design& design = layout.design;
+  std::vector<std::string> names, parameters, distributions, kinds;
+  for (const sim::Factor& factor : layout.factors) {
+    names.push_back(factor.name);
+    parameters.push_back(factor.parameter);
+    distributions.push_back(factor.describe());
+    kinds.push_back(factor.lever ? "lever" : "uncertainty");
+  }
+  for (hid_t object : {experiments, factor_scale}) {
+    h5::write_string_array_attribute(object, "factor_names", names);
+    h5::write_string_array_attribute(object, "parameters", parameters);
+    h5::write_string_array_attribute(object, "distributions", distributions);
+    h5::write_string_array_attribute(object, "kinds", kinds);
+  }
+  std::vector<double> recorded(design.unit.size());
+  for (std::size_t point = 0; point < design.points(); ++point) {
+    for (std::size_t f = 0; f < design.factors; ++f)
+      recorded[point * design.factors + f] = layout.factors[f].recorded_at(design.row(point)[f]);
+  }
+  const auto shape = std::vector<hsize_t>{design.points(), design.factors};
+  const hsize_t chunk_rows = 4096;
+  Handle values = h5::write_dataset(experiments, "design", shape, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                                    recorded.data(), chunk_rows);
+  Handle unit = h5::write_dataset(experiments, "design_unit", shape, H5T_IEEE_F64LE,
+                                  H5T_NATIVE_DOUBLE, design.unit.data(), chunk_rows);
+  for (hid_t dataset : {values.get(), unit.get()}) {
+    h5::attach(dataset, point_scale, 0, "point");
+    h5::attach(dataset, factor_scale, 1, "factor");
+    h5::write_string_array_attribute(dataset, "factor_names", names);
+    h5::write_string_array_attribute(dataset, "parameters", parameters);
+    h5::write_string_array_attribute(dataset, "distributions", distributions);
+  }
+  h5::write_string_attribute(values, "long_name",
+                             "parameter values of each design point (a choice: its index)");
+  h5::write_string_attribute(unit, "long_name", "the design in the unit cube");
+}
+
+/// /experiments/outcomes/<name>, [point, replication], NaN until written.
+void write_outcome_datasets(hid_t file, hid_t experiments, const SweepLayout& layout,
+                            hid_t point_scale, hid_t replication_scale) {
+  h5::write_string_array_attribute(experiments, "outcomes", layout.outcomes);
+  Handle outcomes = h5::create_group(experiments, "outcomes");
+  const std::string prefix = std::string("/") + EXPERIMENTS + "/";
+  for (const char* coordinate : {"point", "replication"}) {
+    check(H5Lcreate_hard(file, (prefix + coordinate).c_str(), outcomes, coordinate, H5P_DEFAULT,
+                         H5P_DEFAULT),
+          std::string("linking coordinate ") + coordinate);
+  }
+  const auto points = static_cast<hsize_t>(layout.design.points());
+  for (const std::string& name : layout.outcomes) {
+    Handle dataset = create_outcome_dataset(outcomes, name, points, layout.replications);
+    h5::attach(dataset, point_scale, 0, "point");
+    h5::attach(dataset, replication_scale, 1, "replication");
+    h5::write_string_attribute(dataset, "long_name", "outcome " + name + " (NaN until computed)");
+  }
+}
+
 }  // namespace
 
 std::filesystem::path partial_path(const std::filesystem::path& output) {
@@ -102,82 +177,22 @@ SweepFile SweepFile::create(const std::filesystem::path& path, const SweepLayout
   unfinished.complete = false;
   h5::write_root_attributes(file, unfinished, layout.replications);
 
-  const sim::Design& design = layout.design;
-  const auto points = static_cast<hsize_t>(design.points());
-  const auto factors = static_cast<hsize_t>(design.factors);
+  const auto points = static_cast<hsize_t>(layout.design.points());
   Handle experiments = h5::create_group(file, EXPERIMENTS);
-  h5::write_string_attribute(experiments, "design", sim::design_name(design.options.kind));
-  h5::write_numeric_attribute<std::int64_t>(experiments, "n", H5T_STD_I64LE, H5T_NATIVE_INT64,
-                                            {static_cast<std::int64_t>(design.options.n)}, true);
-  h5::write_numeric_attribute<std::int32_t>(experiments, "second_order", H5T_STD_I32LE,
-                                            H5T_NATIVE_INT32, {design.options.second_order ? 1 : 0},
-                                            true);
-  h5::write_numeric_attribute<std::int32_t>(experiments, "morris_levels", H5T_STD_I32LE,
-                                            H5T_NATIVE_INT32, {design.options.morris_levels}, true);
-  h5::write_numeric_attribute<std::uint64_t>(experiments, "design_seed", H5T_STD_U64LE,
-                                             H5T_NATIVE_UINT64, {design.options.seed}, true);
-  h5::write_string_attribute(experiments, "fingerprint", layout.fingerprint);
-
-  std::vector<std::string> names, parameters, distributions, kinds;
-  for (const sim::Factor& factor : layout.factors) {
-    names.push_back(factor.name);
-    parameters.push_back(factor.parameter);
-    distributions.push_back(factor.describe());
-    kinds.push_back(factor.lever ? "lever" : "uncertainty");
-  }
+  write_design_attributes(experiments, layout);
   Handle point_scale = write_index_scale(experiments, "point", points, "design point");
   Handle factor_scale =
-      write_index_scale(experiments, "factor", factors, "factor (see factor_names)");
+      write_index_scale(experiments, "factor", layout.design.factors, "factor (see factor_names)");
   Handle replication_scale =
       write_index_scale(experiments, "replication", layout.replications,
                         "replication index (selects the random streams; shared by every point)");
-  for (hid_t object : {experiments.get(), factor_scale.get()}) {
-    h5::write_string_array_attribute(object, "factor_names", names);
-    h5::write_string_array_attribute(object, "parameters", parameters);
-    h5::write_string_array_attribute(object, "distributions", distributions);
-    h5::write_string_array_attribute(object, "kinds", kinds);
-  }
-
-  std::vector<double> recorded(design.unit.size());
-  for (std::size_t point = 0; point < design.points(); ++point) {
-    for (std::size_t f = 0; f < design.factors; ++f)
-      recorded[point * design.factors + f] = layout.factors[f].recorded_at(design.row(point)[f]);
-  }
-  const hsize_t chunk_rows = 4096;
-  Handle values = h5::write_dataset(experiments, "design", {points, factors}, H5T_IEEE_F64LE,
-                                    H5T_NATIVE_DOUBLE, recorded.data(), chunk_rows);
-  Handle unit = h5::write_dataset(experiments, "design_unit", {points, factors}, H5T_IEEE_F64LE,
-                                  H5T_NATIVE_DOUBLE, design.unit.data(), chunk_rows);
-  for (hid_t dataset : {values.get(), unit.get()}) {
-    h5::attach(dataset, point_scale, 0, "point");
-    h5::attach(dataset, factor_scale, 1, "factor");
-    h5::write_string_array_attribute(dataset, "factor_names", names);
-    h5::write_string_array_attribute(dataset, "parameters", parameters);
-    h5::write_string_array_attribute(dataset, "distributions", distributions);
-  }
-  h5::write_string_attribute(values, "long_name",
-                             "parameter values of each design point (a choice: its index)");
-  h5::write_string_attribute(unit, "long_name", "the design in the unit cube");
+  write_design(experiments, layout, point_scale, factor_scale);
   std::vector<std::uint8_t> none(points, 0);
   Handle completed = h5::write_dataset(experiments, "completed", {points}, H5T_STD_U8LE,
                                        H5T_NATIVE_UINT8, none.data());
   h5::attach(completed, point_scale, 0, "point");
   h5::write_string_attribute(completed, "long_name", "1 once every replication of the point ran");
-
-  h5::write_string_array_attribute(experiments, "outcomes", layout.outcomes);
-  Handle outcomes = h5::create_group(experiments, "outcomes");
-  const std::string prefix = std::string("/") + EXPERIMENTS + "/";
-  for (const char* coordinate : {"point", "replication"}) {
-    check(H5Lcreate_hard(file, (prefix + coordinate).c_str(), outcomes, coordinate, H5P_DEFAULT,
-                         H5P_DEFAULT),
-          std::string("linking coordinate ") + coordinate);
-  }
-  for (const std::string& name : layout.outcomes) {
-    Handle dataset = create_outcome_dataset(outcomes, name, points, layout.replications);
-    h5::attach(dataset, point_scale, 0, "point");
-    h5::attach(dataset, replication_scale, 1, "replication");
-    h5::write_string_attribute(dataset, "long_name", "outcome " + name + " (NaN until computed)");
-  }
+  write_outcome_datasets(file, experiments, layout, point_scale, replication_scale);
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + path.string());
   return SweepFile(std::move(file));
 }

@@ -54,8 +54,8 @@ class FactorReader {
   }
 
  private:
-  void read_factor(const toml::table& table, const toml::node& where, const std::string& prefix,
-                   const std::string& name, bool lever) {
+  /// Whether every key of [<prefix>] is one a factor of its kind has (each other one reported).
+  bool known_keys(const toml::table& table, const std::string& prefix, bool lever) {
     const std::vector<std::string> accepted =
         lever ? std::vector<std::string>{"parameter", "low", "high", "values"}
               : std::vector<std::string>{"parameter", "distribution", "low", "high",
@@ -64,24 +64,22 @@ class FactorReader {
     for (const auto& [key, node] : table) {
       const std::string k(key.str());
       if (std::find(accepted.begin(), accepted.end(), k) != accepted.end()) continue;
-      std::string message = "unknown key " + prefix + "." + k;
-      const std::string hint = suggestion(k, accepted);
-      if (!hint.empty()) message += "; did you mean " + prefix + "." + hint + "?";
-      validator_.add(node.source(),
-                     message + " Accepted keys in [" + prefix + "]: " + join(accepted));
+      validator_.add(node.source(), unknown_key_message(prefix, k, accepted));
       ok = false;
     }
-    Factor factor;
-    factor.name = name;
-    factor.lever = lever;
-    // parameter
+    return ok;
+  }
+
+  /// The spec of the scenario key the factor sets (factor.parameter), or null after reporting
+  /// why it cannot be varied.
+  const ParameterSpec* parameter_of(const toml::table& table, const toml::node& where,
+                                    const std::string& prefix, bool lever, Factor& factor) {
     const toml::node* parameter = table.get("parameter");
-    const ParameterSpec* spec = nullptr;
     if (parameter == nullptr || !parameter->is_string()) {
       validator_.add(parameter ? parameter->source() : where.source(),
                      "missing or non-string " + prefix + ".parameter: the scenario key this " +
                          (lever ? "lever" : "uncertainty") + " sets, e.g. \"city.growth_sd\"");
-      return;
+      return nullptr;
     }
     factor.parameter = parameter->as_string()->get();
     const auto found = spec_by_key_.find(factor.parameter);
@@ -98,14 +96,24 @@ class FactorReader {
       const std::string hint = suggestion(factor.parameter, keys);
       if (!hint.empty()) message += "; did you mean \"" + hint + "\"?";
       validator_.add(parameter->source(), message + " (innosim params lists every key)");
-      return;
+      return nullptr;
     }
-    spec = found->second;
     if (!used_.insert(factor.parameter).second) {
       validator_.add(parameter->source(), prefix + ".parameter = \"" + factor.parameter +
                                               "\" is already set by another factor");
-      return;
+      return nullptr;
     }
+    return found->second;
+  }
+
+  void read_factor(const toml::table& table, const toml::node& where, const std::string& prefix,
+                   const std::string& name, bool lever) {
+    bool ok = known_keys(table, prefix, lever);
+    Factor factor;
+    factor.name = name;
+    factor.lever = lever;
+    const ParameterSpec* spec = parameter_of(table, where, prefix, lever, factor);
+    if (spec == nullptr) return;
     factor.type = spec->type;
     // distribution
     std::string distribution = table.get("values") != nullptr ? "choice" : "uniform";
@@ -181,9 +189,10 @@ class FactorReader {
       return false;
     factor.low = low.value_or(spec.minimum);
     factor.high = high.value_or(spec.maximum);
-    factor.mode = mode.value_or(0.0);
-    factor.mean = mean.value_or(0.0);
-    factor.sd = sd.value_or(1.0);
+    // Keys a distribution does not use keep the defaults of sim::Factor.
+    if (mode) factor.mode = *mode;
+    if (mean) factor.mean = *mean;
+    if (sd) factor.sd = *sd;
     const toml::node& place = table.get("low") ? *table.get("low") : where;
     auto problem = [&](const std::string& message) {
       validator_.add(place.source(), prefix + ": " + message);

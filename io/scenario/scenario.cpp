@@ -19,6 +19,7 @@ using detail::join;
 using detail::parse_experiment;
 using detail::suggestion;
 using detail::type_name;
+using detail::unknown_key_message;
 using detail::Validator;
 using detail::value_text;
 using sim::ParameterSpec;
@@ -80,6 +81,17 @@ const std::vector<sim::ParameterSpec>& common_parameter_specs() {
                     "for the city model); start_year - 1 is the initial state"),
         common_spec("output.snapshot_replication", ParameterType::INTEGER, std::int64_t{0}, 0,
                     100000000, "", "the replication whose agents are snapshotted"),
+        common_spec("output.snapshot_replications", ParameterType::INTEGER_LIST, sim::IntegerList{},
+                    0, 100000000, "",
+                    "several replications to snapshot, instead of snapshot_replication "
+                    "(/firms/replication_<r>/<year> for the city model); [] takes "
+                    "snapshot_replication"),
+        common_spec("output.metrics", ParameterType::TEXT_LIST, sim::TextList{}, 0, 0, "",
+                    "metrics written to /series and /summary and shown in the summary; [] "
+                    "writes every metric of the model"),
+        common_spec("output.snapshot_columns", ParameterType::TEXT_LIST, sim::TextList{}, 0, 0, "",
+                    "snapshot columns written (the agent id is always written); [] writes "
+                    "every column"),
     };
   }();
   return specs;
@@ -103,6 +115,258 @@ std::vector<sim::ParameterProblem> output_problems(const Scenario& scenario) {
   return problems;
 }
 
+/// Reads and validates one scenario text, step by step; each step adds its problems to the
+/// validator, and the steps that need valid input run only after the earlier ones found none.
+class ScenarioParser {
+ public:
+  ScenarioParser(std::string_view text, const std::string& path) : validator_(path) {
+    scenario_.path = path;
+    scenario_.text = std::string(text);
+  }
+
+  Scenario parse() {
+    parse_toml();
+    collect_specs();
+    validate_tables();
+    resolve_defaults();
+    validator_.throw_if_any();
+    read_run();
+    read_output();
+    check_across_keys();
+    validator_.throw_if_any();
+    check_output_names();
+    parse_experiment(root_, scenario_, validator_);
+    validator_.throw_if_any();
+    return std::move(scenario_);
+  }
+
+ private:
+  void parse_toml() {
+    try {
+      root_ = toml::parse(scenario_.text, scenario_.path);
+    } catch (const toml::parse_error& error) {
+      validator_.add(error.source(), "not valid TOML: " + std::string(error.description()));
+      validator_.throw_if_any();
+    }
+  }
+
+  /// The dictionary: common keys, the model's (which decides which further tables are
+  /// accepted), and a copy of the named-table keys for each [<named_table>.<name>].
+  void collect_specs() {
+    scenario_.specs = common_parameter_specs();
+    if (const auto* model_node = root_.at_path("scenario.model").node()) {
+      if (const auto* name = model_node->as_string()) model_ = models::find_model(name->get());
+    }
+    tables_ = {"scenario", "run", "output"};
+    if (model_ != nullptr) {
+      const auto& model_specs = model_->parameter_specs();
+      scenario_.specs.insert(scenario_.specs.end(), model_specs.begin(), model_specs.end());
+      tables_.push_back(model_->name);
+    }
+    // Experiment tables (docs/experiments.md) are read by parse_experiment once values resolve.
+    tables_.insert(tables_.end(), EXPERIMENT_TABLES.begin(), EXPERIMENT_TABLES.end());
+    if (model_ != nullptr && model_->named_table_specs != nullptr) {
+      named_table_ = model_->named_table;
+      tables_.push_back(named_table_);
+      if (const auto* named = root_.get(named_table_); named != nullptr && named->is_table()) {
+        for (const auto& [name, node] : *named->as_table()) {
+          if (!node.is_table()) continue;  // reported by validate_named_tables
+          for (ParameterSpec spec : model_->named_table_specs()) {
+            spec.key = named_table_ + "." + std::string(name.str()) + "." + spec.key;
+            scenario_.specs.push_back(std::move(spec));
+          }
+        }
+      }
+    }
+    for (const auto& spec : scenario_.specs) spec_by_key_[spec.key] = &spec;
+  }
+
+  void validate_tables() {
+    for (const auto& [table_key, table_node] : root_) {
+      const std::string table_name(table_key.str());
+      const auto* table = table_node.as_table();
+      if (std::find(tables_.begin(), tables_.end(), table_name) == tables_.end() ||
+          table == nullptr) {
+        std::string message = "unknown table [" + table_name + "]";
+        if (table_name != "scenario" && table_name != "run" && model_ == nullptr) {
+          message += " (a model's table is accepted once scenario.model names a known model)";
+        }
+        const std::string hint = suggestion(table_name, tables_);
+        if (!hint.empty() && hint != table_name) message += "; did you mean [" + hint + "]?";
+        message += "; accepted tables: [" + join(tables_) + "]";
+        validator_.add(table_node.source(), message);
+      } else if (table_name == named_table_) {
+        validate_named_tables(*table);
+      } else if (std::find(EXPERIMENT_TABLES.begin(), EXPERIMENT_TABLES.end(), table_name) ==
+                 EXPERIMENT_TABLES.end()) {
+        validate_table(table_name, *table);
+      }
+    }
+  }
+
+  void validate_named_tables(const toml::table& table) {
+    for (const auto& [name, node] : table) {
+      const std::string instance(name.str());
+      const bool valid_name =
+          !instance.empty() && std::all_of(instance.begin(), instance.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+          });
+      if (!node.is_table() || !valid_name) {
+        validator_.add(node.source(), named_table_ + "." + instance + " must be a table [" +
+                                          named_table_ +
+                                          ".<name>] whose name uses only a-z, 0-9 and _ (e.g. [" +
+                                          named_table_ + ".high_tech_reward])");
+        continue;
+      }
+      validate_table(named_table_ + "." + instance, *node.as_table());
+    }
+  }
+
+  /// Validates the keys of one table whose keys are specs under `prefix` ("run", "instruments.x").
+  void validate_table(const std::string& prefix, const toml::table& table) {
+    std::vector<std::string> accepted_keys;
+    for (const auto& spec : scenario_.specs) {
+      if (spec.key.rfind(prefix + ".", 0) == 0 &&
+          spec.key.find('.', prefix.size() + 1) == std::string::npos)
+        accepted_keys.push_back(spec.key.substr(prefix.size() + 1));
+    }
+    for (const auto& [key, node] : table) {
+      const std::string full_key = prefix + "." + std::string(key.str());
+      const auto found = spec_by_key_.find(full_key);
+      if (found == spec_by_key_.end()) {
+        validator_.add(node.source(),
+                       unknown_key_message(prefix, std::string(key.str()), accepted_keys));
+        continue;
+      }
+      const ParameterSpec& spec = *found->second;
+      const auto value = convert(node, spec);
+      if (!value) {
+        validator_.add(node.source(), full_key + " = " + value_text(node) + " is " +
+                                          type_name(node) + "; accepted: " + spec.accepted());
+        continue;
+      }
+      if (!spec.accepts(*value)) {
+        validator_.add(node.source(),
+                       full_key + " = " + value_text(node) +
+                           " is not accepted; accepted: " + spec.accepted() +
+                           (spec.unit.empty() || spec.unit == "1" ? "" : " (" + spec.unit + ")"));
+        continue;
+      }
+      scenario_.values.set(full_key, *value);
+      given_[full_key] = &node;
+    }
+  }
+
+  /// Missing required keys are problems; every other missing key takes its default.
+  void resolve_defaults() {
+    for (const auto& spec : scenario_.specs) {
+      if (scenario_.values.contains(spec.key)) continue;
+      if (!spec.required()) {
+        scenario_.values.set(spec.key, *spec.default_value);
+      } else if (!root_.at_path(spec.key).node()) {  // given but refused: already reported
+        // Placed at the key's table when the file has one, else at the top of the file.
+        const std::string table = spec.key.substr(0, spec.key.rfind('.'));
+        toml::source_region where;
+        where.begin = {1, 1};
+        if (const auto* node = root_.at_path(table).node()) where = node->source();
+        validator_.add(where, "missing required key " + spec.key + " (" + spec.meaning +
+                                  "); accepted: " + spec.accepted());
+      }
+    }
+  }
+
+  void read_run() {
+    const sim::ParameterSet& values = scenario_.values;
+    scenario_.model = values.text("scenario.model");
+    scenario_.name = values.text("scenario.name");
+    if (scenario_.name.empty())
+      scenario_.name = std::filesystem::path(scenario_.path).stem().string();
+    scenario_.description = values.text("scenario.description");
+    scenario_.time.start_year = static_cast<int>(values.integer("scenario.start_year"));
+    scenario_.time.steps = static_cast<int>(values.integer("scenario.steps"));
+    scenario_.time.step_months = static_cast<int>(values.integer("scenario.step_months"));
+    scenario_.seed = static_cast<std::uint64_t>(values.integer("run.seed"));
+    scenario_.replications = static_cast<std::uint32_t>(values.integer("run.replications"));
+  }
+
+  void read_output() {
+    const sim::ParameterSet& values = scenario_.values;
+    for (const std::int64_t year : values.integer_list("output.snapshot_years"))
+      scenario_.snapshot_years.push_back(static_cast<int>(year));
+    for (const std::int64_t replication : values.integer_list("output.snapshot_replications"))
+      scenario_.snapshot_replications.push_back(static_cast<std::uint32_t>(replication));
+    if (scenario_.snapshot_replications.empty()) {
+      scenario_.snapshot_replications.push_back(
+          static_cast<std::uint32_t>(values.integer("output.snapshot_replication")));
+    } else if (given_.count("output.snapshot_replication") != 0) {
+      validator_.add(given_.at("output.snapshot_replication")->source(),
+                     "output.snapshot_replication and output.snapshot_replications are both "
+                     "given; keep one (snapshot_replications lists every replication)");
+    }
+    scenario_.snapshot_replication = scenario_.snapshot_replications.front();
+    scenario_.output.metrics = values.text_list("output.metrics");
+    scenario_.output.snapshot_columns = values.text_list("output.snapshot_columns");
+  }
+
+  /// Checks across keys, placed at the key they name.
+  void check_across_keys() {
+    std::vector<sim::ParameterProblem> problems = output_problems(scenario_);
+    for (auto& problem : model_->check(scenario_.values, scenario_.time))
+      problems.push_back(std::move(problem));
+    for (const auto& problem : problems) {
+      const auto where = given_.find(problem.key);
+      const std::string value = where != given_.end()
+                                    ? value_text(*where->second)
+                                    : sim::to_toml_text(scenario_.values.values().at(problem.key));
+      const std::string message = problem.key + " = " + value + " " + problem.message;
+      if (where != given_.end()) {
+        validator_.add(where->second->source(), message);
+      } else {
+        validator_.add_unplaced(message + " (the value is the default)");
+      }
+    }
+  }
+
+  /// output.metrics and output.snapshot_columns name what the model has (its snapshot columns
+  /// only if it declares them; otherwise the run checks them at the first snapshot).
+  void check_output_names() {
+    if (scenario_.output.metrics.empty() && scenario_.output.snapshot_columns.empty()) return;
+    const auto model = model_->create(scenario_.values, scenario_.time);
+    std::vector<std::string> metrics;
+    for (const auto& metric : model->metrics()) metrics.push_back(metric.name);
+    check_names("output.metrics", "metric", metrics);
+    std::vector<std::string> columns = model->snapshot_columns();
+    if (!columns.empty()) check_names("output.snapshot_columns", "snapshot column", columns);
+  }
+
+  void check_names(const std::string& key, const std::string& what,
+                   const std::vector<std::string>& known) {
+    const auto found = given_.find(key);
+    if (found == given_.end()) return;
+    for (const auto& element : *found->second->as_array()) {
+      const std::string name = element.as_string()->get();
+      if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+      const std::string hint = suggestion(name, known);
+      validator_.add(element.source(),
+                     key + ": \"" + name + "\" is not a " + what + " of model " + scenario_.model +
+                         (hint.empty() ? "" : "; did you mean \"" + hint + "\"?") +
+                         " Accepted: " + join(known));
+    }
+  }
+
+  inline static const std::vector<std::string> EXPERIMENT_TABLES = {"uncertainties", "levers",
+                                                                    "experiment"};
+
+  Validator validator_;
+  toml::table root_;
+  Scenario scenario_;
+  const models::ModelEntry* model_ = nullptr;
+  std::vector<std::string> tables_;
+  std::string named_table_;
+  std::map<std::string, const ParameterSpec*> spec_by_key_;
+  std::map<std::string, const toml::node*> given_;
+};
+
 }  // namespace
 
 Scenario load_scenario(const std::filesystem::path& path) {
@@ -116,181 +380,7 @@ Scenario load_scenario(const std::filesystem::path& path) {
 }
 
 Scenario parse_scenario(std::string_view text, const std::string& path) {
-  Validator validator(path);
-  toml::table root;
-  try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& error) {
-    validator.add(error.source(), "not valid TOML: " + std::string(error.description()));
-    validator.throw_if_any();
-  }
-
-  Scenario scenario;
-  scenario.path = path;
-  scenario.text = std::string(text);
-  scenario.specs = common_parameter_specs();
-
-  // The model decides which further table and keys are accepted.
-  const models::ModelEntry* model = nullptr;
-  if (const auto* model_node = root.at_path("scenario.model").node()) {
-    if (const auto* name = model_node->as_string()) model = models::find_model(name->get());
-  }
-  if (model != nullptr) {
-    const auto& model_specs = model->parameter_specs();
-    scenario.specs.insert(scenario.specs.end(), model_specs.begin(), model_specs.end());
-  }
-  std::vector<std::string> tables = {"scenario", "run", "output"};
-  if (model != nullptr) tables.push_back(model->name);
-  // Experiment tables (docs/experiments.md) are read by parse_experiment once values resolve.
-  const std::vector<std::string> experiment_tables = {"uncertainties", "levers", "experiment"};
-  tables.insert(tables.end(), experiment_tables.begin(), experiment_tables.end());
-  const std::string named_table =
-      model != nullptr && model->named_table_specs != nullptr ? model->named_table : "";
-  if (!named_table.empty()) {
-    tables.push_back(named_table);
-    // Each [<named_table>.<name>] gets its own copy of the keys, under its full path.
-    if (const auto* named = root.get(named_table); named != nullptr && named->is_table()) {
-      for (const auto& [name, node] : *named->as_table()) {
-        if (!node.is_table()) continue;  // reported below
-        for (ParameterSpec spec : model->named_table_specs()) {
-          spec.key = named_table + "." + std::string(name.str()) + "." + spec.key;
-          scenario.specs.push_back(std::move(spec));
-        }
-      }
-    }
-  }
-  std::map<std::string, const ParameterSpec*> spec_by_key;
-  for (const auto& spec : scenario.specs) spec_by_key[spec.key] = &spec;
-
-  std::map<std::string, const toml::node*> given;
-  // Validates the keys of one table whose keys are specs under `prefix` ("run", "instruments.x").
-  auto validate_table = [&](const std::string& prefix, const toml::table& table) {
-    std::vector<std::string> accepted_keys;
-    for (const auto& spec : scenario.specs) {
-      if (spec.key.rfind(prefix + ".", 0) == 0 &&
-          spec.key.find('.', prefix.size() + 1) == std::string::npos)
-        accepted_keys.push_back(spec.key.substr(prefix.size() + 1));
-    }
-    for (const auto& [key, node] : table) {
-      const std::string full_key = prefix + "." + std::string(key.str());
-      const auto found = spec_by_key.find(full_key);
-      if (found == spec_by_key.end()) {
-        std::string message = "unknown key " + full_key;
-        const std::string hint = suggestion(std::string(key.str()), accepted_keys);
-        if (!hint.empty()) message += "; did you mean " + prefix + "." + hint + "?";
-        message += " Accepted keys in [" + prefix + "]: " + join(accepted_keys);
-        validator.add(node.source(), message);
-        continue;
-      }
-      const ParameterSpec& spec = *found->second;
-      const auto value = convert(node, spec);
-      if (!value) {
-        validator.add(node.source(), full_key + " = " + value_text(node) + " is " +
-                                         type_name(node) + "; accepted: " + spec.accepted());
-        continue;
-      }
-      if (!spec.accepts(*value)) {
-        validator.add(node.source(),
-                      full_key + " = " + value_text(node) +
-                          " is not accepted; accepted: " + spec.accepted() +
-                          (spec.unit.empty() || spec.unit == "1" ? "" : " (" + spec.unit + ")"));
-        continue;
-      }
-      scenario.values.set(full_key, *value);
-      given[full_key] = &node;
-    }
-  };
-  for (const auto& [table_key, table_node] : root) {
-    const std::string table_name(table_key.str());
-    const auto* table = table_node.as_table();
-    if (std::find(tables.begin(), tables.end(), table_name) == tables.end() || table == nullptr) {
-      std::string message = "unknown table [" + table_name + "]";
-      if (table_name != "scenario" && table_name != "run" && model == nullptr) {
-        message += " (a model's table is accepted once scenario.model names a known model)";
-      }
-      const std::string hint = suggestion(table_name, tables);
-      if (!hint.empty() && hint != table_name) message += "; did you mean [" + hint + "]?";
-      message += "; accepted tables: [" + join(tables) + "]";
-      validator.add(table_node.source(), message);
-      continue;
-    }
-    if (std::find(experiment_tables.begin(), experiment_tables.end(), table_name) !=
-        experiment_tables.end())
-      continue;
-    if (table_name != named_table) {
-      validate_table(table_name, *table);
-      continue;
-    }
-    for (const auto& [name, node] : *table) {
-      const std::string instance(name.str());
-      const bool valid_name =
-          !instance.empty() && std::all_of(instance.begin(), instance.end(), [](char c) {
-            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-          });
-      if (!node.is_table() || !valid_name) {
-        validator.add(node.source(), named_table + "." + instance + " must be a table [" +
-                                         named_table +
-                                         ".<name>] whose name uses only a-z, 0-9 and _ (e.g. [" +
-                                         named_table + ".high_tech_reward])");
-        continue;
-      }
-      validate_table(named_table + "." + instance, *node.as_table());
-    }
-  }
-  // Missing required keys, then defaults for the rest.
-  for (const auto& spec : scenario.specs) {
-    if (scenario.values.contains(spec.key)) continue;
-    if (spec.required()) {
-      if (!root.at_path(spec.key).node()) {  // given but refused: already reported
-        // Placed at the key's table when the file has one, else at the top of the file.
-        const std::string table = spec.key.substr(0, spec.key.rfind('.'));
-        toml::source_region where;
-        where.begin = {1, 1};
-        if (const auto* node = root.at_path(table).node()) where = node->source();
-        validator.add(where, "missing required key " + spec.key + " (" + spec.meaning +
-                                 "); accepted: " + spec.accepted());
-      }
-      continue;
-    }
-    scenario.values.set(spec.key, *spec.default_value);
-  }
-  validator.throw_if_any();
-
-  scenario.model = scenario.values.text("scenario.model");
-  scenario.name = scenario.values.text("scenario.name");
-  if (scenario.name.empty()) scenario.name = std::filesystem::path(path).stem().string();
-  scenario.description = scenario.values.text("scenario.description");
-  scenario.time.start_year = static_cast<int>(scenario.values.integer("scenario.start_year"));
-  scenario.time.steps = static_cast<int>(scenario.values.integer("scenario.steps"));
-  scenario.time.step_months = static_cast<int>(scenario.values.integer("scenario.step_months"));
-  scenario.seed = static_cast<std::uint64_t>(scenario.values.integer("run.seed"));
-  scenario.replications = static_cast<std::uint32_t>(scenario.values.integer("run.replications"));
-
-  scenario.snapshot_replication =
-      static_cast<std::uint32_t>(scenario.values.integer("output.snapshot_replication"));
-  for (const std::int64_t year : scenario.values.integer_list("output.snapshot_years"))
-    scenario.snapshot_years.push_back(static_cast<int>(year));
-
-  // Checks across keys, placed at the key they name.
-  std::vector<sim::ParameterProblem> problems = output_problems(scenario);
-  for (auto& problem : model->check(scenario.values, scenario.time))
-    problems.push_back(std::move(problem));
-  for (const auto& problem : problems) {
-    const auto where = given.find(problem.key);
-    const std::string value = where != given.end()
-                                  ? value_text(*where->second)
-                                  : sim::to_toml_text(scenario.values.values().at(problem.key));
-    const std::string message = problem.key + " = " + value + " " + problem.message;
-    if (where != given.end()) {
-      validator.add(where->second->source(), message);
-    } else {
-      validator.add_unplaced(message + " (the value is the default)");
-    }
-  }
-  validator.throw_if_any();
-  parse_experiment(root, scenario, validator);
-  validator.throw_if_any();
-  return scenario;
+  return ScenarioParser(text, path).parse();
 }
 
 void override_parameter(Scenario& scenario, const std::string& key,
@@ -311,6 +401,37 @@ void override_parameter(Scenario& scenario, const std::string& key,
     return;
   }
   throw std::logic_error("override of an unknown key: " + key);
+}
+
+sim::ParameterSet values_with(const Scenario& scenario, const sim::ParameterSet& overrides) {
+  sim::ParameterSet values = scenario.values;
+  for (const auto& [key, value] : overrides.values()) {
+    const auto spec = std::find_if(scenario.specs.begin(), scenario.specs.end(),
+                                   [&](const ParameterSpec& s) { return s.key == key; });
+    if (spec == scenario.specs.end())
+      throw std::invalid_argument(key + " is not a parameter of this scenario");
+    if (!spec->accepts(value)) {
+      throw std::invalid_argument(key + " = " + sim::to_toml_text(value) +
+                                  " is not accepted; accepted: " + spec->accepted());
+    }
+    values.set(key, value);
+  }
+  return values;
+}
+
+std::vector<sim::ParameterProblem> problems_with(const Scenario& scenario,
+                                                 const sim::ParameterSet& overrides) {
+  return models::find_model(scenario.model)->check(values_with(scenario, overrides), scenario.time);
+}
+
+std::shared_ptr<const sim::Model> create_model(const Scenario& scenario,
+                                               const sim::ParameterSet& overrides) {
+  const models::ModelEntry& entry = *models::find_model(scenario.model);
+  const sim::ParameterSet values = values_with(scenario, overrides);
+  const auto problems = entry.check(values, scenario.time);
+  if (!problems.empty())
+    throw std::invalid_argument(problems.front().key + " " + problems.front().message);
+  return entry.create(values, scenario.time);
 }
 
 std::string resolved_parameters_toml(const Scenario& scenario) {

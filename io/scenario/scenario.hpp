@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -13,7 +14,7 @@
 #include "sim/experiment/factor.hpp"
 #include "sim/experiment/outcome.hpp"
 #include "sim/params/parameter_spec.hpp"
-#include "sim/run/model.hpp"
+#include "sim/run/runner.hpp"
 
 namespace innosim::io {
 
@@ -30,8 +31,11 @@ struct Scenario {
   std::vector<sim::ParameterSpec> specs;  ///< the dictionary the values were checked against
   std::vector<sim::Factor> factors;       ///< [uncertainties.*] then [levers.*], by name
   std::vector<sim::Outcome> outcomes;     ///< [experiment] outcomes, resolved to metrics
-  std::vector<int> snapshot_years;        ///< [output]: agent snapshots at these years' ends
-  std::uint32_t snapshot_replication = 0;
+  // [output]: what is written besides the model's parameters (docs/scenarios.md).
+  std::vector<int> snapshot_years;                   ///< agent snapshots at these years' ends
+  std::vector<std::uint32_t> snapshot_replications;  ///< of these replications (at least one)
+  std::uint32_t snapshot_replication = 0;            ///< the first of snapshot_replications
+  sim::OutputSelection output;                       ///< metrics and snapshot columns written
 };
 
 struct ScenarioIssue {
@@ -64,6 +68,18 @@ class ScenarioError : public std::runtime_error {
 /// Throws ScenarioError naming the option when the value is not accepted.
 void override_parameter(Scenario& scenario, const std::string& key,
                         const sim::ParameterValue& value, const std::string& option_name);
+
+/// The scenario's values with `overrides` set over them (a design point, say). Throws
+/// std::invalid_argument if an override names no key of the scenario or is not accepted by it.
+[[nodiscard]] sim::ParameterSet values_with(const Scenario& scenario,
+                                            const sim::ParameterSet& overrides);
+/// The checks across keys of the model (ModelEntry::check) on such values.
+[[nodiscard]] std::vector<sim::ParameterProblem> problems_with(const Scenario& scenario,
+                                                               const sim::ParameterSet& overrides);
+/// The scenario's model with `overrides` set over its values. Throws std::invalid_argument,
+/// naming the first problem, if they do not make a valid scenario.
+[[nodiscard]] std::shared_ptr<const sim::Model> create_model(
+    const Scenario& scenario, const sim::ParameterSet& overrides = {});
 
 /// Every resolved value as TOML text, one table per prefix, keys sorted.
 [[nodiscard]] std::string resolved_parameters_toml(const Scenario& scenario);

@@ -78,6 +78,14 @@ std::string join(const std::vector<std::string>& items) {
   return text;
 }
 
+std::string unknown_key_message(const std::string& prefix, const std::string& key,
+                                const std::vector<std::string>& accepted) {
+  std::string message = "unknown key " + prefix + "." + key;
+  const std::string hint = suggestion(key, accepted);
+  if (!hint.empty()) message += "; did you mean " + prefix + "." + hint + "?";
+  return message + " Accepted keys in [" + prefix + "]: " + join(accepted);
+}
+
 std::optional<sim::ParameterValue> convert(const toml::node& node, const sim::ParameterSpec& spec) {
   switch (spec.type) {
     case sim::ParameterType::INTEGER:

@@ -23,6 +23,9 @@ namespace innosim::io::detail {
 [[nodiscard]] std::string suggestion(const std::string& given,
                                      const std::vector<std::string>& candidates);
 [[nodiscard]] std::string join(const std::vector<std::string>& items);
+/// "unknown key <prefix>.<key>; did you mean <prefix>.<nearest>? Accepted keys in [<prefix>]: ..."
+[[nodiscard]] std::string unknown_key_message(const std::string& prefix, const std::string& key,
+                                              const std::vector<std::string>& accepted);
 /// Converts a TOML value to the spec's type, or nullopt if it has another type.
 [[nodiscard]] std::optional<sim::ParameterValue> convert(const toml::node& node,
                                                          const sim::ParameterSpec& spec);

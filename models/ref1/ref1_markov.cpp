@@ -11,30 +11,37 @@
 
 namespace innosim::models::ref1 {
 
-MarkovProjection project_expected_counts(const Ref1Params& p, int steps) {
-  if (p.revenue_log_sd != 0.0f || p.rd_log_sd != 0.0f || p.growth_sd != 0.0f) {
-    throw std::invalid_argument(
-        "the Markov projection needs revenue_log_sd = rd_log_sd = growth_sd = 0");
-  }
+namespace {
+
+/// One step of the chain on (tier, age) states: the transition matrix, each state's exit
+/// hazard, and how close (in log revenue) the deterministic revenue path comes to a threshold.
+struct StepChain {
+  Eigen::SparseMatrix<double> matrix;
+  Eigen::VectorXd hazard;
+  double closest_threshold_log_distance = std::numeric_limits<double>::infinity();
+};
+
+StepChain step_chain(const Ref1Params& p, int ages) {
   // Computed in double from the model's definition, independently of the simulator's float
   // arithmetic.
   const double r = std::clamp(static_cast<double>(p.rd_median), 0.0, static_cast<double>(p.rd_max));
   const double growth = static_cast<double>(p.growth_drift) + static_cast<double>(p.growth_rd) * r;
-  const int ages = steps + 1;  // a firm is at most `steps` steps old
   auto state = [ages](int tier, int age) { return tier * ages + age; };
   auto revenue_at = [&](int age) {
     return static_cast<double>(p.revenue_median) * std::exp(growth * age);
   };
-
-  double closest = std::numeric_limits<double>::infinity();
+  StepChain chain;
   auto note_threshold = [&](double revenue, double threshold) {
-    if (threshold > 0.0) closest = std::min(closest, std::fabs(std::log(revenue / threshold)));
+    if (threshold > 0.0) {
+      chain.closest_threshold_log_distance =
+          std::min(chain.closest_threshold_log_distance, std::fabs(std::log(revenue / threshold)));
+    }
   };
 
   const double p2 = std::min(1.0, static_cast<double>(p.high_tech_probability) *
                                       (1.0 + static_cast<double>(p.high_tech_support)));
   std::vector<Eigen::Triplet<double>> transitions;
-  Eigen::VectorXd hazard(TIER_COUNT * ages);
+  chain.hazard.resize(TIER_COUNT * ages);
   for (int age = 0; age < ages; ++age) {
     const double exit_probability = age < p.young_age_steps
                                         ? static_cast<double>(p.exit_hazard)
@@ -61,7 +68,7 @@ MarkovProjection project_expected_counts(const Ref1Params& p, int steps) {
     const double move[TIER_COUNT] = {to_tech_sme, to_high_tech, from_high_tech, 0.0};
     const int target[TIER_COUNT] = {TECH_SME, HIGH_TECH, high_tech_target, LEADER};
     for (int tier = 0; tier < TIER_COUNT; ++tier) {
-      hazard(state(tier, age)) = exit_probability;
+      chain.hazard(state(tier, age)) = exit_probability;
       transitions.emplace_back(state(tier, next_age), state(tier, age),
                                survival * (1.0 - move[tier]));
       if (move[tier] > 0.0) {
@@ -70,14 +77,27 @@ MarkovProjection project_expected_counts(const Ref1Params& p, int steps) {
       }
     }
   }
-  Eigen::SparseMatrix<double> step_matrix(TIER_COUNT * ages, TIER_COUNT * ages);
-  step_matrix.setFromTriplets(transitions.begin(), transitions.end());  // sums duplicates
+  chain.matrix.resize(TIER_COUNT * ages, TIER_COUNT * ages);
+  chain.matrix.setFromTriplets(transitions.begin(), transitions.end());  // sums duplicates
+  return chain;
+}
+
+}  // namespace
+
+MarkovProjection project_expected_counts(const Ref1Params& p, int steps) {
+  if (p.revenue_log_sd != 0.0f || p.rd_log_sd != 0.0f || p.growth_sd != 0.0f) {
+    throw std::invalid_argument(
+        "the Markov projection needs revenue_log_sd = rd_log_sd = growth_sd = 0");
+  }
+  const int ages = steps + 1;  // a firm is at most `steps` steps old
+  const StepChain chain = step_chain(p, ages);
+  const int newborn = CANDIDATE * ages;  // the state (candidate, age 0)
 
   MarkovProjection projection;
   projection.expected_firms = Eigen::MatrixXd::Zero(TIER_COUNT, steps + 1);
   projection.expected_exits = Eigen::VectorXd::Zero(steps + 1);
   Eigen::VectorXd expected = Eigen::VectorXd::Zero(TIER_COUNT * ages);
-  expected(state(CANDIDATE, 0)) = static_cast<double>(p.initial_firms);
+  expected(newborn) = static_cast<double>(p.initial_firms);
   auto record = [&](int point) {
     for (int tier = 0; tier < TIER_COUNT; ++tier) {
       projection.expected_firms(tier, point) = expected.segment(tier * ages, ages).sum();
@@ -85,12 +105,12 @@ MarkovProjection project_expected_counts(const Ref1Params& p, int steps) {
   };
   record(0);
   for (int step = 1; step <= steps; ++step) {
-    projection.expected_exits(step) = expected.dot(hazard);
-    expected = step_matrix * expected;
-    expected(state(CANDIDATE, 0)) += p.births_per_step;  // born at the end of the step
+    projection.expected_exits(step) = expected.dot(chain.hazard);
+    expected = chain.matrix * expected;
+    expected(newborn) += p.births_per_step;  // born at the end of the step
     record(step);
   }
-  projection.closest_threshold_log_distance = closest;
+  projection.closest_threshold_log_distance = chain.closest_threshold_log_distance;
   return projection;
 }
 

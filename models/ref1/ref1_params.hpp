@@ -9,41 +9,45 @@
 
 namespace innosim::models::ref1 {
 
+/// Each field's default, range, unit and source is in ref1_params.cpp, whose table fills it
+/// (defaults included: defaults()).
 struct Ref1Params {
-  std::int64_t initial_firms = 100000;
-  double births_per_step = 0.0;  ///< lambda of the Poisson births
+  std::int64_t initial_firms = 0;
+  double births_per_step = 0;  ///< lambda of the Poisson births
   // initial attributes (also used for births)
-  float revenue_median = 300.0f;  ///< 万元
-  float revenue_log_sd = 1.0f;
-  float rd_median = 0.04f;
-  float rd_log_sd = 0.5f;
-  float rd_max = 0.3f;
+  float revenue_median = 0;  ///< 万元
+  float revenue_log_sd = 0;
+  float rd_median = 0;
+  float rd_log_sd = 0;
+  float rd_max = 0;
   // exit
-  float exit_hazard = 0.01f;          ///< h0, per step while young
-  std::int64_t young_age_steps = 36;  ///< below this age the hazard is h0, else h0 / 2
+  float exit_hazard = 0;             ///< h0, per step while young
+  std::int64_t young_age_steps = 0;  ///< below this age the hazard is h0, else h0 / 2
   // growth: R <- R * exp(g0 + g1 * r + sigma * z)
-  float growth_drift = 0.002f;
-  float growth_rd = 0.05f;
-  float growth_sd = 0.06f;
+  float growth_drift = 0;
+  float growth_rd = 0;
+  float growth_sd = 0;
   // candidate -> tech_sme
-  float tech_sme_revenue_cap = 20000.0f;
-  float tech_sme_probability = 0.03f;
-  float tech_sme_rd_reference = 0.03f;
+  float tech_sme_revenue_cap = 0;
+  float tech_sme_probability = 0;
+  float tech_sme_rd_reference = 0;
   // tech_sme -> high_tech: r >= theta(R)
-  float high_tech_probability = 0.02f;
-  float high_tech_support = 0.0f;  ///< policy lever s: probability p2 * (1 + s)
-  float rd_threshold_small = 0.05f;
-  float rd_threshold_medium = 0.04f;
-  float rd_threshold_large = 0.03f;
-  float small_revenue_limit = 5000.0f;    ///< R < this: small band
-  float medium_revenue_limit = 20000.0f;  ///< R <= this: medium band; above: large
+  float high_tech_probability = 0;
+  float high_tech_support = 0;  ///< policy lever s: probability p2 * (1 + s)
+  float rd_threshold_small = 0;
+  float rd_threshold_medium = 0;
+  float rd_threshold_large = 0;
+  float small_revenue_limit = 0;   ///< R < this: small band
+  float medium_revenue_limit = 0;  ///< R <= this: medium band; above: large
   // high_tech -> leader / lapse
-  float leader_revenue = 100000.0f;
-  float leader_probability = 0.05f;
-  float lapse_probability = 0.005f;
+  float leader_revenue = 0;
+  float leader_probability = 0;
+  float lapse_probability = 0;
 
-  /// Reads the model's keys (prefix "ref1.") from a resolved parameter set.
+  /// Reads every key of parameter_specs() from a resolved parameter set.
   [[nodiscard]] static Ref1Params from(const sim::ParameterSet& values);
+  /// The defaults, as a scenario without a [ref1] table gets them.
+  [[nodiscard]] static Ref1Params defaults();
 };
 
 /// The dictionary of REF-1's keys with defaults, ranges, units and sources.

@@ -1,8 +1,12 @@
 #include "models/testfunctions/test_functions.hpp"
 
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <string>
+#include <utility>
+
+#include "sim/params/parameter_table.hpp"
 
 namespace innosim::models::testfunctions {
 
@@ -32,10 +36,58 @@ class ConstantModel final : public sim::Model {
   sim::TimeAxis time_;
 };
 
-sim::ParameterSpec real(const std::string& key, double value, double minimum, double maximum,
-                        const std::string& meaning) {
-  return sim::ParameterSpec::make(key, sim::ParameterType::REAL, value, minimum, maximum, "1",
-                                  meaning, SOURCE);
+/// The inputs and coefficients of each function, filled from its parameter table.
+struct IshigamiParams {
+  double x1 = 0, x2 = 0, x3 = 0, a = 0, b = 0;
+};
+struct SobolGParams {
+  std::array<double, SOBOL_G_FACTORS> x{}, a{};
+};
+
+template <class Params>
+sim::ParameterEntry<Params> real(const std::string& key, double value, double minimum,
+                                 double maximum, const std::string& meaning,
+                                 sim::ParameterField<Params> field) {
+  return {sim::ParameterSpec::make(key, sim::ParameterType::REAL, value, minimum, maximum, "1",
+                                   meaning, SOURCE),
+          field};
+}
+
+const sim::ParameterTable<IshigamiParams>& ishigami_table() {
+  using P = IshigamiParams;
+  constexpr double PI = std::numbers::pi;
+  static const sim::ParameterTable<P> table({
+      real<P>("ishigami.x1", 0.0, -PI, PI, "input x1", INNOSIM_FIELD(P, x1)),
+      real<P>("ishigami.x2", 0.0, -PI, PI, "input x2", INNOSIM_FIELD(P, x2)),
+      real<P>("ishigami.x3", 0.0, -PI, PI, "input x3", INNOSIM_FIELD(P, x3)),
+      real<P>("ishigami.a", 7.0, -100.0, 100.0, "coefficient a", INNOSIM_FIELD(P, a)),
+      real<P>("ishigami.b", 0.1, -100.0, 100.0, "coefficient b", INNOSIM_FIELD(P, b)),
+  });
+  return table;
+}
+
+/// Every x_i, then every a_i (the accessors need the index at compile time).
+template <std::size_t... I>
+std::vector<sim::ParameterEntry<SobolGParams>> sobol_g_entries(std::index_sequence<I...>) {
+  using P = SobolGParams;
+  static constexpr double A[SOBOL_G_FACTORS] = {0, 1, 4.5, 9, 99, 99, 99, 99};
+  std::vector<sim::ParameterEntry<P>> entries;
+  (entries.push_back(real<P>(
+       "sobol_g.x" + std::to_string(I + 1), 0.5, 0.0, 1.0, "input x" + std::to_string(I + 1),
+       +[](P& p) -> double& { return p.x[I]; })),
+   ...);
+  (entries.push_back(real<P>(
+       "sobol_g.a" + std::to_string(I + 1), A[I], 0.0, 1.0e6,
+       "importance coefficient of x" + std::to_string(I + 1) + " (0: most)",
+       +[](P& p) -> double& { return p.a[I]; })),
+   ...);
+  return entries;
+}
+
+const sim::ParameterTable<SobolGParams>& sobol_g_table() {
+  static const sim::ParameterTable<SobolGParams> table(
+      sobol_g_entries(std::make_index_sequence<SOBOL_G_FACTORS>()));
+  return table;
 }
 
 }  // namespace
@@ -51,52 +103,20 @@ double sobol_g(const double* x, const double* a, int factors) {
   return y;
 }
 
-const std::vector<sim::ParameterSpec>& ishigami_specs() {
-  static const std::vector<sim::ParameterSpec> specs = [] {
-    std::vector<sim::ParameterSpec> list;
-    for (int i = 1; i <= 3; ++i) {
-      list.push_back(real("ishigami.x" + std::to_string(i), 0.0, -std::numbers::pi,
-                          std::numbers::pi, "input x" + std::to_string(i)));
-    }
-    list.push_back(real("ishigami.a", 7.0, -100.0, 100.0, "coefficient a"));
-    list.push_back(real("ishigami.b", 0.1, -100.0, 100.0, "coefficient b"));
-    return list;
-  }();
-  return specs;
-}
+const std::vector<sim::ParameterSpec>& ishigami_specs() { return ishigami_table().specs(); }
 
-const std::vector<sim::ParameterSpec>& sobol_g_specs() {
-  static const std::vector<sim::ParameterSpec> specs = [] {
-    static constexpr double A[SOBOL_G_FACTORS] = {0, 1, 4.5, 9, 99, 99, 99, 99};
-    std::vector<sim::ParameterSpec> list;
-    for (int i = 1; i <= SOBOL_G_FACTORS; ++i)
-      list.push_back(
-          real("sobol_g.x" + std::to_string(i), 0.5, 0.0, 1.0, "input x" + std::to_string(i)));
-    for (int i = 1; i <= SOBOL_G_FACTORS; ++i) {
-      list.push_back(real("sobol_g.a" + std::to_string(i), A[i - 1], 0.0, 1.0e6,
-                          "importance coefficient of x" + std::to_string(i) + " (0: most)"));
-    }
-    return list;
-  }();
-  return specs;
-}
+const std::vector<sim::ParameterSpec>& sobol_g_specs() { return sobol_g_table().specs(); }
 
 std::unique_ptr<sim::Model> create_ishigami(const sim::ParameterSet& values,
                                             const sim::TimeAxis& time) {
-  return std::make_unique<ConstantModel>(
-      ishigami(values.real("ishigami.x1"), values.real("ishigami.x2"), values.real("ishigami.x3"),
-               values.real("ishigami.a"), values.real("ishigami.b")),
-      time);
+  const IshigamiParams p = ishigami_table().fill(values);
+  return std::make_unique<ConstantModel>(ishigami(p.x1, p.x2, p.x3, p.a, p.b), time);
 }
 
 std::unique_ptr<sim::Model> create_sobol_g(const sim::ParameterSet& values,
                                            const sim::TimeAxis& time) {
-  double x[SOBOL_G_FACTORS], a[SOBOL_G_FACTORS];
-  for (int i = 0; i < SOBOL_G_FACTORS; ++i) {
-    x[i] = values.real("sobol_g.x" + std::to_string(i + 1));
-    a[i] = values.real("sobol_g.a" + std::to_string(i + 1));
-  }
-  return std::make_unique<ConstantModel>(sobol_g(x, a, SOBOL_G_FACTORS), time);
+  const SobolGParams p = sobol_g_table().fill(values);
+  return std::make_unique<ConstantModel>(sobol_g(p.x.data(), p.a.data(), SOBOL_G_FACTORS), time);
 }
 
 }  // namespace innosim::models::testfunctions

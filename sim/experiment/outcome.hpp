@@ -1,10 +1,10 @@
 // Outcomes of an experiment: one number per replication from its recorded series, e.g. a
 // stock at the end of a year ("register_high_tech@2025"), a flow summed over a year
 // ("spending_instruments@2025"), or whether a target is met ("register_high_tech@2025>=400",
-// 1 or 0: its mean over replications is the probability of reaching the target).
+// 1 or 0: its mean over replications is the probability of reaching the target). Studies
+// (sim/run/study.hpp) evaluate them task by task.
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,13 +24,5 @@ struct Outcome {
 
   [[nodiscard]] double evaluate(const SeriesBuffer& series) const;
 };
-
-/// Runs `replications` replications of every model, as parallel tasks, and reduces each to its
-/// outcomes: values[(outcome * models + model) * replications + replication]. Replication r of
-/// every model uses the same random streams (common random numbers). Returns false, with the
-/// values incomplete, if `cancel` was raised.
-bool run_outcomes(const std::vector<const Model*>& models, const std::vector<Outcome>& outcomes,
-                  std::uint32_t replications, std::uint64_t seed, const std::atomic<bool>* cancel,
-                  std::atomic<std::uint64_t>* tasks_done, std::vector<double>& values);
 
 }  // namespace innosim::sim

@@ -1,6 +1,6 @@
 // Vectorisable single-precision exp, log and sin/cos of 2*pi*u for the simulation kernels.
 //
-// Why not libm or Eigen: results must be bit-identical whichever firm lands in a loop's vector
+// Why not libm or Eigen: results must be bit-identical whichever row lands in a loop's vector
 // body or its scalar remainder, and whatever instruction set the binary is built for. glibc's
 // scalar expf and its vector variants (libmvec) round differently, and Eigen's packet kernels
 // use FMA when the target has it. These functions use only +, -, *, comparisons and bit moves,

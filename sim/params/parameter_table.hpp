@@ -16,8 +16,9 @@ namespace innosim::sim {
 /// Where a value lives in `Struct`: a captureless accessor (reaches nested members too).
 template <class Struct>
 using ParameterField =
-    std::variant<double& (*)(Struct&), std::int64_t& (*)(Struct&), int& (*)(Struct&),
-                 std::string& (*)(Struct&), TextList& (*)(Struct&), IntegerList& (*)(Struct&)>;
+    std::variant<double& (*)(Struct&), float& (*)(Struct&), std::int64_t& (*)(Struct&),
+                 int& (*)(Struct&), std::string& (*)(Struct&), TextList& (*)(Struct&),
+                 IntegerList& (*)(Struct&)>;
 
 /// The accessor of `member` (a data member path such as `rules.max_employees`).
 #define INNOSIM_FIELD(Struct, member) +[](Struct& s) -> decltype(auto) { return (s.member); }
@@ -51,7 +52,11 @@ class ParameterTable {
   /// Reads every key (`prefix` + spec key) from a resolved set into a new struct.
   [[nodiscard]] Struct fill(const ParameterSet& values, const std::string& prefix = "") const {
     Struct target{};
-    for (const auto& entry : entries_) read(values, prefix + entry.spec.key, entry.field, target);
+    std::string prefixed;  // without a prefix the spec's own key, not a copy (sweeps fill often)
+    for (const auto& entry : entries_) {
+      if (!prefix.empty()) prefixed = prefix + entry.spec.key;
+      read(values, prefix.empty() ? entry.spec.key : prefixed, entry.field, target);
+    }
     return target;
   }
 
@@ -75,6 +80,8 @@ class ParameterTable {
           using Value = std::decay_t<decltype(value)>;
           if constexpr (std::is_same_v<Value, double>) {
             value = values.real(key);
+          } else if constexpr (std::is_same_v<Value, float>) {  // kernels in single precision
+            value = static_cast<float>(values.real(key));
           } else if constexpr (std::is_same_v<Value, std::string>) {
             value = values.text(key);
           } else if constexpr (std::is_same_v<Value, TextList>) {

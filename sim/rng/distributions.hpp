@@ -1,6 +1,6 @@
 // Distributions over identity-keyed random words. Fixed-cost ones (uniform, Bernoulli, normal,
 // lognormal, Laplace) are branch-free functions of the words so they vectorise inside the
-// firm loops; Poisson takes a variable number of words from a DrawSequence.
+// agent loops; Poisson takes a variable number of words from a DrawSequence.
 #pragma once
 
 #include <cmath>
@@ -64,15 +64,15 @@ struct NormalPair {
   return centred < 0.0f ? location - magnitude : location + magnitude;
 }
 
-/// Successive random words of one (stream, firm): for draws whose word count varies.
+/// Successive random words of one (stream, agent): for draws whose word count varies.
 class DrawSequence {
  public:
-  DrawSequence(const StreamKey& stream, std::uint32_t firm_id) noexcept
-      : stream_(stream), firm_id_(firm_id) {}
+  DrawSequence(const StreamKey& stream, std::uint32_t agent_id) noexcept
+      : stream_(stream), agent_id_(agent_id) {}
 
   std::uint32_t next_word() noexcept {
     if (position_ == 4) {
-      block_ = stream_.block(firm_id_, next_block_index_++);
+      block_ = stream_.block(agent_id_, next_block_index_++);
       position_ = 0;
     }
     return block_[position_++];
@@ -84,7 +84,7 @@ class DrawSequence {
 
  private:
   StreamKey stream_;
-  std::uint32_t firm_id_;
+  std::uint32_t agent_id_;
   std::uint32_t next_block_index_ = 0;
   PhiloxBlock block_{};
   int position_ = 4;

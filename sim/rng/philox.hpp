@@ -1,6 +1,6 @@
 // Philox4x32-10 counter-based generator (Salmon et al., SC'11), from the Random123 library by
 // its authors (Debian: librandom123-dev). We keep only a thin value-type wrapper here so that
-// the hot loops can call it inline and the compiler can vectorise it across firms.
+// the hot loops can call it inline and the compiler can vectorise it across agents.
 #pragma once
 
 #include <Random123/philox.h>

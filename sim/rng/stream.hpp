@@ -1,14 +1,15 @@
 // Identity-keyed random streams: every draw is a pure function of
-//   (master seed, stream purpose, replication, step, firm id, draw index).
+//   (master seed, stream purpose, replication, step, agent id, draw index).
 // Consequences (tested in tests/sim/test_stream.cpp and tests/models/test_ref1_*.cpp):
-//   * results do not depend on thread count, chunking or the row a firm occupies;
-//   * two scenarios see the same draws for the same firm and replication (common random numbers);
+//   * results do not depend on thread count, chunking or the row an agent occupies;
+//   * two scenarios see the same draws for the same agent and replication (common random
+//     numbers);
 //   * any single replication can be re-run alone.
 //
 // Layout of one Philox4x32-10 call:
 //   key     = (seed low 32 bits, seed high 32 bits)
-//   counter = (firm id, step, replication, purpose << 24 | draw index)
-// so 2^24 draw blocks of 4 words each are available per (purpose, replication, step, firm).
+//   counter = (agent id, step, replication, purpose << 24 | draw index)
+// so 2^24 draw blocks of 4 words each are available per (purpose, replication, step, agent).
 #pragma once
 
 #include <cstdint>
@@ -22,7 +23,7 @@ namespace innosim::sim {
 using StreamPurpose = std::uint8_t;
 
 /// Random stream for one (seed, purpose, replication, step). Cheap to copy; hot loops hold one
-/// per step and call block() per firm.
+/// per step and call block() per agent.
 class StreamKey {
  public:
   StreamKey(std::uint64_t seed, StreamPurpose purpose, std::uint32_t replication,
@@ -34,10 +35,10 @@ class StreamKey {
 
   static constexpr std::uint32_t MAX_DRAW_INDEX = (1u << 24) - 1;
 
-  /// Four independent 32-bit words for (firm id, draw index).
-  [[nodiscard]] PhiloxBlock block(std::uint32_t firm_id,
+  /// Four independent 32-bit words for (agent id, draw index).
+  [[nodiscard]] PhiloxBlock block(std::uint32_t agent_id,
                                   std::uint32_t draw_index = 0) const noexcept {
-    return philox4x32_10({firm_id, step_, replication_, purpose_word_ | draw_index}, key_);
+    return philox4x32_10({agent_id, step_, replication_, purpose_word_ | draw_index}, key_);
   }
 
  private:

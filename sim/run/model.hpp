@@ -66,10 +66,12 @@ struct SnapshotColumn {
   std::vector<double> values;
 };
 
-/// Every alive agent's state at the end of calendar year `year` (time year + 1.0).
+/// Every alive agent's state at the end of calendar year `year` (time year + 1.0): one row
+/// per agent.
 struct Snapshot {
   int year = 0;
   std::vector<SnapshotColumn> columns;
+  std::uint32_t replication = 0;  ///< set by the engine, not the model
 };
 
 /// How a model's agents appear in snapshots: /<group>/<year>/<column>, over the dimension
@@ -111,6 +113,9 @@ class Model {
   virtual bool run_replication(const ReplicationContext& context, SeriesBuffer& out) const = 0;
   /// Names of the agent table in snapshots.
   [[nodiscard]] virtual AgentTable agent_table() const { return {}; }
+  /// Names of the columns its snapshots have, so that a scenario's output.snapshot_columns can
+  /// be checked before anything runs; empty: not declared (checked at the first snapshot).
+  [[nodiscard]] virtual std::vector<std::string> snapshot_columns() const { return {}; }
 };
 
 }  // namespace innosim::sim

@@ -1,8 +1,7 @@
 #include "sim/run/runner.hpp"
 
 #include <algorithm>
-
-#include "sim/run/parallel.hpp"
+#include <stdexcept>
 
 namespace innosim::sim {
 
@@ -18,45 +17,86 @@ std::vector<std::uint32_t> Ensemble::completed_indices() const {
   return indices;
 }
 
-Ensemble run_ensemble(const Model& model, const RunOptions& options) {
-  Ensemble ensemble;
-  ensemble.metrics = model.metrics();
-  ensemble.time = model.time_axis();
-  ensemble.replications = options.replications;
-  ensemble.completed.assign(options.replications, 0);
-  const std::size_t points = ensemble.points();
-  ensemble.values.assign(ensemble.metrics.size(),
-                         std::vector<double>(options.replications * points, 0.0));
+EnsembleBuilder::EnsembleBuilder(const Model& model, const Study& study,
+                                 const OutputSelection& selection)
+    : first_replication_(study.first_replication), snapshot_columns_(selection.snapshot_columns) {
+  const std::vector<MetricInfo>& metrics = model.metrics();
+  for (std::size_t metric = 0; metric < metrics.size(); ++metric) {
+    const auto& names = selection.metrics;
+    if (names.empty() || std::find(names.begin(), names.end(), metrics[metric].name) != names.end())
+      kept_metrics_.push_back(metric);
+  }
+  ensemble_.time = model.time_axis();
+  ensemble_.agent_table = model.agent_table();
+  ensemble_.replications = study.replications;
+  ensemble_.completed.assign(study.replications, 0);
+  for (const std::size_t metric : kept_metrics_) {
+    ensemble_.metrics.push_back(metrics[metric]);
+    ensemble_.values.emplace_back(std::size_t{study.replications} * ensemble_.points(), 0.0);
+  }
+}
 
-  std::vector<Snapshot> snapshots;  // written by that one replication's task only
+void EnsembleBuilder::accept(TaskResult& result) {
+  const std::size_t slot = result.replication - first_replication_;
+  const std::size_t points = ensemble_.points();
+  for (std::size_t kept = 0; kept < kept_metrics_.size(); ++kept) {
+    const auto series = result.series->metric(kept_metrics_[kept]);
+    std::copy(series.begin(), series.end(),
+              ensemble_.values[kept].begin() + static_cast<std::ptrdiff_t>(slot * points));
+  }
+  ensemble_.completed[slot] = 1;
+  for (Snapshot& snapshot : result.snapshots) {
+    select_columns(snapshot);
+    ensemble_.snapshots.push_back(std::move(snapshot));
+  }
+}
 
-  const ThreadLimit thread_limit(options.threads);
-  parallel_for_index(options.replications, [&](std::size_t index) {
-    const auto slot = static_cast<std::uint32_t>(index);
-    ReplicationContext context;
-    context.seed = options.seed;
-    context.replication = options.first_replication + slot;
-    context.cancel = options.cancel;
-    context.steps_done = options.steps_done;
-    if (!options.snapshot_years.empty() && options.snapshot_replication == context.replication) {
-      context.snapshots = &snapshots;
-      context.snapshot_years = options.snapshot_years;
+void EnsembleBuilder::select_columns(Snapshot& snapshot) {
+  if (snapshot_columns_.empty()) return;
+  auto is_named = [&](const SnapshotColumn& column) {
+    return std::find(snapshot_columns_.begin(), snapshot_columns_.end(), column.name) !=
+           snapshot_columns_.end();
+  };
+  if (!columns_checked_) {
+    for (const std::string& name : snapshot_columns_) {
+      if (std::none_of(snapshot.columns.begin(), snapshot.columns.end(),
+                       [&](const SnapshotColumn& column) { return column.name == name; })) {
+        std::string known;
+        for (const auto& column : snapshot.columns)
+          known += (known.empty() ? "" : ", ") + column.name;
+        throw std::invalid_argument("the model snapshots no column " + name +
+                                    "; its columns: " + known);
+      }
     }
-    if (context.cancelled()) return;
-    SeriesBuffer buffer(ensemble.metrics.size(), points);
-    if (!model.run_replication(context, buffer)) return;
-    for (std::size_t metric = 0; metric < ensemble.metrics.size(); ++metric) {
-      const auto series = buffer.metric(metric);
-      std::copy(series.begin(), series.end(),
-                ensemble.values[metric].begin() + static_cast<std::ptrdiff_t>(slot * points));
-    }
-    ensemble.completed[slot] = 1;
-    if (options.replications_done != nullptr) options.replications_done->fetch_add(1);
+    columns_checked_ = true;
+  }
+  const std::string id_column = ensemble_.agent_table.dimension + "_id";
+  std::erase_if(snapshot.columns, [&](const SnapshotColumn& column) {
+    return column.name != id_column && !is_named(column);
   });
-  ensemble.snapshots = std::move(snapshots);
-  ensemble.snapshot_replication = options.snapshot_replication;
-  ensemble.agent_table = model.agent_table();
-  return ensemble;
+}
+
+Ensemble run_ensemble(const Model& model, const RunOptions& options) {
+  Study study;
+  // The caller's model for the one point: a shared_ptr that does not own it.
+  study.model_at = [&model](std::size_t) {
+    return std::shared_ptr<const Model>(std::shared_ptr<const Model>(), &model);
+  };
+  study.replications = options.replications;
+  study.first_replication = options.first_replication;
+  study.seed = options.seed;
+  study.keep_series = true;
+  study.snapshot_years = options.snapshot_years;
+  study.snapshot_replications = {options.snapshot_replication};
+  EnsembleBuilder builder(model, study);
+  ThreadExecutor executor(options.threads);
+  StudyControl control;
+  control.cancel = options.cancel;
+  control.steps_done = options.steps_done;
+  control.tasks_done = options.replications_done;
+  control.batches = BatchPolicy::single(study.tasks());
+  run_study(study, builder, executor, control);
+  return builder.take();
 }
 
 }  // namespace innosim::sim

@@ -1,12 +1,15 @@
-// Monte Carlo runner: replications are independent TBB tasks; each writes into its own slot of
-// a preallocated ensemble, so the result never depends on completion order or thread count.
+// Monte Carlo runs of one model: every replication's series kept in memory, as `innosim run`
+// writes them. A run is a study of one design point (sim/run/study.hpp) whose sink is an
+// EnsembleBuilder; run_ensemble is the short way to it.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "sim/run/model.hpp"
+#include "sim/run/study.hpp"
 
 namespace innosim::sim {
 
@@ -18,9 +21,9 @@ struct Ensemble {
   std::uint32_t replications = 0;       ///< slots
   std::vector<std::uint8_t> completed;  ///< per slot: 1 when the replication finished
   std::vector<std::vector<double>> values;
-  /// Agent snapshots of the snapshot replication (empty if none or not run).
+  /// Agent snapshots of the snapshotted replications, by replication then year (empty if none
+  /// or not run); Snapshot::replication says whose each is.
   std::vector<Snapshot> snapshots;
-  std::uint32_t snapshot_replication = 0;  ///< the replication they belong to
   AgentTable agent_table;
 
   [[nodiscard]] std::size_t points() const { return static_cast<std::size_t>(time.points()); }
@@ -30,6 +33,32 @@ struct Ensemble {
   [[nodiscard]] std::uint32_t completed_count() const;
   /// Indices of completed replications, ascending.
   [[nodiscard]] std::vector<std::uint32_t> completed_indices() const;
+};
+
+/// What of a model's output an ensemble keeps, by name; empty: everything. Snapshots keep the
+/// agent id column (`<dimension>_id`, their scale) whatever the selection.
+struct OutputSelection {
+  std::vector<std::string> metrics;
+  std::vector<std::string> snapshot_columns;
+};
+
+/// A sink that builds the Ensemble of a one-point study with kept series. Throws
+/// std::invalid_argument from the first snapshot if the selection names a column the model
+/// does not snapshot (models need not declare their columns before they run).
+class EnsembleBuilder final : public StudySink {
+ public:
+  EnsembleBuilder(const Model& model, const Study& study, const OutputSelection& selection = {});
+  void accept(TaskResult& result) override;
+  [[nodiscard]] Ensemble take() { return std::move(ensemble_); }
+
+ private:
+  void select_columns(Snapshot& snapshot);
+
+  Ensemble ensemble_;
+  std::uint32_t first_replication_;
+  std::vector<std::size_t> kept_metrics_;  ///< indices into the model's metrics
+  std::vector<std::string> snapshot_columns_;
+  bool columns_checked_ = false;
 };
 
 struct RunOptions {
@@ -47,8 +76,8 @@ struct RunOptions {
   std::uint32_t snapshot_replication = 0;
 };
 
-/// Runs every replication; returns the ensemble (completed flags tell which finished when
-/// the run was cancelled).
+/// Runs every replication as one batch; returns the ensemble (completed flags tell which
+/// finished when the run was cancelled).
 [[nodiscard]] Ensemble run_ensemble(const Model& model, const RunOptions& options);
 
 }  // namespace innosim::sim

@@ -1,9 +1,8 @@
 // A struct-of-arrays table: one contiguous, 64-byte aligned column per attribute.
 //
 // A column is a tag type naming its value type and its name:
-//   struct Revenue { using value_type = float; static constexpr std::string_view name = "revenue";
-//   }; using Firms = SoaTable<FirmId, Tier, Revenue>; std::span<float> revenue =
-//   firms.column<Revenue>();
+//   struct Size { using value_type = float; static constexpr std::string_view name = "size"; };
+//   using Agents = SoaTable<AgentId, Size>; std::span<float> size = agents.column<Size>();
 //
 // Rows are stored in blocks of ROW_BLOCK: every column is allocated to padded_size(), a multiple
 // of ROW_BLOCK, and the padding rows hold value-initialised (zero) values. Kernels can therefore

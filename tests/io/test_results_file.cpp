@@ -10,6 +10,7 @@
 #include "io/h5/results_file.hpp"
 #include "io/version.hpp"
 #include "models/ref1/ref1_model.hpp"
+#include "tests/sim/toy_model.hpp"
 
 namespace innosim::io {
 namespace {
@@ -27,7 +28,7 @@ class ResultsFileTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(directory_); }
 
   static sim::Ensemble small_ensemble() {
-    models::ref1::Ref1Params params;
+    auto params = models::ref1::Ref1Params::defaults();
     params.initial_firms = 300;
     sim::TimeAxis time;
     time.steps = 24;
@@ -60,7 +61,7 @@ TEST_F(ResultsFileTest, EveryRootAttributeIsWritten) {
   write_results(output, small_ensemble(), provenance());
   const ResultsReader reader(output);
   EXPECT_EQ(reader.string_attribute("filetype"), "innosim-results");
-  EXPECT_EQ(reader.integer_attribute("format_version"), (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(reader.integer_attribute("format_version"), (std::vector<std::int64_t>{1, 3}));
   EXPECT_EQ(reader.string_attribute("innosim_version"), program_version());
   const std::string commit = reader.string_attribute("git_commit");
   EXPECT_EQ(commit, git_commit());
@@ -93,6 +94,26 @@ TEST_F(ResultsFileTest, SeriesAndCoordinatesRoundTrip) {
   EXPECT_DOUBLE_EQ(time[12], 2023.0);
   EXPECT_EQ(reader.dataset("/replication"), (std::vector<double>{0, 1, 2, 3, 4}));
   EXPECT_EQ(reader.dataset("/summary/exits/p50").size(), 25u);
+}
+
+TEST_F(ResultsFileTest, SnapshotsOfOneReplicationOrOfSeveral) {
+  const sim::testing::ToyModel model;
+  sim::Study study = sim::testing::toy_study(model);
+  sim::ThreadExecutor threads(2);
+  auto write = [&](const std::string& name) {
+    sim::EnsembleBuilder builder(model, study);
+    EXPECT_TRUE(sim::run_study(study, builder, threads));
+    write_results(directory_ / name, builder.take(), provenance());
+    return directory_ / name;
+  };
+  const ResultsReader several(write("several.h5"));
+  EXPECT_EQ(several.dataset("/agents/replication_1/2022/size"), (std::vector<double>{1, 2, 3}));
+  EXPECT_EQ(several.dataset("/agents/replication_3/2023/size"), (std::vector<double>{3, 4, 5}));
+  EXPECT_EQ(several.dataset("/agents/replication_3/2023/agent"), (std::vector<double>{0, 1, 2}));
+  study.snapshot_replications = {2};  // one: the layout of 1.1, /agents/<year>
+  const ResultsReader one(write("one.h5"));
+  EXPECT_EQ(one.dataset("/agents/2023/size"), (std::vector<double>{2, 3, 4}));
+  EXPECT_EQ(one.dataset("/agents/2022/age"), (std::vector<double>{1, 1, 1}));
 }
 
 TEST_F(ResultsFileTest, InterruptedRunsKeepOnlyCompletedReplications) {

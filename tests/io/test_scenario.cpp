@@ -134,6 +134,34 @@ TEST(Scenario, ContradictoryKeysAreRefusedAtTheKey) {
       << message;
 }
 
+TEST(Scenario, OutputNamesWhatTheModelHasWithItsPlaceAndTheNearestName) {
+  const std::string message =
+      refusal("[scenario]\nmodel = \"ref1\"\n[output]\nmetrics = [\"exits\", \"firms_leeder\"]\n");
+  EXPECT_NE(message.find("city.toml:4:21: error: output.metrics: \"firms_leeder\" is not a metric "
+                         "of model ref1; did you mean \"firms_leader\"?"),
+            std::string::npos)
+      << message;
+  const Scenario scenario =
+      parse_scenario("[scenario]\nmodel = \"ref1\"\n[output]\nmetrics = [\"exits\"]\n", "x.toml");
+  EXPECT_EQ(scenario.output.metrics, std::vector<std::string>{"exits"});
+}
+
+TEST(Scenario, SnapshotReplicationsTakeOneKeyOrTheOther) {
+  const Scenario one = parse_scenario(VALID, "x.toml");
+  EXPECT_EQ(one.snapshot_replications, std::vector<std::uint32_t>{0});
+  const Scenario several =
+      parse_scenario(std::string(VALID) + "[output]\nsnapshot_replications = [3, 1]\n", "x.toml");
+  EXPECT_EQ(several.snapshot_replications, (std::vector<std::uint32_t>{3, 1}));
+  EXPECT_EQ(several.snapshot_replication, 3u);
+  const std::string both = refusal(std::string(VALID) +
+                                   "[output]\nsnapshot_replication = 2\n"
+                                   "snapshot_replications = [3, 1]\n");
+  EXPECT_NE(both.find("city.toml:12:24: error: output.snapshot_replication and "
+                      "output.snapshot_replications are both given"),
+            std::string::npos)
+      << both;
+}
+
 TEST(Scenario, CommandLineOverridesAreCheckedAgainstTheSameRanges) {
   Scenario scenario = parse_scenario(VALID, "x.toml");
   override_parameter(scenario, "run.seed", std::int64_t{42}, "--seed");

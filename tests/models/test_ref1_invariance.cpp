@@ -13,7 +13,7 @@ using testing::alive_total;
 using testing::run;
 
 Ref1Params large_population() {
-  Ref1Params p;
+  Ref1Params p = Ref1Params::defaults();
   // More than two chunks, so steps are also split across threads inside a replication.
   p.initial_firms = static_cast<std::int64_t>(Ref1Model::CHUNK_ROWS) * 2 + 777;
   p.births_per_step = 20.0;
@@ -48,7 +48,7 @@ TEST(Ref1Invariance, ChunkedStepEqualsOneWholePass) {
 }
 
 TEST(Ref1Invariance, AReplicationRerunAloneEqualsItsRowInTheFullRun) {
-  Ref1Params p;
+  Ref1Params p = Ref1Params::defaults();
   p.initial_firms = 3000;
   p.births_per_step = 2.5;
   const Ref1Model model(p, testing::monthly(48));
@@ -70,7 +70,7 @@ TEST(Ref1Invariance, AReplicationRerunAloneEqualsItsRowInTheFullRun) {
 TEST(Ref1Invariance, OneMoreInitialFirmNeverMeansFewerFirms) {
   // Under common random numbers every firm keeps its own draws, so the extra firm only adds
   // itself: the total is never smaller, and never larger by more than one.
-  Ref1Params p;
+  Ref1Params p = Ref1Params::defaults();
   p.initial_firms = 5000;
   p.births_per_step = 4.0;
   Ref1Params plus_one = p;
@@ -89,7 +89,7 @@ TEST(Ref1Invariance, OneMoreInitialFirmNeverMeansFewerFirms) {
 TEST(Ref1Invariance, ThePolicyLeverDoesNotDisturbOtherDecisions) {
   // Exits do not depend on tiers in REF-1, so with common random numbers a stronger
   // high-tech lever must leave every exit count exactly as it was, while changing the ladder.
-  Ref1Params p;
+  Ref1Params p = Ref1Params::defaults();
   p.initial_firms = 4000;
   Ref1Params supported = p;
   supported.high_tech_support = 1.0f;
@@ -107,13 +107,13 @@ TEST(Ref1Invariance, ThePolicyLeverDoesNotDisturbOtherDecisions) {
 }
 
 TEST(Ref1Invariance, DifferentSeedsGiveDifferentResults) {
-  Ref1Params p;
+  Ref1Params p = Ref1Params::defaults();
   p.initial_firms = 2000;
   EXPECT_NE(run(p, 24, 2, 0, 1).values, run(p, 24, 2, 0, 2).values);
 }
 
 TEST(Ref1Accounting, PopulationChangeEqualsBirthsMinusExitsEveryStep) {
-  Ref1Params p;
+  Ref1Params p = Ref1Params::defaults();
   p.initial_firms = 5000;
   p.births_per_step = 15.0;
   const sim::Ensemble ensemble = run(p, 120, 4);
@@ -130,7 +130,7 @@ TEST(Ref1Accounting, PopulationChangeEqualsBirthsMinusExitsEveryStep) {
 TEST(Ref1Accounting, BirthsActFromTheNextStep) {
   // Every firm alive at the start of a step exits in it (h0 = 1): the firms alive at the end of
   // a step are exactly that step's births, and they are the next step's exits.
-  Ref1Params p;
+  Ref1Params p = Ref1Params::defaults();
   p.initial_firms = 100;
   p.births_per_step = 50.0;
   p.exit_hazard = 1.0f;
@@ -149,7 +149,7 @@ TEST(Ref1Accounting, BirthsActFromTheNextStep) {
 }
 
 TEST(Ref1Accounting, CancelledRunsStopAndSaySo) {
-  Ref1Params p;
+  Ref1Params p = Ref1Params::defaults();
   p.initial_firms = 1000;
   const Ref1Model model(p, testing::monthly(12));
   std::atomic<bool> cancel{true};

@@ -16,7 +16,7 @@ using testing::run;
 /// Homogeneous firms whose revenue passes every threshold within ten years, so every
 /// transition of the ladder (entry to tech_sme, the R&D bands, leader, lapse) is exercised.
 Ref1Params homogeneous_ladder() {
-  Ref1Params p;
+  Ref1Params p = Ref1Params::defaults();
   p.initial_firms = 2000;
   p.births_per_step = 3.0;
   p.revenue_median = 15000.0f;  // crosses 20000 (tech SME cap, medium band) at ~12 months
@@ -95,7 +95,8 @@ TEST(Ref1Oracle, EnsembleMeanMatchesTheProjectionWithinFourStandardErrors) {
 }
 
 TEST(Ref1Oracle, RefusesHeterogeneousParameters) {
-  EXPECT_THROW(static_cast<void>(project_expected_counts(Ref1Params{}, 12)), std::invalid_argument);
+  EXPECT_THROW(static_cast<void>(project_expected_counts(Ref1Params::defaults(), 12)),
+               std::invalid_argument);
 }
 
 }  // namespace

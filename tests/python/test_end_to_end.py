@@ -96,7 +96,7 @@ class EndToEnd(unittest.TestCase):
         with h5py.File(path, "r") as f:
             attrs = f.attrs
             self.assertEqual(attrs["filetype"], "innosim-results")
-            self.assertEqual(list(attrs["format_version"]), [1, 2])
+            self.assertEqual(list(attrs["format_version"]), [1, 3])
             self.assertEqual(int(attrs["seed"]), 99)
             self.assertEqual(int(attrs["replications"]), 7)
             self.assertEqual(attrs["scenario_text"], SMALL_SCENARIO)
@@ -233,9 +233,40 @@ class CityEndToEnd(unittest.TestCase):
                 self.assertAlmostEqual(float(firms["revenue"].sum()), at_end["revenue_total"].item(),
                                        delta=1e-6 * at_end["revenue_total"].item())
 
+    def test_output_table_selects_metrics_columns_and_several_snapshot_replications(self):
+        scenario = os.path.join(self.directory.name, "selected.toml")
+        with open(scenario, "w", encoding="utf-8") as f:
+            f.write(textwrap.dedent("""\
+                [scenario]
+                model = "city"
+                steps = 24
+                [run]
+                replications = 3
+                [output]
+                metrics = ["firms_alive", "register_high_tech"]
+                snapshot_years = [2022]
+                snapshot_replications = [2, 0]
+                snapshot_columns = ["revenue"]
+                """))
+        output = os.path.join(self.directory.name, "selected.h5")
+        subprocess.run([INNOSIM, "run", scenario, "-o", output, "--quiet"], check=True,
+                       capture_output=True, timeout=300)
+        with h5py.File(output, "r") as f:
+            self.assertEqual(sorted(f["series"].keys()), ["firms_alive", "register_high_tech",
+                                                         "replication", "time"])
+            self.assertEqual(sorted(f["summary"].keys()), ["firms_alive", "register_high_tech"])
+            self.assertEqual(list(f["firms"].attrs["replication"]), [0, 2])
+            self.assertEqual(sorted(f["firms"].keys()), ["replication_0", "replication_2"])
+            self.assertEqual(int(f["firms/replication_2"].attrs["replication"]), 2)
+        with xr.open_dataset(output, group="firms/replication_2/2022", engine="h5netcdf") as firms:
+            self.assertEqual(list(firms.data_vars), ["revenue"])
+            with xr.open_dataset(output, group="series", engine="h5netcdf") as series:
+                at_end = series.sel(replication=2, time=2023.0)
+                self.assertEqual(firms.sizes["firm"], at_end["firms_alive"].item())
+
     def test_provenance_holds_the_instruments(self):
         with h5py.File(self.path, "r") as f:
-            self.assertEqual(list(f.attrs["format_version"]), [1, 2])
+            self.assertEqual(list(f.attrs["format_version"]), [1, 3])
             resolved = tomllib.loads(f.attrs["resolved_parameters"])
         self.assertEqual(resolved["instruments"]["high_tech_reward"]["trigger"], "high_tech_certified")
         self.assertEqual(resolved["instruments"]["rd_subsidy"]["tiers"], ["high_tech", "gazelle", "leader"])

@@ -1,5 +1,5 @@
-// Outcomes of experiments: which points a "metric@year" reads, targets as 0/1, and common
-// random numbers across design points.
+// Outcomes of experiments: which points a "metric@year" reads, and targets as 0/1 (common random
+// numbers across design points: test_study.cpp).
 #include <gtest/gtest.h>
 
 #include "io/scenario/scenario.hpp"
@@ -46,35 +46,6 @@ TEST(Outcomes, StocksAreReadAtTheYearsEndAndFlowsSummedOverIt) {
   EXPECT_EQ(target.evaluate(series), 0.0);  // 36 > 10
   series.at(models::ref1::FIRMS_HIGH_TECH, 36) = 10.0;
   EXPECT_EQ(target.evaluate(series), 1.0);
-}
-
-TEST(Outcomes, ReplicationRSeesTheSameDrawsAtEveryDesignPoint) {
-  // Two design points with the same parameters give the same outcome replication by
-  // replication (common random numbers); replications differ from each other.
-  const io::Scenario scenario = ref1_experiment("[\"firms_high_tech@2024\", \"exits@2024\"]");
-  models::ref1::Ref1Params params;
-  params.initial_firms = 500;
-  const models::ref1::Ref1Model a(params, scenario.time), b(params, scenario.time);
-  params.high_tech_support = 1.0;
-  const models::ref1::Ref1Model supported(params, scenario.time);
-  std::vector<double> values;
-  ASSERT_TRUE(
-      run_outcomes({&a, &b, &supported}, scenario.outcomes, 8, 5, nullptr, nullptr, values));
-  auto at = [&](std::size_t outcome, std::size_t model, std::size_t replication) {
-    return values[(outcome * 3 + model) * 8 + replication];
-  };
-  bool replications_differ = false;
-  double without_support = 0.0, with_support = 0.0;
-  for (std::size_t r = 0; r < 8; ++r) {
-    EXPECT_EQ(at(0, 0, r), at(0, 1, r));
-    EXPECT_EQ(at(1, 0, r), at(1, 1, r));
-    without_support += at(0, 0, r);
-    with_support += at(0, 2, r);
-    if (r > 0 && at(0, 0, r) != at(0, 0, 0)) replications_differ = true;
-  }
-  EXPECT_TRUE(replications_differ);
-  // Doubling the tech_sme -> high_tech probability on the same draws certifies more firms.
-  EXPECT_GT(with_support, without_support);
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ TEST(StreamKey, EveryIdentityComponentChangesTheDraws) {
   EXPECT_NE(StreamKey(1, 9, 3, 4).block(5, 6), reference);  // purpose
   EXPECT_NE(StreamKey(1, 2, 9, 4).block(5, 6), reference);  // replication
   EXPECT_NE(StreamKey(1, 2, 3, 9).block(5, 6), reference);  // step
-  EXPECT_NE(base.block(9, 6), reference);                   // firm
+  EXPECT_NE(base.block(9, 6), reference);                   // agent
   EXPECT_NE(base.block(5, 9), reference);                   // draw index
   EXPECT_NE(StreamKey(std::uint64_t{1} << 32 | 1, 2, 3, 4).block(5, 6),
             reference);  // seed high word
