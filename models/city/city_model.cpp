@@ -25,7 +25,11 @@ CityModel::CityModel(const CityParams& params, std::vector<Instrument> instrumen
       by_phase_[static_cast<std::size_t>(phase)].push_back(modules_.back().get());
   }
   const std::vector<std::string> problems = check_modules(modules_);
-  if (!problems.empty()) throw std::logic_error("city model schedule: " + problems.front());
+  if (!problems.empty()) {
+    std::string text = "city model schedule:";
+    for (const std::string& problem : problems) text.append("\n  ").append(problem);
+    throw std::logic_error(text);
+  }
 }
 
 CityModel::~CityModel() = default;

@@ -7,7 +7,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "models/city/metrics.hpp"
@@ -37,9 +41,9 @@ enum class Phase : std::uint8_t {
   RECORD,
   COUNT
 };
-inline constexpr std::string_view PHASE_NAMES[] = {"initial",  "entrants", "year_start", "step",
-                                                   "rows",     "settle",   "rounds",     "payments",
-                                                   "year_end", "record"};
+inline constexpr std::string_view PHASE_NAMES[static_cast<std::size_t>(Phase::COUNT)] = {
+    "initial", "entrants", "year_start", "step",     "rows",
+    "settle",  "rounds",   "payments",   "year_end", "record"};
 
 /// Stream purposes (distinct purposes keep decisions independent; never renumber).
 inline constexpr sim::StreamPurpose PURPOSE_ATTRIBUTES = 1;  ///< a firm's attributes at entry
@@ -66,7 +70,10 @@ struct StreamClaim {
 };
 inline constexpr std::uint32_t ALL_BLOCKS = 0xffff'ffffu;
 
-/// What a module is, owns and uses (checked by the schedule, listed in docs/model.md).
+/// What a module is, owns and uses. check_modules (schedule.hpp) refuses a firm column owned by
+/// two modules or none, a column name no table has, a fixed metric filled by two modules or
+/// none, and overlapping random-word claims; make_module refuses phases that differ from the
+/// hooks the class overrides. docs/model.md lists the modules and their phases (tested).
 struct ModuleInfo {
   std::string_view name;
   std::string_view summary;            ///< one line for the docs
@@ -91,7 +98,10 @@ struct StepContext {
   }
 };
 
-/// A chunk's rows and what its hooks pass on to each other and to the step.
+/// A chunk's rows and what its hooks pass on to each other and to the step. SETTLE runs per
+/// chunk right after that chunk's ROWS (other chunks may still be in ROWS): hooks of both
+/// phases may touch only their chunk's rows. Sum flows in locals and add them to `totals` once
+/// per chunk: a store through it in the per-firm loop costs throughput.
 struct ChunkWork {
   std::size_t begin = 0;
   std::size_t end = 0;
@@ -100,6 +110,8 @@ struct ChunkWork {
   std::vector<std::uint8_t> exit_codes;  ///< per row of the chunk: 0 stays, 1 market, 2 distress
 };
 
+/// Module objects are built once per model and shared by every replication, which may run
+/// concurrently: hooks are const and keep per-replication state in the World.
 class Module {
  public:
   virtual ~Module() = default;
@@ -118,5 +130,37 @@ class Module {
   /// Writes metrics at the point that ends the step (flows of the step are in `totals`).
   virtual void record(World&, const StepContext&, const StepTotals&) const {}
 };
+
+/// The phases whose hooks T overrides, in phase order (a hook T does not override keeps
+/// Module's member-pointer type, which the compiler tells apart reliably).
+template <class T>
+[[nodiscard]] std::vector<Phase> overridden_phases() {
+  std::vector<Phase> phases;
+  const auto add = [&](bool overridden, Phase phase) {
+    if (overridden) phases.push_back(phase);
+  };
+  add(!std::is_same_v<decltype(&T::initial), decltype(&Module::initial)>, Phase::INITIAL);
+  add(!std::is_same_v<decltype(&T::entrants), decltype(&Module::entrants)>, Phase::ENTRANTS);
+  add(!std::is_same_v<decltype(&T::year_start), decltype(&Module::year_start)>, Phase::YEAR_START);
+  add(!std::is_same_v<decltype(&T::step), decltype(&Module::step)>, Phase::STEP);
+  add(!std::is_same_v<decltype(&T::rows), decltype(&Module::rows)>, Phase::ROWS);
+  add(!std::is_same_v<decltype(&T::settle), decltype(&Module::settle)>, Phase::SETTLE);
+  add(!std::is_same_v<decltype(&T::rounds), decltype(&Module::rounds)>, Phase::ROUNDS);
+  add(!std::is_same_v<decltype(&T::payments), decltype(&Module::payments)>, Phase::PAYMENTS);
+  add(!std::is_same_v<decltype(&T::year_end), decltype(&Module::year_end)>, Phase::YEAR_END);
+  add(!std::is_same_v<decltype(&T::record), decltype(&Module::record)>, Phase::RECORD);
+  return phases;
+}
+
+/// Builds a module, refusing one whose declared phases differ from the hooks it overrides (a
+/// hook in no declared phase would never run; a declared phase without a hook does nothing).
+template <class T, class... Args>
+[[nodiscard]] std::unique_ptr<Module> make_module(Args&&... args) {
+  auto module = std::make_unique<T>(std::forward<Args>(args)...);
+  if (module->info().phases != overridden_phases<T>())
+    throw std::logic_error("module " + std::string(module->info().name) +
+                           ": info().phases differ from the hooks it overrides");
+  return module;
+}
 
 }  // namespace innosim::models::city

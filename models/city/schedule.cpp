@@ -38,6 +38,19 @@ bool overlap(const StreamClaim& a, const StreamClaim& b) {
          (a.words & b.words) != 0;
 }
 
+std::string describe(const StreamClaim& claim) {
+  // Built by appending: GCC 12 warns falsely (-Wrestrict, PR105329) on "literal" + string.
+  std::string text = "purpose ";
+  text.append(std::to_string(claim.purpose)).append(", blocks ");
+  text.append(std::to_string(claim.first_block));
+  if (claim.last_block == ALL_BLOCKS) {
+    text.append(" on");
+  } else {
+    text.append("-").append(std::to_string(claim.last_block));
+  }
+  return text.append(", words mask ").append(std::to_string(static_cast<int>(claim.words)));
+}
+
 }  // namespace
 
 std::vector<std::string> check_modules(const std::vector<std::unique_ptr<Module>>& modules) {
@@ -49,6 +62,7 @@ std::vector<std::string> check_modules(const std::vector<std::unique_ptr<Module>
     StreamClaim claim;
   };
   std::vector<Claimed> claims;
+  std::vector<std::string_view> metric_filler(FIXED_METRIC_COUNT);
   for (std::size_t index = 0; index < modules.size(); ++index) {
     const ModuleInfo& info = modules[index]->info();
     if (index < schedule().size() && info.name != schedule()[index].name)
@@ -71,15 +85,25 @@ std::vector<std::string> check_modules(const std::vector<std::unique_ptr<Module>
         problems.push_back(std::string(info.name) + " uses " + std::string(column) +
                            ", which is no firm column");
     }
+    for (const Metric metric : info.metrics) {
+      if (!metric_filler[metric].empty())
+        problems.push_back(fixed_metrics()[metric].name + " is filled by both " +
+                           std::string(metric_filler[metric]) + " and " + std::string(info.name));
+      metric_filler[metric] = info.name;
+    }
     for (const StreamClaim& claim : info.streams) {
       for (const Claimed& other : claims) {
         if (overlap(claim, other.claim))
           problems.push_back(std::string(info.name) + " and " + std::string(other.module) +
-                             " claim the same random words of purpose " +
-                             std::to_string(claim.purpose));
+                             " claim the same random words (" + describe(claim) + " against " +
+                             describe(other.claim) + ")");
       }
       claims.push_back({info.name, claim});
     }
+  }
+  for (std::size_t metric = 0; metric < FIXED_METRIC_COUNT; ++metric) {
+    if (metric_filler[metric].empty())
+      problems.push_back("no module fills the metric " + fixed_metrics()[metric].name);
   }
   for (const auto& [column, module] : owner) {
     if (module.empty()) problems.push_back("no module owns the firm column " + std::string(column));

@@ -21,8 +21,9 @@ struct ModuleRegistration {
 [[nodiscard]] const std::vector<ModuleRegistration>& schedule();
 
 /// What is wrong with a set of modules, one sentence each (empty when sound): a firm column
-/// owned by two modules or by none, a column name no table has, overlapping random-word claims,
-/// a registration whose module reports another name.
+/// owned by two modules or by none, a column name no table has, a fixed metric filled by two
+/// modules or by none, overlapping random-word claims, a registration whose module reports
+/// another name.
 [[nodiscard]] std::vector<std::string> check_modules(
     const std::vector<std::unique_ptr<Module>>& modules);
 

@@ -4,6 +4,7 @@
 // apart, and a struct's defaults are its specs' defaults (fill it from defaults_of(specs)).
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -33,17 +34,13 @@ template <class Struct>
 class ParameterTable {
  public:
   ParameterTable() = default;
-  explicit ParameterTable(std::vector<ParameterEntry<Struct>> entries)
-      : entries_(std::move(entries)) {
-    for (const auto& entry : entries_) specs_.push_back(entry.spec);
+  explicit ParameterTable(std::vector<ParameterEntry<Struct>> entries) {
+    for (auto& entry : entries) add(std::move(entry));
   }
 
   /// Adds the entries of another table (e.g. one module's parameters to the model's).
   void append(const ParameterTable& other) {
-    for (const auto& entry : other.entries_) {
-      entries_.push_back(entry);
-      specs_.push_back(entry.spec);
-    }
+    for (const auto& entry : other.entries_) add(entry);
   }
 
   [[nodiscard]] const std::vector<ParameterSpec>& specs() const { return specs_; }
@@ -93,6 +90,16 @@ class ParameterTable {
           }
         },
         field);
+  }
+
+  /// A key declared twice would be read into two fields with two defaults: refused.
+  void add(ParameterEntry<Struct> entry) {
+    for (const auto& spec : specs_) {
+      if (spec.key == entry.spec.key)
+        throw std::logic_error("parameter " + spec.key + " is declared twice");
+    }
+    specs_.push_back(entry.spec);
+    entries_.push_back(std::move(entry));
   }
 
   std::vector<ParameterEntry<Struct>> entries_;

@@ -69,6 +69,44 @@ TEST(CitySchedule, TheCheckRefusesAColumnNoModuleOwns) {
             std::vector<std::string>{"no module owns the firm column ipo_stage"});
 }
 
+TEST(CitySchedule, TheCheckRefusesAMetricFilledTwiceOrByNone) {
+  const auto model = testing::city_model(testing::city_scenario(""));
+  std::vector<std::unique_ptr<Module>> modules;
+  for (const auto& module : model->modules()) {
+    ModuleInfo info = module->info();
+    if (info.name == "exit") info.metrics = {EXITS_MARKET};  // drops exits_distress
+    if (info.name == "ipo")
+      info.metrics = {HIGH_TECH_GRANTED};  // high_tech, later in the schedule, fills it
+    modules.push_back(std::make_unique<Declared>(std::move(info)));
+  }
+  EXPECT_EQ(check_modules(modules),
+            (std::vector<std::string>{"high_tech_granted is filled by both ipo and high_tech",
+                                      "no module fills the metric exits_distress"}));
+}
+
+/// Overrides `rows` but declares the `settle` phase: the hook would never run.
+class MisDeclared final : public Module {
+ public:
+  [[nodiscard]] const ModuleInfo& info() const override {
+    static const ModuleInfo info{"misdeclared", "", {Phase::SETTLE}, {}, {}, {}, {}};
+    return info;
+  }
+  void rows(World&, const StepContext&, ChunkWork&) const override {}
+};
+
+TEST(CitySchedule, AModuleWhosePhasesDifferFromItsHooksIsRefused) {
+  EXPECT_EQ(overridden_phases<MisDeclared>(), std::vector<Phase>{Phase::ROWS});
+  EXPECT_THROW((void)make_module<MisDeclared>(), std::logic_error);
+  EXPECT_EQ(overridden_phases<Declared>(), std::vector<Phase>{});
+}
+
+TEST(CitySchedule, AParameterKeyDeclaredTwiceIsRefused) {
+  sim::ParameterTable<CityParams> table(
+      {{sim::ParameterSpec::make("city.x", sim::ParameterType::REAL, 1.0, 0, 2, "", "", ""),
+        INNOSIM_FIELD(CityParams, rd_max)}});
+  EXPECT_THROW(table.append(table), std::logic_error);
+}
+
 TEST(CitySchedule, DocsListTheModulesInScheduleOrderWithTheirPhases) {
   // docs/model.md, "Process overview and scheduling": one table row per module.
   std::ifstream file(INNOSIM_SOURCE_DIR "/docs/model.md");

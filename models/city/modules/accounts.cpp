@@ -60,7 +60,7 @@ class Accounts final : public Module {
 }  // namespace
 
 std::unique_ptr<Module> make_accounts(const ModuleSetup& setup) {
-  return std::make_unique<Accounts>(setup);
+  return make_module<Accounts>(setup);
 }
 
 }  // namespace innosim::models::city

@@ -66,7 +66,8 @@ void CashTax::rows(World& world, const StepContext& context, ChunkWork& work) co
     deduction_by_kind[tech_sme][1] =
         deduction_rate(p, context.when.year, tech_sme != 0, EQUIPMENT_MANUFACTURING);
   }
-  StepTotals& totals = work.totals;
+  // Sums in locals, added to the chunk's totals once (see innovation.cpp).
+  double forgone_deduction = 0.0, forgone_rate = 0.0;
   for (std::size_t row = work.begin; row < work.end; ++row) {
     if (f.alive[row] == 0) continue;
     const float revenue = f.revenue[row];
@@ -82,10 +83,8 @@ void CashTax::rows(World& world, const StepContext& context, ChunkWork& work) co
         p.operating_margin * sales - rd_real - p.interest_rate * f.debt[row].value() * dt_;
     const double taxable = profit - deduction * rd_reported;
     const double tax = tax_rate * std::max(0.0, taxable);
-    totals[SPENDING_RD_SUPER_DEDUCTION] +=
-        tax_rate * (std::max(0.0, profit) - std::max(0.0, taxable));
-    totals[SPENDING_HIGH_TECH_TAX_RATE] +=
-        (p.corporate_tax_rate - tax_rate) * std::max(0.0, taxable);
+    forgone_deduction += tax_rate * (std::max(0.0, profit) - std::max(0.0, taxable));
+    forgone_rate += (p.corporate_tax_rate - tax_rate) * std::max(0.0, taxable);
     float cash = f.cash[row].value() + static_cast<float>(profit - tax);
     float debt = f.debt[row].value();
     const float buffer = revenue * static_cast<float>(p.cash_buffer_months / 12.0);
@@ -100,12 +99,14 @@ void CashTax::rows(World& world, const StepContext& context, ChunkWork& work) co
     f.cash[row] = sim::MoneyColumn(cash);
     f.debt[row] = sim::MoneyColumn(debt);
   }
+  work.totals[SPENDING_RD_SUPER_DEDUCTION] += forgone_deduction;
+  work.totals[SPENDING_HIGH_TECH_TAX_RATE] += forgone_rate;
 }
 
 }  // namespace
 
 std::unique_ptr<Module> make_cash_tax(const ModuleSetup& setup) {
-  return std::make_unique<CashTax>(setup);
+  return make_module<CashTax>(setup);
 }
 
 }  // namespace innosim::models::city

@@ -62,7 +62,7 @@ class Employment final : public Module {
 }  // namespace
 
 std::unique_ptr<Module> make_employment(const ModuleSetup& setup) {
-  return std::make_unique<Employment>(setup);
+  return make_module<Employment>(setup);
 }
 
 }  // namespace innosim::models::city

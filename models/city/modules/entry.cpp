@@ -373,8 +373,6 @@ void Entry::step(World& world, const StepContext& context, StepTotals& totals) c
 
 }  // namespace
 
-std::unique_ptr<Module> make_entry(const ModuleSetup& setup) {
-  return std::make_unique<Entry>(setup);
-}
+std::unique_ptr<Module> make_entry(const ModuleSetup& setup) { return make_module<Entry>(setup); }
 
 }  // namespace innosim::models::city

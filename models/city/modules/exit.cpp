@@ -131,8 +131,6 @@ class Exit final : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_exit(const ModuleSetup& setup) {
-  return std::make_unique<Exit>(setup);
-}
+std::unique_ptr<Module> make_exit(const ModuleSetup& setup) { return make_module<Exit>(setup); }
 
 }  // namespace innosim::models::city

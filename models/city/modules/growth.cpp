@@ -140,8 +140,6 @@ class Growth final : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_growth(const ModuleSetup& setup) {
-  return std::make_unique<Growth>(setup);
-}
+std::unique_ptr<Module> make_growth(const ModuleSetup& setup) { return make_module<Growth>(setup); }
 
 }  // namespace innosim::models::city

@@ -169,7 +169,7 @@ void HighTechRound::rounds(World& world, const StepContext& context, StepTotals&
 }  // namespace
 
 std::unique_ptr<Module> make_high_tech(const ModuleSetup& setup) {
-  return std::make_unique<HighTechRound>(setup);
+  return make_module<HighTechRound>(setup);
 }
 
 }  // namespace innosim::models::city

@@ -98,15 +98,17 @@ class Innovation final : public Module {
   void rows(World& world, const StepContext& context, ChunkWork& work) const override {
     const FirmView f(world.firms);
     const sim::StreamKey ip_stream = context.stream(PURPOSE_IP);
-    StepTotals& totals = work.totals;
+    // Sums in locals, added to the chunk's totals once: a store through the reference in the
+    // loop costs throughput. Each starts at 0, so the totals are the same bits.
+    double rd_real_sum = 0.0, rd_reported_sum = 0.0, class1_new = 0.0, class2_new = 0.0;
     for (std::size_t row = work.begin; row < work.end; ++row) {
       if (f.alive[row] == 0) continue;
       const float sales = f.revenue[row] * dt_;
       const float rd_real = f.rd_real[row] * sales;
       const float rd_reported = f.rd_reported[row] * sales;
       f.knowledge[row] = f.knowledge[row] * knowledge_keep_ + rd_real;
-      totals[RD_REAL] += rd_real;
-      totals[RD_REPORTED] += rd_reported;
+      rd_real_sum += rd_real;
+      rd_reported_sum += rd_reported;
       const IpArrivals ip = ip_arrivals(ip_stream, f.id[row], f.knowledge[row] * class1_rate_,
                                         f.knowledge[row] * class2_rate_);
       if (ip.class1 + ip.class2 > 0) {
@@ -114,10 +116,14 @@ class Innovation final : public Module {
             static_cast<std::uint16_t>(std::min<std::int64_t>(65535, f.ip_class1[row] + ip.class1));
         f.ip_class2[row] =
             static_cast<std::uint16_t>(std::min<std::int64_t>(65535, f.ip_class2[row] + ip.class2));
-        totals[IP_CLASS1_NEW] += static_cast<double>(ip.class1);
-        totals[IP_CLASS2_NEW] += static_cast<double>(ip.class2);
+        class1_new += static_cast<double>(ip.class1);
+        class2_new += static_cast<double>(ip.class2);
       }
     }
+    work.totals[RD_REAL] += rd_real_sum;
+    work.totals[RD_REPORTED] += rd_reported_sum;
+    work.totals[IP_CLASS1_NEW] += class1_new;
+    work.totals[IP_CLASS2_NEW] += class2_new;
   }
 
  private:
@@ -130,7 +136,7 @@ class Innovation final : public Module {
 }  // namespace
 
 std::unique_ptr<Module> make_innovation(const ModuleSetup& setup) {
-  return std::make_unique<Innovation>(setup);
+  return make_module<Innovation>(setup);
 }
 
 }  // namespace innosim::models::city

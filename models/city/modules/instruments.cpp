@@ -165,7 +165,7 @@ void Instruments::generated_events(World& world, const StepContext& context) con
 }  // namespace
 
 std::unique_ptr<Module> make_instruments(const ModuleSetup& setup) {
-  return std::make_unique<Instruments>(setup);
+  return make_module<Instruments>(setup);
 }
 
 }  // namespace innosim::models::city

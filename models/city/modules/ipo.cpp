@@ -80,6 +80,6 @@ class Ipo final : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_ipo(const ModuleSetup& setup) { return std::make_unique<Ipo>(setup); }
+std::unique_ptr<Module> make_ipo(const ModuleSetup& setup) { return make_module<Ipo>(setup); }
 
 }  // namespace innosim::models::city

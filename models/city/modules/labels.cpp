@@ -186,8 +186,6 @@ void Labels::rounds(World& world, const StepContext& context, StepTotals& /*tota
 
 }  // namespace
 
-std::unique_ptr<Module> make_labels(const ModuleSetup& setup) {
-  return std::make_unique<Labels>(setup);
-}
+std::unique_ptr<Module> make_labels(const ModuleSetup& setup) { return make_module<Labels>(setup); }
 
 }  // namespace innosim::models::city

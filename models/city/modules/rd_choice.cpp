@@ -188,7 +188,7 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
 }  // namespace
 
 std::unique_ptr<Module> make_rd_choice(const ModuleSetup& setup) {
-  return std::make_unique<RdChoice>(setup);
+  return make_module<RdChoice>(setup);
 }
 
 }  // namespace innosim::models::city

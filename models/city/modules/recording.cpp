@@ -136,6 +136,6 @@ void Recording::take_snapshot(const World& world, const StepContext& context, in
 
 }  // namespace
 
-std::unique_ptr<Module> make_recording(const ModuleSetup&) { return std::make_unique<Recording>(); }
+std::unique_ptr<Module> make_recording(const ModuleSetup&) { return make_module<Recording>(); }
 
 }  // namespace innosim::models::city

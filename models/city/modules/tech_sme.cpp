@@ -109,7 +109,7 @@ void TechSmeRound::rounds(World& world, const StepContext& context, StepTotals& 
 }  // namespace
 
 std::unique_ptr<Module> make_tech_sme(const ModuleSetup& setup) {
-  return std::make_unique<TechSmeRound>(setup);
+  return make_module<TechSmeRound>(setup);
 }
 
 }  // namespace innosim::models::city

@@ -53,6 +53,6 @@ class Tiers final : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_tiers(const ModuleSetup&) { return std::make_unique<Tiers>(); }
+std::unique_ptr<Module> make_tiers(const ModuleSetup&) { return make_module<Tiers>(); }
 
 }  // namespace innosim::models::city
