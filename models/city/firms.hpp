@@ -113,8 +113,6 @@ inline constexpr bool STATE_ONLY = false;
   X(cash, Cash, sim::MoneyColumn, "cash", "万元", "cash", SNAPSHOT)                                \
   X(debt, Debt, sim::MoneyColumn, "debt", "万元", "debt", SNAPSHOT)                                \
   X(revenue_ytd, RevenueYtd, float, "revenue_ytd", "万元", "sales so far this year", STATE_ONLY)   \
-  X(rd_real_ytd, RdRealYtd, float, "rd_real_ytd", "万元", "real R&D so far this year",             \
-    STATE_ONLY)                                                                                   \
   X(rd_reported_ytd, RdReportedYtd, float, "rd_reported_ytd", "万元",                              \
     "reported R&D so far this year", STATE_ONLY)                                                  \
   X(revenue_y1, RevenueY1, float, "revenue_y1", "万元", "sales of the last completed year",        \

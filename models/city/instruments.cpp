@@ -243,7 +243,6 @@ std::size_t Ledger::pay(std::vector<Application>& applications, const FirmView& 
       firms.cash[row] += sim::MoneyColumn(amount - to_rd);
       const auto extra_rd = static_cast<float>(to_rd.value());
       firms.knowledge[row] += extra_rd;
-      firms.rd_real_ytd[row] += extra_rd;
       firms.rd_reported_ytd[row] += extra_rd;
     }
   }

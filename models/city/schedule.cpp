@@ -8,6 +8,7 @@ namespace innosim::models::city {
 const std::vector<ModuleRegistration>& schedule() {
   static const std::vector<ModuleRegistration> modules = {
       {"entry", &entry_parameters, &make_entry},
+      {"tiers", &tiers_parameters, &make_tiers},
       {"rd_choice", &rd_choice_parameters, &make_rd_choice},
       {"growth", &growth_parameters, &make_growth},
       {"exit", &exit_parameters, &make_exit},
@@ -16,7 +17,6 @@ const std::vector<ModuleRegistration>& schedule() {
       {"cash_tax", &cash_tax_parameters, &make_cash_tax},
       {"ipo", &ipo_parameters, &make_ipo},
       {"accounts", &accounts_parameters, &make_accounts},
-      {"tiers", &tiers_parameters, &make_tiers},
       {"tech_sme", &tech_sme_parameters, &make_tech_sme},
       {"high_tech", &high_tech_parameters, &make_high_tech},
       {"labels", &labels_parameters, &make_labels},

@@ -246,7 +246,7 @@ TEST(CityInstruments, RdEffectAddsToKnowledgeAndActiveYearsBound) {
   batch = {{0, 0, Trigger::TALENT_TEAM_ENTRY, -1, 0, sim::Money(0.0)}};
   EXPECT_EQ(ledger.pay(batch, view, 2023), 1u);
   EXPECT_FLOAT_EQ(view.knowledge[0], 25.0f);
-  EXPECT_FLOAT_EQ(view.rd_real_ytd[0], 25.0f);
+  EXPECT_FLOAT_EQ(view.rd_reported_ytd[0], 25.0f);
   EXPECT_FLOAT_EQ(view.cash[0].value(), 75.0f);
 }
 

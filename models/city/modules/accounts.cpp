@@ -18,9 +18,9 @@ class Accounts final : public Module {
         "accounts",
         "year-to-date sales and R&D; at the year's end, the last four years' history",
         {Phase::ROWS, Phase::YEAR_END},
-        {"revenue_ytd", "rd_real_ytd", "rd_reported_ytd", "revenue_y1", "revenue_y2", "revenue_y3",
-         "revenue_y4", "rd_reported_last_year", "rd_reported_y2", "rd_reported_y3"},
-        {"alive", "revenue", "rd_intensity_real", "rd_intensity_reported"},
+        {"revenue_ytd", "rd_reported_ytd", "revenue_y1", "revenue_y2", "revenue_y3", "revenue_y4",
+         "rd_reported_last_year", "rd_reported_y2", "rd_reported_y3"},
+        {"alive", "revenue", "rd_intensity_reported"},
         {},
         {}};
     return info;
@@ -32,7 +32,6 @@ class Accounts final : public Module {
       if (f.alive[row] == 0) continue;
       const float sales = f.revenue[row] * dt_;
       f.revenue_ytd[row] += sales;
-      f.rd_real_ytd[row] += f.rd_real[row] * sales;
       f.rd_reported_ytd[row] += f.rd_reported[row] * sales;
     }
   }
@@ -48,7 +47,6 @@ class Accounts final : public Module {
       f.rd_reported_y2[row] = f.rd_reported_y1[row];
       f.rd_reported_y1[row] = f.rd_reported_ytd[row];
       f.revenue_ytd[row] = 0.0f;
-      f.rd_real_ytd[row] = 0.0f;
       f.rd_reported_ytd[row] = 0.0f;
     }
   }

@@ -151,7 +151,6 @@ struct EntryProfile {
   double rd_factor;
   double class1_mean;
   double direct_route_probability;
-  Tier tier;
 };
 
 class Entry final : public Module {
@@ -164,7 +163,7 @@ class Entry final : public Module {
         "the initial population, and new firms of each channel with their attributes",
         {Phase::INITIAL, Phase::STEP},
         {"firm_id", "sector", "origin", "rd_propensity", "high_tech_revenue_share"},
-        {"alive", "tier", "flags", "age_months", "revenue", "employees", "ip_class1", "ip_class2",
+        {"alive", "flags", "age_months", "revenue", "employees", "ip_class1", "ip_class2",
          "knowledge", "cash", "tech_sme_until_step", "high_tech_until_step", "revenue_y1",
          "revenue_y2", "revenue_y3", "revenue_y4", "rd_reported_last_year", "rd_reported_y2",
          "rd_reported_y3"},
@@ -213,7 +212,6 @@ void Entry::draw_attributes(World& world, std::size_t first_row, std::size_t cou
     f.id[row] = id;
     f.alive[row] = 1;
     f.origin[row] = origin;
-    f.tier[row] = profile.tier;
     f.sector[row] = draw_sector(sim::u01_closed_open(block1[2]), p.sector_shares);
     std::uint8_t flags = 0;
     if (sim::bernoulli(block1[3], static_cast<float>(profile.direct_route_probability)))
@@ -317,11 +315,11 @@ void Entry::initial(World& world, const StepContext& context) const {
   // Initial registered firms carry the profile of their register: more R&D and IP.
   const EntryProfile profiles[] = {
       {p.initial_revenue_median, p.initial_revenue_log_sd, 1.0, 0.1 * p.spinoff_class1_ip_mean,
-       p.direct_route_probability, CANDIDATE},
+       p.direct_route_probability},
       {p.initial_tech_sme_revenue_median, p.initial_revenue_log_sd, p.spinoff_rd_factor,
-       p.spinoff_class1_ip_mean, p.direct_route_probability, TECH_SME},
+       p.spinoff_class1_ip_mean, p.direct_route_probability},
       {p.initial_high_tech_revenue_median, p.initial_revenue_log_sd, p.spinoff_rd_factor,
-       2.0 * p.spinoff_class1_ip_mean, p.spinoff_direct_route_probability, HIGH_TECH},
+       2.0 * p.spinoff_class1_ip_mean, p.spinoff_direct_route_probability},
   };
   const std::int64_t counts[] = {p.initial_candidates, p.initial_tech_sme, p.initial_high_tech};
   std::uint32_t first_id = 0;
@@ -343,12 +341,9 @@ void Entry::add_entrants(World& world, Origin origin, std::size_t count,
                                                 : p.entry_revenue_median;
   const bool science_based = origin != REGISTRATION;
   const EntryProfile profile = {
-      median,
-      p.entry_revenue_log_sd,
-      science_based ? p.spinoff_rd_factor : 1.0,
+      median, p.entry_revenue_log_sd, science_based ? p.spinoff_rd_factor : 1.0,
       science_based ? p.spinoff_class1_ip_mean : 0.1 * p.spinoff_class1_ip_mean,
-      science_based ? p.spinoff_direct_route_probability : p.direct_route_probability,
-      CANDIDATE};
+      science_based ? p.spinoff_direct_route_probability : p.direct_route_probability};
   const std::size_t first_row = world.firms.append(count);
   draw_attributes(world, first_row, count, entrant_id(origin, context.when.step, 0), origin,
                   profile, false, context);

@@ -45,7 +45,7 @@ class Instruments final : public Module {
         {Phase::ENTRANTS, Phase::YEAR_START, Phase::ROUNDS, Phase::PAYMENTS},
         {},
         {"alive", "tier", "sector", "revenue", "rd_reported_last_year", "cash", "knowledge",
-         "rd_real_ytd", "rd_reported_ytd"},
+         "rd_reported_ytd"},
         {SPENDING_INSTRUMENTS},
         {{PURPOSE_ORDER, 0, ALL_BLOCKS}, {PURPOSE_EVENTS, 0, ALL_BLOCKS}}};
     return info;

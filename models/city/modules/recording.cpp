@@ -30,7 +30,7 @@ class Recording final : public Module {
         {Phase::INITIAL, Phase::RECORD},
         {},
         {"alive", "tier", "flags", "tech_sme_until_step", "high_tech_until_step", "ip_class1",
-         "ip_class2", "revenue", "knowledge"},
+         "ip_class2", "revenue", "knowledge", "employees"},
         {FIRMS_ALIVE, FIRMS_CANDIDATE, FIRMS_TECH_SME, FIRMS_HIGH_TECH, FIRMS_GAZELLE, FIRMS_LEADER,
          REGISTER_TECH_SME, REGISTER_HIGH_TECH, LABEL_GAZELLE, LABEL_LEADER, LABEL_LITTLE_GIANT,
          LABEL_FLEDGLING, FIRMS_LISTED, REVENUE_TOTAL, KNOWLEDGE_TOTAL, EMPLOYEES_TOTAL, IP_CLASS1,
