@@ -314,18 +314,31 @@ bool run_pending(const Scenario& scenario, const sim::Design& design, SweepFile&
   return sim::run_study(study, sink, executor, control);
 }
 
-/// Computes the indices, marks the file complete and renames it to the output; false (after
-/// saying so) if that failed.
+/// Computes the indices in a copy of the partial file, marks it complete and renames it to the
+/// output; the partial file is removed only then. A sweep killed during the analysis leaves the
+/// partial file as the last batch left it (every point done), so --resume only analyses again.
+/// False (after saying so) if that failed.
 bool analyze_and_publish(SweepFile& file, const std::filesystem::path& partial,
                          const std::filesystem::path& output, const SweepRequest& request) {
+  const std::filesystem::path directory =
+      output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
+  std::string name = ".";
+  name.append(output.filename().string()).append(".tmp-").append(std::to_string(::getpid()));
+  const std::filesystem::path copy = directory / name.append("-0");
+  std::error_code ignored;
   try {
-    const std::string table = analyze_file(file, request.bootstrap_resamples);
-    file.set_complete();
     file.close();
-    std::filesystem::rename(partial, output);
+    std::filesystem::copy_file(partial, copy, std::filesystem::copy_options::overwrite_existing);
+    SweepFile analysed = SweepFile::open_read_write(copy);
+    const std::string table = analyze_file(analysed, request.bootstrap_resamples);
+    analysed.set_complete();
+    analysed.close();
+    std::filesystem::rename(copy, output);
+    std::filesystem::remove(partial, ignored);
     std::fputs(table.c_str(), request.report);
     return true;
   } catch (const std::exception& error) {
+    std::filesystem::remove(copy, ignored);
     std::fprintf(stderr, "error: %s\nThe simulated points are kept in %s.\n", error.what(),
                  partial.c_str());
     return false;
@@ -373,6 +386,7 @@ int sweep_command(const SweepRequest& request) {
       return refuse(why);
   }
   remove_stale_temporaries(partial, ".tmp");
+  remove_stale_temporaries(output, ".tmp");
   SweepLayout layout;
   layout.factors = scenario.factors;
   layout.design = design;

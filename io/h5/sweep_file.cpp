@@ -72,13 +72,17 @@ void write_rows(hid_t dataset, hsize_t first, hsize_t count, hsize_t columns, hi
         "writing rows");
 }
 
-/// A [points, replications] dataset of NaN until written, chunked by blocks of points.
+/// A [points, replications] dataset of NaN until written, chunked by blocks of points. Not
+/// compressed and allocated whole at creation: a compressed chunk that grows is rewritten
+/// elsewhere, and a sweep killed (or out of disk) in the middle of that could lose the chunk's
+/// earlier points. Here every write lands in place, no metadata changes while the sweep runs,
+/// and a full disk shows when the file is created, not in the middle of the sweep.
 Handle create_outcome_dataset(hid_t group, const std::string& name, hsize_t points,
                               hsize_t replications) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  return h5::write_dataset(group, name, {points, replications}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                           nullptr,
-                           std::max<hsize_t>(1, 65536 / std::max<hsize_t>(1, replications)), &nan);
+  return h5::write_dataset(
+      group, name, {points, replications}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, nullptr,
+      std::max<hsize_t>(1, 65536 / std::max<hsize_t>(1, replications)), &nan, false);
 }
 
 /// A one-dimensional index coordinate 0..count-1 made a dimension scale.
@@ -342,7 +346,6 @@ void SweepFile::write_points(const std::vector<std::size_t>& points,
   Handle outcomes = open_group(experiments, "outcomes");
   const std::vector<std::string> names = outcome_names();
   const hsize_t replications = this->replications();
-  ensure_space(outcomes, names, points);
   // Contiguous runs of points go in one write each.
   for (std::size_t o = 0; o < names.size(); ++o) {
     Handle dataset = open_dataset(outcomes, names[o]);
@@ -367,39 +370,6 @@ void SweepFile::write_points(const std::vector<std::size_t>& points,
     begin = end;
   }
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flushing the results");
-}
-
-void SweepFile::ensure_space(hid_t outcomes, const std::vector<std::string>& names,
-                             const std::vector<std::size_t>& points) const {
-  // HDF5 rewrites a compressed chunk elsewhere when it grows; if that write fails (a full disk)
-  // the chunk, which also holds points written earlier, can be lost. So a batch is written only
-  // when the disk has room for every chunk it touches, uncompressed, plus room for metadata: a
-  // sweep stopped by a full disk keeps every point it marked complete.
-  if (points.empty() || names.empty()) return;
-  int* fd = nullptr;
-  if (H5Fget_vfd_handle(file_, H5P_DEFAULT, reinterpret_cast<void**>(&fd)) < 0 || fd == nullptr)
-    return;
-  struct statvfs disk {};
-  if (::fstatvfs(*fd, &disk) != 0) return;
-  const double available = static_cast<double>(disk.f_bavail) * static_cast<double>(disk.f_frsize);
-  double needed = 256.0 * 1024.0;  // metadata
-  for (const std::string& name : names) {
-    Handle dataset = open_dataset(outcomes, name);
-    Handle properties(H5Dget_create_plist(dataset), H5Pclose, "reading dataset properties");
-    hsize_t chunk[2] = {1, 1};
-    if (H5Pget_chunk(properties, 2, chunk) < 0) continue;
-    const double chunks =
-        static_cast<double>((points.back() - points.front()) / std::max<hsize_t>(1, chunk[0]) + 1);
-    needed += chunks * static_cast<double>(chunk[0] * chunk[1]) * sizeof(double);
-  }
-  if (available < needed) {
-    char text[160];
-    std::snprintf(text, sizeof text,
-                  "the disk is nearly full (%.1f MB free, %.1f MB needed to write the next points "
-                  "safely)",
-                  available / 1e6, needed / 1e6);
-    throw h5::H5Error(text);
-  }
 }
 
 void SweepFile::dataset_flush_or_throw(hid_t file) {

@@ -63,8 +63,6 @@ class SweepFile {
  private:
   explicit SweepFile(h5::Handle file) : file_(std::move(file)) {}
   static void dataset_flush_or_throw(hid_t file);
-  void ensure_space(hid_t outcomes, const std::vector<std::string>& names,
-                    const std::vector<std::size_t>& points) const;
   static SweepFile create_at(const std::filesystem::path& path, const SweepLayout& layout,
                              const Provenance& provenance);
   h5::Handle sensitivity_group(const std::string& outcome, const char* method,
