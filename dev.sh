@@ -10,6 +10,8 @@
 #   bash dev.sh bench [ARGS]         build and run the benchmarks (ARGS go to Google Benchmark)
 #   bash dev.sh regression [--update]  build and compare with the regression baseline (--update
 #                                    rewrites it: commit it with the reason)
+#   bash dev.sh crash [--short]      build and kill -9 run and sweep at random moments, fill a
+#                                    small disk: outputs absent or complete, resumes identical
 #   bash dev.sh build                install and build only (Release, build/release)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -81,13 +83,18 @@ case "$command" in
     configure_and_build build/release -DCMAKE_BUILD_TYPE=Release
     exec /usr/bin/python3 tests/regression/regression.py --innosim build/release/apps/innosim "$@"
     ;;
+  crash)
+    install_missing_packages
+    configure_and_build build/release -DCMAKE_BUILD_TYPE=Release
+    exec /usr/bin/python3 scripts/crash_safety.py --innosim build/release/apps/innosim "$@"
+    ;;
   bench)
     install_missing_packages
     configure_and_build build/release -DCMAKE_BUILD_TYPE=Release
     exec build/release/bench/innosim_bench "$@"
     ;;
   *)
-    sed -n '2,14p' "$0" >&2
+    sed -n '2,16p' "$0" >&2
     exit 2
     ;;
 esac

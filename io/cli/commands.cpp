@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 
+#include "io/cli/output_path.hpp"
 #include "io/h5/results_file.hpp"
 #include "io/report/summary_table.hpp"
 #include "io/scenario/scenario.hpp"
@@ -48,28 +50,15 @@ sim::Study run_study_of(const Scenario& scenario, const std::shared_ptr<const si
   return study;
 }
 
-/// An interrupted run: the completed replications go to <output stem>.interrupted.h5.
-void keep_interrupted(const sim::Ensemble& ensemble, Provenance provenance,
-                      const std::filesystem::path& output, double seconds) {
-  const std::uint32_t completed = ensemble.completed_count();
-  const std::filesystem::path kept = interrupted_path(output);
-  std::fprintf(stderr, "\nInterrupted after %u of %u replications (%.1f s). %s was not written.\n",
-               completed, ensemble.replications, seconds, output.c_str());
-  if (completed == 0) {
-    std::fprintf(stderr, "No replication had completed; nothing was kept.\n");
-    return;
-  }
-  provenance.complete = false;
-  try {
-    write_results(kept, ensemble, provenance);
-    std::fprintf(stderr, "Kept the %u completed replications in %s (attribute complete = 0).\n",
-                 completed, kept.c_str());
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "Could not keep them either: %s\n", error.what());
-  }
-}
-
 }  // namespace
+
+std::string default_name_refusal(const Scenario& scenario) {
+  return scenario.path + ": error: scenario.name = \"" + scenario.name +
+         "\" cannot name the output file: without -o the output is <scenario.name>.h5 in the "
+         "working directory, and a name may hold only letters, digits, '_', '.' and '-' and "
+         "not start with a dot. Give -o, or rename the scenario.\nNothing was run and nothing "
+         "was written.\n";
+}
 
 int validate_command(const std::string& scenario_path) {
   try {
@@ -134,8 +123,23 @@ int run_command(const RunRequest& request) {
       load_for_command(request.scenario_path, request.replications, request.seed);
   if (!loaded) return EXIT_BAD_SCENARIO;
   const Scenario& scenario = *loaded;
-  const std::filesystem::path output =
-      request.output_path ? *request.output_path : scenario.name + ".h5";
+  std::filesystem::path output;
+  if (request.output_path) {
+    output = *request.output_path;
+  } else if (const auto name = default_output_name(scenario.name, ".h5")) {
+    output = *name;
+  } else {
+    std::fprintf(stderr, "%s", default_name_refusal(scenario).c_str());
+    return EXIT_BAD_SCENARIO;
+  }
+  // Before anything runs: a bad output path must not cost the simulation.
+  if (const std::string why = output_problem(output, scenario.path); !why.empty()) {
+    std::fprintf(stderr, "%s: error: %s\nNothing was run and nothing was written.\n",
+                 scenario.path.c_str(), why.c_str());
+    return EXIT_BAD_SCENARIO;
+  }
+  remove_stale_temporaries(output, ".tmp");
+  remove_stale_temporaries(interrupted_path(output), ".tmp");
   const std::shared_ptr<const sim::Model> model = create_model(scenario);
 
   std::fprintf(stderr, "Running %s\n", describe(scenario).c_str());
@@ -146,42 +150,72 @@ int run_command(const RunRequest& request) {
   control.cancel = request.cancel;
   control.steps_done = &steps_done;
   control.tasks_done = &replications_done;
-  control.batches = sim::BatchPolicy::single(study.tasks());  // the ensemble holds all anyway
-  sim::EnsembleBuilder builder(*model, study, scenario.output);
+  // Replications stream to the file batch by batch: a batch holds at most ~16 MB of series.
+  const std::uint64_t replication_bytes =
+      std::max<std::uint64_t>(1, model->metrics().size() * scenario.time.points() * 8);
+  control.batches.max_tasks = std::clamp<std::uint64_t>((16u << 20) / replication_bytes, 16, 4096);
+  control.batches.first_tasks = std::min<std::uint64_t>(64, control.batches.max_tasks);
 
   const auto started = std::chrono::steady_clock::now();
+  std::optional<ResultsStream> stream;
+  try {
+    stream.emplace(output, *model, study, scenario.output);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "%s: error: %s\nNothing was run and nothing was written.\n",
+                 scenario.path.c_str(), error.what());
+    return EXIT_FAILURE_RUN;
+  }
+  bool finished = false;
   try {
     std::optional<sim::ProgressMeter> meter;
     start_progress(meter, request.progress, steps_done,
                    static_cast<std::uint64_t>(scenario.replications) * scenario.time.steps,
                    replications_done, scenario.replications);
     sim::ThreadExecutor executor(request.threads);
-    sim::run_study(study, builder, executor, control);
+    finished = sim::run_study(study, *stream, executor, control);
   } catch (const std::invalid_argument& error) {  // output.snapshot_columns, at the first snapshot
     std::fprintf(stderr, "\n%s: error: output.snapshot_columns: %s\nNothing was written.\n",
                  scenario.path.c_str(), error.what());
     return EXIT_BAD_SCENARIO;
+  } catch (const std::exception& error) {  // writing a batch (e.g. the disk is full)
+    std::fprintf(stderr, "\nerror: %s\nThe run failed; %s was not written.\n", error.what(),
+                 output.c_str());
+    return EXIT_FAILURE_RUN;
   }
-  const sim::Ensemble ensemble = builder.take();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-
   Provenance provenance = provenance_of(scenario, request.command_line);
+  const auto completed = static_cast<std::uint32_t>(stream->completed());
 
-  const std::uint32_t completed = ensemble.completed_count();
-  if (completed < scenario.replications) {
-    keep_interrupted(ensemble, provenance, output, seconds);
+  if (!finished || completed < scenario.replications) {
+    // An interrupted run: the completed replications go to <output stem>.interrupted.h5.
+    const std::filesystem::path kept = interrupted_path(output);
+    std::fprintf(stderr,
+                 "\nInterrupted after %u of %u replications (%.1f s). %s was not written.\n",
+                 completed, scenario.replications, seconds, output.c_str());
+    if (completed == 0) {
+      std::fprintf(stderr, "No replication had completed; nothing was kept.\n");
+      return EXIT_INTERRUPTED;
+    }
+    provenance.complete = false;
+    try {
+      stream->finish(kept, provenance);
+      std::fprintf(stderr, "Kept the %u completed replications in %s (attribute complete = 0).\n",
+                   completed, kept.c_str());
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "Could not keep them either: %s\n", error.what());
+    }
     return EXIT_INTERRUPTED;
   }
 
   try {
-    write_results(output, ensemble, provenance);
+    stream->finish(output, provenance);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "error: %s\nThe simulation finished but its results were not written.\n",
                  error.what());
     return EXIT_FAILURE_RUN;
   }
-  std::printf("%s", summary_table(ensemble).c_str());
+  std::printf("%s", summary_table(stream->metrics(), scenario.time, stream->take_finals()).c_str());
   std::printf("Wrote %s (%u replications, %.2f s, %.1f replications/s).\n", output.c_str(),
               completed, seconds, seconds > 0 ? completed / seconds : 0.0);
   return EXIT_OK;

@@ -38,6 +38,9 @@ struct RunRequest {
                                                        std::optional<std::int64_t> replications,
                                                        std::optional<std::int64_t> seed);
 
+/// The refusal of a scenario name that cannot be the default output file name.
+[[nodiscard]] std::string default_name_refusal(const Scenario& scenario);
+
 /// What the results file records about the scenario and the command.
 [[nodiscard]] Provenance provenance_of(const Scenario& scenario, const std::string& command_line);
 

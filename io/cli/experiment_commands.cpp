@@ -11,6 +11,7 @@
 #include <numeric>
 #include <variant>
 
+#include "io/cli/output_path.hpp"
 #include "io/h5/sweep_file.hpp"
 #include "io/scenario/scenario.hpp"
 #include "io/version.hpp"
@@ -248,6 +249,16 @@ std::optional<SweepFile> open_partial(const SweepRequest& request, const SweepLa
                                       const std::filesystem::path& partial, int& exit_code) {
   try {
     if (request.resume) return SweepFile::resume(partial, layout.fingerprint);
+    if (std::filesystem::exists(partial) && held_by_another_process(partial)) {
+      std::fprintf(stderr,
+                   "%s: error: %s is open in another process: a sweep of this output is still "
+                   "running. Wait for it, or stop it (Ctrl-C keeps its points) and continue with "
+                   "--resume; do not delete the file while it runs\nNothing was run and nothing "
+                   "was written.\n",
+                   request.scenario_path.c_str(), partial.c_str());
+      exit_code = EXIT_BAD_SCENARIO;
+      return std::nullopt;
+    }
     if (std::filesystem::exists(partial)) {
       std::fprintf(stderr,
                    "%s: error: %s exists: an earlier sweep was interrupted. Continue it with "
@@ -303,18 +314,31 @@ bool run_pending(const Scenario& scenario, const sim::Design& design, SweepFile&
   return sim::run_study(study, sink, executor, control);
 }
 
-/// Computes the indices, marks the file complete and renames it to the output; false (after
-/// saying so) if that failed.
+/// Computes the indices in a copy of the partial file, marks it complete and renames it to the
+/// output; the partial file is removed only then. A sweep killed during the analysis leaves the
+/// partial file as the last batch left it (every point done), so --resume only analyses again.
+/// False (after saying so) if that failed.
 bool analyze_and_publish(SweepFile& file, const std::filesystem::path& partial,
                          const std::filesystem::path& output, const SweepRequest& request) {
+  const std::filesystem::path directory =
+      output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
+  std::string name = ".";
+  name.append(output.filename().string()).append(".tmp-").append(std::to_string(::getpid()));
+  const std::filesystem::path copy = directory / name.append("-0");
+  std::error_code ignored;
   try {
-    const std::string table = analyze_file(file, request.bootstrap_resamples);
-    file.set_complete();
     file.close();
-    std::filesystem::rename(partial, output);
+    std::filesystem::copy_file(partial, copy, std::filesystem::copy_options::overwrite_existing);
+    SweepFile analysed = SweepFile::open_read_write(copy);
+    const std::string table = analyze_file(analysed, request.bootstrap_resamples);
+    analysed.set_complete();
+    analysed.close();
+    std::filesystem::rename(copy, output);
+    std::filesystem::remove(partial, ignored);
     std::fputs(table.c_str(), request.report);
     return true;
   } catch (const std::exception& error) {
+    std::filesystem::remove(copy, ignored);
     std::fprintf(stderr, "error: %s\nThe simulated points are kept in %s.\n", error.what(),
                  partial.c_str());
     return false;
@@ -346,9 +370,23 @@ int sweep_command(const SweepRequest& request) {
   const sim::Design& design = std::get<sim::Design>(designed);
   if (const std::string why = invalid_point(scenario, design); !why.empty()) return refuse(why);
 
-  const std::string default_name = scenario.name + "_" + sim::design_name(options.kind) + ".h5";
-  const std::filesystem::path output = request.output_path ? *request.output_path : default_name;
+  std::filesystem::path output;
+  if (request.output_path) {
+    output = *request.output_path;
+  } else if (const auto name = default_output_name(
+                 scenario.name, std::string("_") + sim::design_name(options.kind) + ".h5")) {
+    output = *name;
+  } else {
+    std::fprintf(stderr, "%s", default_name_refusal(scenario).c_str());
+    return EXIT_BAD_SCENARIO;
+  }
   const std::filesystem::path partial = partial_path(output);
+  for (const auto& path : {output, partial}) {
+    if (const std::string why = output_problem(path, scenario.path); !why.empty())
+      return refuse(why);
+  }
+  remove_stale_temporaries(partial, ".tmp");
+  remove_stale_temporaries(output, ".tmp");
   SweepLayout layout;
   layout.factors = scenario.factors;
   layout.design = design;
@@ -399,8 +437,25 @@ int analyze_command(const AnalyzeRequest& request) {
   const std::filesystem::path path = request.path;
   std::filesystem::path copy = path;
   copy.replace_filename("." + path.filename().string() + ".analyze-" + std::to_string(::getpid()));
+  remove_stale_temporaries(path, ".analyze");  // copies left by analyses killed with -9
+  // Messages name the user's file, never the hidden copy.
+  auto named = [&](std::string text) {
+    for (std::size_t at = text.find(copy.string()); at != std::string::npos;
+         at = text.find(copy.string(), at + path.string().size()))
+      text.replace(at, copy.string().size(), path.string());
+    return text;
+  };
   try {
-    std::filesystem::copy_file(path, copy, std::filesystem::copy_options::overwrite_existing);
+    if (held_by_another_process(path)) {
+      std::fprintf(stderr, "%s: error: the file is open in another process; try again later\n",
+                   path.c_str());
+      return EXIT_FAILURE_RUN;
+    }
+    try {
+      std::filesystem::copy_file(path, copy, std::filesystem::copy_options::overwrite_existing);
+    } catch (const std::filesystem::filesystem_error& error) {
+      throw h5::H5Error("cannot make the working copy beside it: " + error.code().message());
+    }
     SweepFile file = SweepFile::open_read_write(copy);
     const auto completed = file.completed();
     if (std::count(completed.begin(), completed.end(), 0) > 0) {
@@ -420,8 +475,8 @@ int analyze_command(const AnalyzeRequest& request) {
   } catch (const std::exception& error) {
     std::error_code ignored;
     std::filesystem::remove(copy, ignored);
-    std::fprintf(stderr, "%s: error: %s\n%s is unchanged.\n", path.c_str(), error.what(),
-                 path.c_str());
+    std::fprintf(stderr, "%s: error: %s\n%s is unchanged.\n", path.c_str(),
+                 named(error.what()).c_str(), path.c_str());
     return EXIT_FAILURE_RUN;
   }
 }

@@ -66,5 +66,7 @@ class Handle {
 
 /// Silences HDF5's own error printing (we report errors ourselves) for the program's lifetime.
 void silence_library_errors();
+/// True: HDF5's exit handler is not registered (it crashes after a failed close).
+bool exit_handler_disabled();
 
 }  // namespace innosim::io::h5

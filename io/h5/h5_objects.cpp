@@ -28,7 +28,7 @@ void write_string_attribute(hid_t object, const std::string& name, const std::st
 
 Handle write_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& shape,
                      hid_t file_type, hid_t memory_type, const void* values, hsize_t chunk_rows,
-                     const void* fill) {
+                     const void* fill, bool compress) {
   Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose,
                "creating the dataspace of " + name);
   Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "creating dataset properties");
@@ -43,8 +43,13 @@ Handle write_dataset(hid_t parent, const std::string& name, const std::vector<hs
     // all rows at a few columns, touches few chunks.
     const hsize_t chunk[2] = {std::min<hsize_t>(shape[0], chunk_rows), shape[1]};
     check(H5Pset_chunk(properties, 2, chunk), "chunking " + name);
-    check(H5Pset_shuffle(properties), "adding the shuffle filter");
-    check(H5Pset_deflate(properties, 4), "adding gzip compression");
+    if (compress) {
+      check(H5Pset_shuffle(properties), "adding the shuffle filter");
+      check(H5Pset_deflate(properties, 4), "adding gzip compression");
+    } else {
+      check(H5Pset_alloc_time(properties, H5D_ALLOC_TIME_EARLY), "allocating at creation");
+      check(H5Pset_fill_time(properties, H5D_FILL_TIME_ALLOC), "filling at creation");
+    }
   }
   Handle dataset(
       H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, properties, H5P_DEFAULT),

@@ -35,10 +35,11 @@ void write_numeric_attribute(hid_t object, const std::string& name, hid_t file_t
 
 /// Creates a dataset with the given shape and writes `values` (row-major; may be null to leave
 /// it unwritten, holding `fill`, a value of memory_type, if given). Two-dimensional datasets are
-/// chunked (`chunk_rows` rows, all columns) with shuffle + gzip.
+/// chunked (`chunk_rows` rows, all columns) with shuffle + gzip; without `compress`, their
+/// chunks are allocated (and filled) at creation, so writes never move them.
 Handle write_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& shape,
                      hid_t file_type, hid_t memory_type, const void* values,
-                     hsize_t chunk_rows = 256, const void* fill = nullptr);
+                     hsize_t chunk_rows = 256, const void* fill = nullptr, bool compress = true);
 /// Makes the root coordinate `name` visible in `group` too, as a hard link.
 void link_coordinate(hid_t file, hid_t group, const char* name);
 void attach(hid_t dataset, hid_t scale, unsigned dimension, const std::string& what);

@@ -7,9 +7,11 @@
 #include <atomic>
 #include <chrono>
 #include <ctime>
+#include <system_error>
 
 #include "io/h5/h5_handle.hpp"
 #include "io/h5/h5_objects.hpp"
+#include "io/report/summary_table.hpp"
 #include "io/version.hpp"
 #include "sim/stats/summary.hpp"
 
@@ -26,6 +28,15 @@ using h5::write_string_attribute;
 
 namespace h5 {
 void silence_library_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+namespace {
+/// HDF5's exit handler closes what is still open; after a close that failed (ENOSPC) it reads
+/// freed state and crashes (SIGSEGV at exit). Every file innosim writes is closed explicitly
+/// (or by its Handle) before exit, so the handler has nothing to do: it is not registered.
+/// Must run before the library initialises, hence at static initialisation.
+const bool no_exit_handler = [] { return H5dont_atexit() >= 0; }();
+}  // namespace
+bool exit_handler_disabled() { return no_exit_handler; }
 }  // namespace h5
 
 namespace {
@@ -174,7 +185,266 @@ std::filesystem::path temporary_path_for(const std::filesystem::path& output) {
   return directory / name;
 }
 
+/// An empty [0, columns] (or [0] when columns == 0) dataset that grows by rows.
+Handle create_growing(hid_t parent, const std::string& name, hsize_t columns, hid_t file_type,
+                      hsize_t chunk_rows, bool compress) {
+  const int rank = columns == 0 ? 1 : 2;
+  const hsize_t shape[2] = {0, columns};
+  const hsize_t maximum[2] = {H5S_UNLIMITED, columns};
+  Handle space(H5Screate_simple(rank, shape, maximum), H5Sclose, "creating the space of " + name);
+  Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "creating dataset properties");
+  check(H5Pset_obj_track_times(properties, false), "disabling timestamps");
+  const hsize_t chunk[2] = {chunk_rows, columns};
+  check(H5Pset_chunk(properties, rank, chunk), "chunking " + name);
+  if (compress) {
+    check(H5Pset_shuffle(properties), "adding the shuffle filter");
+    check(H5Pset_deflate(properties, 4), "adding gzip compression");
+  }
+  return Handle(
+      H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, properties, H5P_DEFAULT),
+      H5Dclose, "creating dataset " + name);
+}
+
+/// Appends `count` rows (row-major) to a growing dataset that has `first` rows.
+void append_rows(hid_t dataset, hsize_t first, hsize_t count, hsize_t columns, hid_t memory_type,
+                 const void* values, const std::string& what) {
+  const int rank = columns == 0 ? 1 : 2;
+  const hsize_t extent[2] = {first + count, columns};
+  check(H5Dset_extent(dataset, extent), "extending " + what);
+  Handle file_space(H5Dget_space(dataset), H5Sclose, "reading a dataspace");
+  const hsize_t start[2] = {first, 0};
+  const hsize_t block[2] = {count, columns};
+  check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, block, nullptr),
+        "selecting rows");
+  Handle memory_space(H5Screate_simple(rank, block, nullptr), H5Sclose, "creating a dataspace");
+  check(H5Dwrite(dataset, memory_type, memory_space, file_space, H5P_DEFAULT, values),
+        "writing " + what);
+}
+
+/// Columns [first, first + count) of every row of a [rows, columns] dataset.
+void read_columns(hid_t dataset, hsize_t rows, hsize_t first, hsize_t count,
+                  std::vector<double>& values) {
+  values.resize(static_cast<std::size_t>(rows * count));
+  Handle file_space(H5Dget_space(dataset), H5Sclose, "reading a dataspace");
+  const hsize_t start[2] = {0, first};
+  const hsize_t block[2] = {rows, count};
+  check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, block, nullptr),
+        "selecting columns");
+  Handle memory_space(H5Screate_simple(2, block, nullptr), H5Sclose, "creating a dataspace");
+  check(H5Dread(dataset, H5T_NATIVE_DOUBLE, memory_space, file_space, H5P_DEFAULT, values.data()),
+        "reading the series back");
+}
+
+/// Elements [first, first + count) of a one-dimensional dataset.
+void write_range(hid_t dataset, hsize_t first, hsize_t count, const double* values) {
+  Handle file_space(H5Dget_space(dataset), H5Sclose, "reading a dataspace");
+  check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &first, nullptr, &count, nullptr),
+        "selecting points");
+  Handle memory_space(H5Screate_simple(1, &count, nullptr), H5Sclose, "creating a dataspace");
+  check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, memory_space, file_space, H5P_DEFAULT, values),
+        "writing a summary");
+}
+
 }  // namespace
+
+struct ResultsStream::Impl {
+  std::filesystem::path temporary;
+  Handle file, time, replication, series_group, summary_group;
+  std::vector<Handle> series;  ///< per kept metric
+  std::vector<sim::MetricInfo> metrics;
+  std::vector<std::size_t> kept;
+  hsize_t points = 0;
+  std::vector<std::vector<double>> pending;  ///< per kept metric: this batch's rows
+  std::vector<std::int64_t> pending_ids;
+  std::vector<sim::Snapshot> snapshots;
+  sim::AgentTable agent_table;
+  std::vector<std::string> snapshot_columns;
+  bool columns_checked = false;
+  sim::TimeAxis axis;
+  std::vector<std::vector<double>> finals;
+};
+
+std::vector<std::vector<double>> ResultsStream::take_finals() { return std::move(impl_->finals); }
+const std::vector<sim::MetricInfo>& ResultsStream::metrics() const { return impl_->metrics; }
+
+ResultsStream::ResultsStream(const std::filesystem::path& output, const sim::Model& model,
+                             const sim::Study& study, const sim::OutputSelection& selection)
+    : impl_(new Impl) {
+  h5::silence_library_errors();
+  Impl& state = *impl_;
+  state.temporary = temporary_path_for(output);
+  state.kept = sim::kept_metric_indices(model, selection);
+  for (const std::size_t metric : state.kept) state.metrics.push_back(model.metrics()[metric]);
+  state.agent_table = model.agent_table();
+  state.snapshot_columns = selection.snapshot_columns;
+  state.pending.resize(state.kept.size());
+  const sim::TimeAxis axis = model.time_axis();
+  state.axis = axis;
+  state.points = static_cast<hsize_t>(axis.points());
+  try {
+    state.file = Handle(H5Fcreate(state.temporary.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT),
+                        H5Fclose, "creating " + state.temporary.string());
+    std::vector<double> years(state.points);
+    for (hsize_t point = 0; point < state.points; ++point)
+      years[point] = axis.decimal_year(static_cast<int>(point));
+    state.time = write_dataset(state.file, "time", {state.points}, H5T_IEEE_F64LE,
+                               H5T_NATIVE_DOUBLE, years.data());
+    check(H5DSset_scale(state.time, "time"), "making /time a dimension scale");
+    write_string_attribute(state.time, "units", "year");
+    write_string_attribute(
+        state.time, "long_name",
+        "decimal calendar year: point 0 is January 1st of start_year, point k follows k steps");
+    state.replication = create_growing(state.file, "replication", 0, H5T_STD_I64LE, 4096, false);
+    check(H5DSset_scale(state.replication, "replication"), "making /replication a dimension scale");
+    write_string_attribute(state.replication, "long_name",
+                           "replication index (selects the random streams)");
+    state.series_group = create_group(state.file, "series");
+    link_coordinate(state.file, state.series_group, "replication");
+    link_coordinate(state.file, state.series_group, "time");
+    state.summary_group = create_group(state.file, "summary");
+    // Chunks of up to 256 whole rows, as write_results makes them.
+    const hsize_t chunk_rows = std::clamp<hsize_t>(study.replications, 1, 256);
+    for (const sim::MetricInfo& info : state.metrics) {
+      Handle dataset = create_growing(state.series_group, info.name, state.points, H5T_IEEE_F64LE,
+                                      chunk_rows, true);
+      attach(dataset, state.replication, 0, "replication");
+      attach(dataset, state.time, 1, "time");
+      write_string_attribute(dataset, "units", info.unit);
+      write_string_attribute(dataset, "long_name", info.description);
+      state.series.push_back(std::move(dataset));
+    }
+  } catch (...) {
+    abandon();
+    delete impl_;
+    throw;
+  }
+}
+
+ResultsStream::~ResultsStream() {
+  abandon();
+  delete impl_;
+}
+
+void ResultsStream::accept(sim::TaskResult& result) {
+  Impl& state = *impl_;
+  for (std::size_t k = 0; k < state.kept.size(); ++k) {
+    const auto values = result.series->metric(state.kept[k]);
+    state.pending[k].insert(state.pending[k].end(), values.begin(), values.end());
+  }
+  state.pending_ids.push_back(result.replication);
+  for (sim::Snapshot& snapshot : result.snapshots) {
+    sim::select_snapshot_columns(snapshot, state.snapshot_columns, state.agent_table.dimension,
+                                 state.columns_checked);
+    state.snapshots.push_back(std::move(snapshot));
+  }
+}
+
+void ResultsStream::end_batch(bool /*complete*/) {
+  Impl& state = *impl_;
+  const auto count = static_cast<hsize_t>(state.pending_ids.size());
+  if (count == 0) return;
+  for (std::size_t k = 0; k < state.series.size(); ++k) {
+    append_rows(state.series[k], rows_, count, state.points, H5T_NATIVE_DOUBLE,
+                state.pending[k].data(), "/series/" + state.metrics[k].name);
+    state.pending[k].clear();
+    state.pending[k].shrink_to_fit();
+  }
+  append_rows(state.replication, rows_, count, 0, H5T_NATIVE_INT64, state.pending_ids.data(),
+              "/replication");
+  state.pending_ids.clear();
+  rows_ += count;
+}
+
+void ResultsStream::finish(const std::filesystem::path& destination, const Provenance& provenance) {
+  Impl& state = *impl_;
+  try {
+    h5::write_root_attributes(state.file, provenance, static_cast<std::int64_t>(rows_));
+    // The summaries need every replication of a time point: read the series back in blocks of
+    // points small enough that replications x block values fit in summary_block_bytes.
+    const hsize_t block =
+        std::clamp<hsize_t>(summary_block_bytes / (sizeof(double) * std::max<hsize_t>(1, rows_)), 1,
+                            std::max<hsize_t>(1, state.points));
+    std::vector<std::uint32_t> all_rows(static_cast<std::size_t>(rows_));
+    for (std::uint32_t row = 0; row < all_rows.size(); ++row) all_rows[row] = row;
+    std::vector<double> values;
+    for (std::size_t k = 0; k < state.series.size(); ++k) {
+      const sim::MetricInfo& info = state.metrics[k];
+      Handle group = create_group(state.summary_group, info.name);
+      link_coordinate(state.file, group, "time");
+      write_string_attribute(group, "units", info.unit);
+      write_string_attribute(group, "long_name", info.description);
+      Handle mean =
+          write_dataset(group, "mean", {state.points}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, nullptr);
+      std::vector<Handle> quantiles;
+      for (const char* name : sim::SUMMARY_QUANTILE_NAMES) {
+        quantiles.push_back(
+            write_dataset(group, name, {state.points}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, nullptr));
+      }
+      for (hsize_t first = 0; first < state.points; first += block) {
+        const hsize_t count = std::min(block, state.points - first);
+        read_columns(state.series[k], rows_, first, count, values);
+        const sim::SeriesSummary stats =
+            sim::summarize(values, static_cast<std::size_t>(count), all_rows);
+        write_range(mean, first, count, stats.mean.data());
+        for (std::size_t level = 0; level < quantiles.size(); ++level)
+          write_range(quantiles[level], first, count, stats.quantiles[level].data());
+      }
+      attach(mean, state.time, 0, "time");
+      for (std::size_t level = 0; level < quantiles.size(); ++level) {
+        attach(quantiles[level], state.time, 0, "time");
+        write_numeric_attribute<double>(quantiles[level], "quantile", H5T_IEEE_F64LE,
+                                        H5T_NATIVE_DOUBLE, {sim::SUMMARY_QUANTILES[level]}, true);
+      }
+      // The end-of-run table's value per replication: the last point, or a flow's last year.
+      const hsize_t flow_steps = summary_flow_steps(state.axis);
+      const hsize_t span = info.flow() ? flow_steps : 1;
+      if (span > 0 && rows_ > 0)
+        read_columns(state.series[k], rows_, state.points - span, span, values);
+      std::vector<double> finals(static_cast<std::size_t>(rows_));
+      for (std::size_t row = 0; row < finals.size(); ++row) {
+        double sum = 0.0;
+        for (hsize_t i = 0; i < span; ++i) sum += values[row * span + i];
+        finals[row] = info.flow() ? sum : values[row * span + span - 1];
+      }
+      state.finals.push_back(std::move(finals));
+    }
+    write_snapshots(state.file, state.snapshots, state.agent_table);
+    state.series.clear();
+    state.time = Handle();
+    state.replication = Handle();
+    state.series_group = Handle();
+    state.summary_group = Handle();
+    state.file.close("closing " + state.temporary.string());
+    std::error_code status_error;
+    const auto status = std::filesystem::symlink_status(destination, status_error);
+    if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+      throw h5::H5Error("cannot write " + destination.string() +
+                        ": it exists and is not a regular file (a directory, device, FIFO, "
+                        "socket or symbolic link is never replaced)");
+    }
+    std::filesystem::rename(state.temporary, destination);  // atomic within one file system
+    state.temporary.clear();
+  } catch (...) {
+    abandon();
+    throw;
+  }
+}
+
+void ResultsStream::abandon() noexcept {
+  if (impl_ == nullptr) return;
+  Impl& state = *impl_;
+  state.series.clear();
+  state.time = Handle();
+  state.replication = Handle();
+  state.series_group = Handle();
+  state.summary_group = Handle();
+  state.file = Handle();
+  if (!state.temporary.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove(state.temporary, ignored);
+    state.temporary.clear();
+  }
+}
 
 std::string iso8601_now() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -194,8 +464,12 @@ void write_results(const std::filesystem::path& output, const sim::Ensemble& ens
     throw h5::H5Error("cannot write " + output.string() + ": directory " + directory.string() +
                       " does not exist");
   }
-  if (std::filesystem::is_directory(output)) {
-    throw h5::H5Error("cannot write " + output.string() + ": it is a directory");
+  std::error_code status_error;
+  const auto status = std::filesystem::symlink_status(output, status_error);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    throw h5::H5Error("cannot write " + output.string() +
+                      ": it exists and is not a regular file (a directory, device, FIFO, socket "
+                      "or symbolic link is never replaced)");
   }
   const std::filesystem::path temporary = temporary_path_for(output);
   try {

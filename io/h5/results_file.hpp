@@ -33,6 +33,41 @@ struct Provenance {
 void write_results(const std::filesystem::path& output, const sim::Ensemble& ensemble,
                    const Provenance& provenance);
 
+/// `innosim run`'s sink: streams each batch's replications into the results file, so memory
+/// stays flat whatever the replication count. The file is built under a temporary name beside
+/// the output (layout as write_results'); finish() adds /summary (read back in blocks of time
+/// points), the snapshots and the root attributes and renames it onto its destination.
+class ResultsStream final : public sim::StudySink {
+ public:
+  /// Creates the temporary file beside `output` (throws on failure).
+  ResultsStream(const std::filesystem::path& output, const sim::Model& model,
+                const sim::Study& study, const sim::OutputSelection& selection);
+  ~ResultsStream() override;
+  ResultsStream(const ResultsStream&) = delete;
+  ResultsStream& operator=(const ResultsStream&) = delete;
+
+  void accept(sim::TaskResult& result) override;
+  void end_batch(bool complete) override;
+
+  /// Replications written so far.
+  [[nodiscard]] std::uint64_t completed() const { return rows_; }
+  /// Completes the file and renames it to `destination` (throws; the temporary is removed).
+  void finish(const std::filesystem::path& destination, const Provenance& provenance);
+  /// Per kept metric and replication, the value the end-of-run table shows (set by finish()).
+  [[nodiscard]] std::vector<std::vector<double>> take_finals();
+  [[nodiscard]] const std::vector<sim::MetricInfo>& metrics() const;
+  /// Closes and removes the temporary file.
+  void abandon() noexcept;
+
+  /// Memory bound of reading back a metric for the summaries (bytes): tests lower it.
+  std::size_t summary_block_bytes = std::size_t{32} << 20;
+
+ private:
+  struct Impl;
+  Impl* impl_;
+  std::uint64_t rows_ = 0;
+};
+
 /// ISO 8601 UTC time, e.g. 2026-11-22T08:15:00Z.
 [[nodiscard]] std::string iso8601_now();
 

@@ -1,8 +1,13 @@
 #include "io/h5/sweep_file.hpp"
 
+#include <fcntl.h>
 #include <hdf5_hl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "io/h5/h5_objects.hpp"
@@ -65,13 +70,17 @@ void write_rows(hid_t dataset, hsize_t first, hsize_t count, hsize_t columns, hi
         "writing rows");
 }
 
-/// A [points, replications] dataset of NaN until written, chunked by blocks of points.
+/// A [points, replications] dataset of NaN until written, chunked by blocks of points. Not
+/// compressed and allocated whole at creation: a compressed chunk that grows is rewritten
+/// elsewhere, and a sweep killed (or out of disk) in the middle of that could lose the chunk's
+/// earlier points. Here every write lands in place, no metadata changes while the sweep runs,
+/// and a full disk shows when the file is created, not in the middle of the sweep.
 Handle create_outcome_dataset(hid_t group, const std::string& name, hsize_t points,
                               hsize_t replications) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  return h5::write_dataset(group, name, {points, replications}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                           nullptr,
-                           std::max<hsize_t>(1, 65536 / std::max<hsize_t>(1, replications)), &nan);
+  return h5::write_dataset(
+      group, name, {points, replications}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, nullptr,
+      std::max<hsize_t>(1, 65536 / std::max<hsize_t>(1, replications)), &nan, false);
 }
 
 /// A one-dimensional index coordinate 0..count-1 made a dimension scale.
@@ -168,9 +177,53 @@ std::filesystem::path partial_path(const std::filesystem::path& output) {
   return path;
 }
 
+bool held_by_another_process(const std::filesystem::path& path) {
+  // HDF5 takes flock(LOCK_EX) on a file it opens for writing and keeps it until the file is
+  // closed: a lock we cannot take means another process (a running sweep) has the file open.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool held = false;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    held = errno == EWOULDBLOCK;
+  } else {
+    ::flock(fd, LOCK_UN);
+  }
+  ::close(fd);
+  return held;
+}
+
 SweepFile SweepFile::create(const std::filesystem::path& path, const SweepLayout& layout,
                             const Provenance& provenance) {
   h5::silence_library_errors();
+  // Built under a temporary name and linked to `path` once its header and design are on disk:
+  // a sweep killed while creating it leaves no unreadable partial file (only a temporary that
+  // the next sweep removes, its process being gone).
+  std::string temporary_name = ".";
+  temporary_name.append(path.filename().string())
+      .append(".tmp-")
+      .append(std::to_string(::getpid()))
+      .append("-0");
+  const std::filesystem::path temporary =
+      (path.has_parent_path() ? path.parent_path() : std::filesystem::path(".")) / temporary_name;
+  std::error_code ignored;
+  std::filesystem::remove(temporary, ignored);
+  try {
+    SweepFile created = create_at(temporary, layout, provenance);
+    // link() refuses to replace: a partial file made meanwhile by another sweep is kept.
+    if (::link(temporary.c_str(), path.c_str()) != 0) {
+      const int code = errno;
+      throw h5::H5Error("cannot create " + path.string() + ": " + std::strerror(code));
+    }
+    std::filesystem::remove(temporary, ignored);
+    return created;
+  } catch (...) {
+    std::filesystem::remove(temporary, ignored);
+    throw;
+  }
+}
+
+SweepFile SweepFile::create_at(const std::filesystem::path& path, const SweepLayout& layout,
+                               const Provenance& provenance) {
   Handle file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
               "creating " + path.string());
   Provenance unfinished = provenance;
@@ -202,7 +255,17 @@ SweepFile SweepFile::resume(const std::filesystem::path& path, const std::string
   if (!std::filesystem::exists(path)) {
     throw h5::H5Error("there is no " + path.string() + " to resume; run without --resume");
   }
-  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose,
+  if (held_by_another_process(path)) {
+    throw h5::H5Error(path.string() +
+                      " is open in another process (a sweep still running on it?); wait for "
+                      "it to finish or stop it (Ctrl-C keeps its points), then --resume. Do not "
+                      "delete the file while it runs");
+  }
+  const hid_t opened = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  if (opened < 0 && held_by_another_process(path)) {
+    throw h5::H5Error(path.string() + " is open in another process (a sweep still running on it?)");
+  }
+  Handle file(opened, H5Fclose,
               "opening " + path.string() + " (if it is damaged, delete it and start again)");
   Handle experiments = open_group(file, EXPERIMENTS);
   if (read_string_attribute(experiments, "fingerprint") != fingerprint) {
@@ -292,7 +355,10 @@ void SweepFile::write_points(const std::vector<std::size_t>& points,
       begin = end;
     }
   }
-  // Flags after the values: a point marked complete always has its values on disk.
+  // Flags after the values are on disk: a point marked complete always has its values. The
+  // values' chunks sit in the chunk cache until flushed, while the flags' contiguous bytes go
+  // straight to the file, so without this flush a full disk left flags without values.
+  dataset_flush_or_throw(file_);
   Handle completed = open_dataset(experiments, "completed");
   const std::vector<std::uint8_t> ones(points.size(), 1);
   for (std::size_t begin = 0; begin < points.size();) {
@@ -302,6 +368,10 @@ void SweepFile::write_points(const std::vector<std::size_t>& points,
     begin = end;
   }
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flushing the results");
+}
+
+void SweepFile::dataset_flush_or_throw(hid_t file) {
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "writing the outcomes (is the disk full?)");
 }
 
 std::vector<double> SweepFile::read_outcome(const std::string& name) const {

@@ -62,10 +62,16 @@ class SweepFile {
 
  private:
   explicit SweepFile(h5::Handle file) : file_(std::move(file)) {}
+  static void dataset_flush_or_throw(hid_t file);
+  static SweepFile create_at(const std::filesystem::path& path, const SweepLayout& layout,
+                             const Provenance& provenance);
   h5::Handle sensitivity_group(const std::string& outcome, const char* method,
                                const sim::BootstrapOptions& bootstrap);
   h5::Handle file_;
 };
+
+/// True if another process has `path` open for writing (it holds HDF5's lock on it).
+[[nodiscard]] bool held_by_another_process(const std::filesystem::path& path);
 
 /// The partial file of an experiment whose output is `output`: <stem>.partial.h5 beside it.
 [[nodiscard]] std::filesystem::path partial_path(const std::filesystem::path& output);

@@ -2,11 +2,19 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sim/run/runner.hpp"
 
 namespace innosim::io {
 
 [[nodiscard]] std::string summary_table(const sim::Ensemble& ensemble);
+/// The same from each metric's final value per replication (`finals[metric][replication]`): the
+/// value at the last point, or for a flow the sum over the last summary_flow_steps() points.
+[[nodiscard]] std::string summary_table(const std::vector<sim::MetricInfo>& metrics,
+                                        const sim::TimeAxis& time,
+                                        std::vector<std::vector<double>> finals);
+/// How many final steps a flow is summed over in the table: one year's, at most the run's.
+[[nodiscard]] std::size_t summary_flow_steps(const sim::TimeAxis& time);
 
 }  // namespace innosim::io

@@ -17,15 +17,48 @@ std::vector<std::uint32_t> Ensemble::completed_indices() const {
   return indices;
 }
 
-EnsembleBuilder::EnsembleBuilder(const Model& model, const Study& study,
-                                 const OutputSelection& selection)
-    : first_replication_(study.first_replication), snapshot_columns_(selection.snapshot_columns) {
+std::vector<std::size_t> kept_metric_indices(const Model& model, const OutputSelection& selection) {
+  std::vector<std::size_t> kept;
   const std::vector<MetricInfo>& metrics = model.metrics();
   for (std::size_t metric = 0; metric < metrics.size(); ++metric) {
     const auto& names = selection.metrics;
     if (names.empty() || std::find(names.begin(), names.end(), metrics[metric].name) != names.end())
-      kept_metrics_.push_back(metric);
+      kept.push_back(metric);
   }
+  return kept;
+}
+
+void select_snapshot_columns(Snapshot& snapshot, const std::vector<std::string>& columns,
+                             const std::string& dimension, bool& checked) {
+  if (columns.empty()) return;
+  auto is_named = [&](const SnapshotColumn& column) {
+    return std::find(columns.begin(), columns.end(), column.name) != columns.end();
+  };
+  if (!checked) {
+    for (const std::string& name : columns) {
+      if (std::none_of(snapshot.columns.begin(), snapshot.columns.end(),
+                       [&](const SnapshotColumn& column) { return column.name == name; })) {
+        std::string known;
+        for (const auto& column : snapshot.columns)
+          known += (known.empty() ? "" : ", ") + column.name;
+        throw std::invalid_argument("the model snapshots no column " + name +
+                                    "; its columns: " + known);
+      }
+    }
+    checked = true;
+  }
+  const std::string id_column = dimension + "_id";
+  std::erase_if(snapshot.columns, [&](const SnapshotColumn& column) {
+    return column.name != id_column && !is_named(column);
+  });
+}
+
+EnsembleBuilder::EnsembleBuilder(const Model& model, const Study& study,
+                                 const OutputSelection& selection)
+    : first_replication_(study.first_replication),
+      kept_metrics_(kept_metric_indices(model, selection)),
+      snapshot_columns_(selection.snapshot_columns) {
+  const std::vector<MetricInfo>& metrics = model.metrics();
   ensemble_.time = model.time_axis();
   ensemble_.agent_table = model.agent_table();
   ensemble_.replications = study.replications;
@@ -46,34 +79,10 @@ void EnsembleBuilder::accept(TaskResult& result) {
   }
   ensemble_.completed[slot] = 1;
   for (Snapshot& snapshot : result.snapshots) {
-    select_columns(snapshot);
+    select_snapshot_columns(snapshot, snapshot_columns_, ensemble_.agent_table.dimension,
+                            columns_checked_);
     ensemble_.snapshots.push_back(std::move(snapshot));
   }
-}
-
-void EnsembleBuilder::select_columns(Snapshot& snapshot) {
-  if (snapshot_columns_.empty()) return;
-  auto is_named = [&](const SnapshotColumn& column) {
-    return std::find(snapshot_columns_.begin(), snapshot_columns_.end(), column.name) !=
-           snapshot_columns_.end();
-  };
-  if (!columns_checked_) {
-    for (const std::string& name : snapshot_columns_) {
-      if (std::none_of(snapshot.columns.begin(), snapshot.columns.end(),
-                       [&](const SnapshotColumn& column) { return column.name == name; })) {
-        std::string known;
-        for (const auto& column : snapshot.columns)
-          known += (known.empty() ? "" : ", ") + column.name;
-        throw std::invalid_argument("the model snapshots no column " + name +
-                                    "; its columns: " + known);
-      }
-    }
-    columns_checked_ = true;
-  }
-  const std::string id_column = ensemble_.agent_table.dimension + "_id";
-  std::erase_if(snapshot.columns, [&](const SnapshotColumn& column) {
-    return column.name != id_column && !is_named(column);
-  });
 }
 
 Ensemble run_ensemble(const Model& model, const RunOptions& options) {

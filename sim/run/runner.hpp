@@ -42,6 +42,16 @@ struct OutputSelection {
   std::vector<std::string> snapshot_columns;
 };
 
+/// Indices of the model's metrics that `selection` keeps (all when it names none).
+[[nodiscard]] std::vector<std::size_t> kept_metric_indices(const Model& model,
+                                                           const OutputSelection& selection);
+
+/// Keeps the named columns of `snapshot` and its id column `<dimension>_id` (all when `columns`
+/// is empty). The first call (`checked` false) throws std::invalid_argument if a named column
+/// is not among the snapshot's, then sets `checked`.
+void select_snapshot_columns(Snapshot& snapshot, const std::vector<std::string>& columns,
+                             const std::string& dimension, bool& checked);
+
 /// A sink that builds the Ensemble of a one-point study with kept series. Throws
 /// std::invalid_argument from the first snapshot if the selection names a column the model
 /// does not snapshot (models need not declare their columns before they run).
@@ -52,8 +62,6 @@ class EnsembleBuilder final : public StudySink {
   [[nodiscard]] Ensemble take() { return std::move(ensemble_); }
 
  private:
-  void select_columns(Snapshot& snapshot);
-
   Ensemble ensemble_;
   std::uint32_t first_replication_;
   std::vector<std::size_t> kept_metrics_;  ///< indices into the model's metrics

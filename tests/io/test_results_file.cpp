@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -10,6 +11,7 @@
 #include "io/h5/results_file.hpp"
 #include "io/version.hpp"
 #include "models/ref1/ref1_model.hpp"
+#include "sim/stats/summary.hpp"
 #include "tests/sim/toy_model.hpp"
 
 namespace innosim::io {
@@ -175,6 +177,71 @@ TEST_F(ResultsFileTest, ReaderRefusesOtherFilesAndOtherMajorVersions) {
   } catch (const std::runtime_error& error) {
     EXPECT_NE(std::string(error.what()).find("version 2.x"), std::string::npos) << error.what();
   }
+}
+
+}  // namespace
+}  // namespace innosim::io
+
+namespace innosim::io {
+namespace {
+
+// `innosim run` streams replications to the file in batches (ResultsStream); the in-memory
+// writer is the reference: every dataset must hold the same values, bit for bit, also when
+// /summary is read back in blocks of one time point. Before ResultsStream existed this file did
+// not compile; a block boundary or row-order mistake makes the comparison fail.
+TEST(ResultsStreamTest, StreamedFileHoldsTheInMemoryValues) {
+  const fs::path directory =
+      fs::temp_directory_path() / ("innosim-stream-" + std::to_string(::getpid()));
+  fs::create_directories(directory);
+  auto params = models::ref1::Ref1Params::defaults();
+  params.initial_firms = 300;
+  sim::TimeAxis time;
+  time.steps = 24;
+  const models::ref1::Ref1Model model(params, time);
+  sim::Study study;
+  study.model_at = [&model](std::size_t) {
+    return std::shared_ptr<const sim::Model>(std::shared_ptr<const sim::Model>(), &model);
+  };
+  study.replications = 37;
+  study.seed = 5;
+  study.keep_series = true;
+
+  sim::EnsembleBuilder builder(model, study);
+  sim::ThreadExecutor executor(2);
+  sim::StudyControl single;
+  single.batches = sim::BatchPolicy::single(study.tasks());
+  ASSERT_TRUE(sim::run_study(study, builder, executor, single));
+  Provenance provenance;
+  provenance.scenario_name = "stream";
+  write_results(directory / "memory.h5", builder.take(), provenance);
+
+  ResultsStream stream(directory / "streamed.h5", model, study, {});
+  stream.summary_block_bytes = 1;  // one time point per block
+  sim::StudyControl batches;
+  batches.batches = {5, 5, 0.0};  // batches of five: the last one partial
+  ASSERT_TRUE(sim::run_study(study, stream, executor, batches));
+  stream.finish(directory / "streamed.h5", provenance);
+
+  const ResultsReader memory(directory / "memory.h5");
+  const ResultsReader streamed(directory / "streamed.h5");
+  std::vector<std::string> paths = {"time", "replication"};
+  for (const sim::MetricInfo& info : model.metrics()) {
+    paths.push_back("series/" + info.name);
+    paths.push_back("summary/" + info.name + "/mean");
+    for (const char* name : sim::SUMMARY_QUANTILE_NAMES)
+      paths.push_back("summary/" + info.name + "/" + name);
+  }
+  for (const std::string& path : paths) {
+    std::vector<std::size_t> memory_shape, streamed_shape;
+    const std::vector<double> expected = memory.dataset(path, &memory_shape);
+    const std::vector<double> actual = streamed.dataset(path, &streamed_shape);
+    EXPECT_EQ(memory_shape, streamed_shape) << path;
+    ASSERT_EQ(expected.size(), actual.size()) << path;
+    for (std::size_t i = 0; i < expected.size(); ++i)
+      ASSERT_EQ(std::memcmp(&expected[i], &actual[i], sizeof(double)), 0) << path << " at " << i;
+  }
+  EXPECT_EQ(streamed.integer_attribute("replications"), std::vector<std::int64_t>{37});
+  fs::remove_all(directory);
 }
 
 }  // namespace
