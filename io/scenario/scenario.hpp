@@ -61,7 +61,7 @@ class ScenarioError : public std::runtime_error {
 /// Validates scenario text; `path` is used in messages only.
 [[nodiscard]] Scenario parse_scenario(std::string_view text, const std::string& path);
 
-/// Keys of the [scenario] and [run] tables, common to every model.
+/// Keys of the [scenario], [run] and [output] tables, common to every model.
 [[nodiscard]] const std::vector<sim::ParameterSpec>& common_parameter_specs();
 
 /// Sets a key from the command line (e.g. run.seed from --seed), checked against its spec.
