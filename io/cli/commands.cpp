@@ -238,7 +238,7 @@ std::string parameters_markdown() {
               "` | " + spec.accepted() + " | " + spec.source + " |\n";
     }
   };
-  table("Every scenario: [scenario] and [run]", common_parameter_specs());
+  table("Every scenario: [scenario], [run] and [output]", common_parameter_specs());
   for (const auto& entry : models::model_registry()) {
     table("Model `" + entry.name + "`: [" + entry.name + "] — " + entry.description,
           entry.parameter_specs());

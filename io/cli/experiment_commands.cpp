@@ -51,10 +51,11 @@ std::string fingerprint_of(const Scenario& scenario, const sim::DesignOptions& o
   return text;
 }
 
-/// What design point `point` sets: every factor's parameter at the point's coordinates.
-sim::ParameterSet factor_values(const Scenario& scenario, const sim::Design& design,
-                                std::size_t point) {
-  sim::ParameterSet values;
+/// The parameters of design point `point`: the scenario's values with every factor applied
+/// (each factor's range was checked against its parameter's spec when the scenario was read).
+sim::ParameterSet values_at(const Scenario& scenario, const sim::Design& design,
+                            std::size_t point) {
+  sim::ParameterSet values = scenario.values;
   for (std::size_t f = 0; f < design.factors; ++f) {
     const sim::Factor& factor = scenario.factors[f];
     values.set(factor.parameter, factor.value_at(design.row(point)[f]));
@@ -62,10 +63,12 @@ sim::ParameterSet factor_values(const Scenario& scenario, const sim::Design& des
   return values;
 }
 
-std::string describe_point(const sim::ParameterSet& values) {
+std::string describe_point(const Scenario& scenario, const sim::ParameterSet& values) {
   std::string text;
-  for (const auto& [key, value] : values.values())
-    text += (text.empty() ? "" : ", ") + key + " = " + sim::to_toml_text(value);
+  for (const auto& factor : scenario.factors) {
+    text += (text.empty() ? "" : ", ") + factor.parameter + " = " +
+            sim::to_toml_text(values.values().at(factor.parameter));
+  }
   return text;
 }
 
@@ -231,11 +234,12 @@ std::variant<sim::Design, std::string> design_for(const Scenario& scenario,
 
 /// Every point must be a valid scenario before anything runs: the first that is not, or "".
 std::string invalid_point(const Scenario& scenario, const sim::Design& design) {
+  const models::ModelEntry& entry = *models::find_model(scenario.model);
   for (std::size_t point = 0; point < design.points(); ++point) {
-    const sim::ParameterSet values = factor_values(scenario, design, point);
-    const auto problems = problems_with(scenario, values);
+    const sim::ParameterSet values = values_at(scenario, design, point);
+    const auto problems = entry.check(values, scenario.time);
     if (!problems.empty()) {
-      return "design point " + std::to_string(point) + " (" + describe_point(values) +
+      return "design point " + std::to_string(point) + " (" + describe_point(scenario, values) +
              ") is not a valid scenario: " + problems.front().key + " " + problems.front().message +
              ". Narrow the factors' ranges.";
     }
@@ -297,8 +301,7 @@ bool run_pending(const Scenario& scenario, const sim::Design& design, SweepFile&
   // Every point passed the model's checks before the sweep began: build without repeating them.
   const models::ModelEntry& entry = *models::find_model(scenario.model);
   study.model_at = [&](std::size_t i) -> std::shared_ptr<const sim::Model> {
-    return entry.create(values_with(scenario, factor_values(scenario, design, pending[i])),
-                        scenario.time);
+    return entry.create(values_at(scenario, design, pending[i]), scenario.time);
   };
   study.replications = scenario.replications;
   study.seed = scenario.seed;

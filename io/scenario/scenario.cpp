@@ -419,11 +419,6 @@ sim::ParameterSet values_with(const Scenario& scenario, const sim::ParameterSet&
   return values;
 }
 
-std::vector<sim::ParameterProblem> problems_with(const Scenario& scenario,
-                                                 const sim::ParameterSet& overrides) {
-  return models::find_model(scenario.model)->check(values_with(scenario, overrides), scenario.time);
-}
-
 std::shared_ptr<const sim::Model> create_model(const Scenario& scenario,
                                                const sim::ParameterSet& overrides) {
   const models::ModelEntry& entry = *models::find_model(scenario.model);

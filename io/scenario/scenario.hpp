@@ -61,7 +61,7 @@ class ScenarioError : public std::runtime_error {
 /// Validates scenario text; `path` is used in messages only.
 [[nodiscard]] Scenario parse_scenario(std::string_view text, const std::string& path);
 
-/// Keys of the [scenario] and [run] tables, common to every model.
+/// Keys of the [scenario], [run] and [output] tables, common to every model.
 [[nodiscard]] const std::vector<sim::ParameterSpec>& common_parameter_specs();
 
 /// Sets a key from the command line (e.g. run.seed from --seed), checked against its spec.
@@ -73,9 +73,6 @@ void override_parameter(Scenario& scenario, const std::string& key,
 /// std::invalid_argument if an override names no key of the scenario or is not accepted by it.
 [[nodiscard]] sim::ParameterSet values_with(const Scenario& scenario,
                                             const sim::ParameterSet& overrides);
-/// The checks across keys of the model (ModelEntry::check) on such values.
-[[nodiscard]] std::vector<sim::ParameterProblem> problems_with(const Scenario& scenario,
-                                                               const sim::ParameterSet& overrides);
 /// The scenario's model with `overrides` set over its values. Throws std::invalid_argument,
 /// naming the first problem, if they do not make a valid scenario.
 [[nodiscard]] std::shared_ptr<const sim::Model> create_model(
