@@ -34,6 +34,14 @@ CityModel::CityModel(const CityParams& params, std::vector<Instrument> instrumen
 
 CityModel::~CityModel() = default;
 
+std::vector<std::string> CityModel::snapshot_columns() const {
+  std::vector<std::string> names;
+  for (const FirmColumnInfo& column : firm_columns()) {
+    if (column.snapshot) names.emplace_back(column.name);
+  }
+  return names;
+}
+
 StepCalendar CityModel::calendar(int step) const {
   const int months = step * time_.step_months;
   StepCalendar when;

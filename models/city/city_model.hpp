@@ -45,9 +45,8 @@ class CityModel final : public sim::Model {
   bool run_replication(const sim::ReplicationContext& context,
                        sim::SeriesBuffer& out) const override;
   [[nodiscard]] sim::AgentTable agent_table() const override { return {"firms", "firm"}; }
+  [[nodiscard]] std::vector<std::string> snapshot_columns() const override;
 
-  [[nodiscard]] const CityParams& params() const { return params_; }
-  [[nodiscard]] const InstrumentSet& instruments() const { return instruments_; }
   [[nodiscard]] const std::vector<std::unique_ptr<Module>>& modules() const { return modules_; }
   [[nodiscard]] StepCalendar calendar(int step) const;
   [[nodiscard]] int steps_per_year() const { return 12 / time_.step_months; }

@@ -1,6 +1,7 @@
 // Parameters of the city model ([city] in a scenario). Rates are per year and converted to the
 // step length by the model; money in 万元. Each parameter's meaning, unit, range and source is
-// in city_params.cpp (the dictionary docs/parameters.md is generated from).
+// in the parameter table of the module that uses it (modules/*.cpp); city_params.cpp joins them
+// into the dictionary docs/parameters.md is generated from.
 #pragma once
 
 #include <array>

@@ -1,7 +1,7 @@
 // The firm table of the city model: one column per attribute (struct of arrays). Every column
-// is declared once, in CITY_FIRM_COLUMNS below: its member name in FirmView, its tag type, its
-// value type, its name (the snapshot dataset name), unit, meaning and whether snapshots write it.
-// The table type, the views and the snapshot schema are generated from that list, so adding a
+// is declared once, in INNOSIM_CITY_FIRM_COLUMNS below: its member name in FirmView, its tag type,
+// its value type, its name (the snapshot dataset name), unit, meaning and whether snapshots write
+// it. The table type, the views and the snapshot schema are generated from that list, so adding a
 // column is one line there. Money in 万元 (sim::Wan); flows (revenue, R&D) as annual rates or
 // year-to-date sums as named.
 #pragma once

@@ -1,6 +1,7 @@
-// The city model's metrics, declared once in CITY_METRICS: the enum, the names, units, kinds
-// (stock or flow) and descriptions that the HDF5 attributes, the terminal summary and the docs
-// use are all generated from it. Adding a metric is one line here plus the module that fills it.
+// The city model's metrics, declared once in INNOSIM_CITY_METRICS: the enum, the names, units,
+// kinds (stock or flow) and descriptions that the HDF5 attributes and the terminal summary use
+// are generated from it, and docs/hdf5-layout.md is checked against it. Adding a metric: a line
+// here, the module that fills it (docs/architecture.md, "How to add a metric").
 // One spending metric per instrument follows the fixed ones.
 #pragma once
 

@@ -1,6 +1,6 @@
 // The schedule of the city model: its modules in the order their hooks run within each phase.
 // This is the one table that orders the processes; docs/model.md (process overview) lists the same
-// order (a test checks it). Adding a mechanism: a module file in modules/, a line here, its tests.
+// order (a test checks it). Adding a mechanism: docs/architecture.md, "How to add a module".
 #pragma once
 
 #include <memory>

@@ -1,5 +1,5 @@
-// The events an instrument can pay on, declared once in CITY_TRIGGERS: the enum, the names a
-// scenario uses, whether the event carries a base amount (so `share` applies) and whether the
+// The events an instrument can pay on, declared once in INNOSIM_CITY_TRIGGERS: the enum, the names
+// a scenario uses, whether the event carries a base amount (so `share` applies) and whether the
 // instrument generates the events itself (`events_per_year`). A new kind of trigger is one line
 // here plus the module that raises it (with InstrumentSet::claim).
 #pragma once

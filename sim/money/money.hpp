@@ -1,8 +1,9 @@
 // Amounts of money as a type of their own, in 万元 (10,000 yuan), the unit of the seed documents.
 // A bare float says nothing of its unit and mixes freely with rates and shares; Wan does not:
 // it adds and subtracts only with Wan, scales by plain numbers, and a ratio of two amounts is a
-// plain number. Every amount goes through it, so the ledger of the network issue can move the
-// representation to exact integers in one place. docs/reproducibility.md states the precision.
+// plain number. Payments, budgets and the firms' cash and debt go through it, so an exact ledger
+// can move the representation to integers in one place. docs/reproducibility.md states the
+// precision.
 #pragma once
 
 #include <compare>

@@ -116,7 +116,7 @@ class Growth final : public Module {
 
   [[nodiscard]] const ModuleInfo& info() const override {
     static const ModuleInfo info{"growth",
-                                 "monthly revenue growth: Laplace shocks, size-dependent "
+                                 "revenue growth each step: Laplace shocks, size-dependent "
                                  "volatility, youth and knowledge drift",
                                  {Phase::ROWS},
                                  {"revenue"},

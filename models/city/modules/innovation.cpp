@@ -1,4 +1,4 @@
-// Innovation (docs/model.md §3.2.4): R&D spending of the month adds to the knowledge stock, which
+// Innovation (docs/model.md §3.2.4): R&D spending of the step adds to the knowledge stock, which
 // depreciates; class-I and class-II IP arrive as Poisson processes in knowledge.
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
-// The process modules of the city model, in schedule order (schedule.cpp). Each module file
-// defines its parameters (the [city] keys it owns) and its factory.
+// The process modules of the city model (schedule.cpp orders them). Each module file defines
+// its parameters (the [city] keys it owns) and its factory, declared here.
 #pragma once
 
 #include <memory>
