@@ -239,8 +239,7 @@ memory stays flat. Ctrl-C stops it: the finished points stay in <output stem>.pa
   }
   if (*sweep_command) {
     if (*sweep_replications_option) {
-      sweep.replications =
-          integer_option(sweep_replications, "--replications", "run.replications");
+      sweep.replications = integer_option(sweep_replications, "--replications", "run.replications");
       if (!sweep.replications) return innosim::io::EXIT_BAD_SCENARIO;
     }
     if (*sweep_seed_option) {

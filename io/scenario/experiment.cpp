@@ -339,10 +339,10 @@ void read_outcome(const toml::node& element, Scenario& scenario, Validator& vali
   const std::int64_t first_year = flow ? time.start_year : time.start_year - 1;
   const std::int64_t last_year =
       time.start_year + time.steps / std::max<std::int64_t>(1, steps_per_year) - 1;
-  const std::string years = metric + " (" + unit + ") has values for " +
-                            std::to_string(first_year) + " to " + std::to_string(last_year) +
-                            (flow ? " (a flow: summed over the year)"
-                                  : " (a stock: at the end of the year)");
+  const std::string years =
+      metric + " (" + unit + ") has values for " + std::to_string(first_year) + " to " +
+      std::to_string(last_year) +
+      (flow ? " (a flow: summed over the year)" : " (a stock: at the end of the year)");
   // Read as a 64-bit integer and compared with the run's years before any arithmetic: a year
   // such as 2147483647 must not overflow the point computation below.
   std::int64_t year = 0;

@@ -106,11 +106,11 @@ namespace {
 std::string snapshot_replication_problem(const Scenario& scenario) {
   for (const std::uint32_t replication : scenario.snapshot_replications) {
     if (replication >= scenario.replications) {
-      return "names replication " + std::to_string(replication) + ", which is not run: " +
-             std::to_string(scenario.replications) + " replication" +
-             (scenario.replications == 1 ? " runs (number 0)"
-                                         : "s run (numbers 0 to " +
-                                               std::to_string(scenario.replications - 1) + ")") +
+      return "names replication " + std::to_string(replication) +
+             ", which is not run: " + std::to_string(scenario.replications) + " replication" +
+             (scenario.replications == 1
+                  ? " runs (number 0)"
+                  : "s run (numbers 0 to " + std::to_string(scenario.replications - 1) + ")") +
              "; accepted: replications below run.replications";
     }
   }
@@ -475,8 +475,8 @@ class ScenarioParser {
       if (last >= run_first && first <= run_last) continue;
       const std::string& key = last < run_first ? last_key : first_key;
       ScenarioIssue issue{scenario_.path, 0, 0,
-                          key + " = " + std::to_string(last < run_first ? last : first) +
-                              ": [" + table + "] runs from " + std::to_string(first) + " to " +
+                          key + " = " + std::to_string(last < run_first ? last : first) + ": [" +
+                              table + "] runs from " + std::to_string(first) + " to " +
                               std::to_string(last) + ", outside the run (" +
                               std::to_string(run_first) + " to " + std::to_string(run_last) +
                               "), so it never pays"};
@@ -532,9 +532,7 @@ class ScenarioParser {
 }  // namespace
 
 Scenario load_scenario(const std::filesystem::path& path) {
-  auto refuse = [&](const std::string& why) {
-    return ScenarioError({{path.string(), 0, 0, why}});
-  };
+  auto refuse = [&](const std::string& why) { return ScenarioError({{path.string(), 0, 0, why}}); };
   // Only regular files: a directory would read as empty, /dev/zero without end, a FIFO would
   // block until someone writes to it. Checked before opening (opening a FIFO blocks).
   std::error_code error;
@@ -544,8 +542,9 @@ Scenario load_scenario(const std::filesystem::path& path) {
   if (std::filesystem::is_directory(status))
     throw refuse("is a directory, not a scenario file; give the path of a .toml file");
   if (!std::filesystem::is_regular_file(status)) {
-    throw refuse("is not a regular file (a FIFO, a device or a socket); accepted: a scenario "
-                 "file (TOML)");
+    throw refuse(
+        "is not a regular file (a FIFO, a device or a socket); accepted: a scenario "
+        "file (TOML)");
   }
   const std::uintmax_t size = std::filesystem::file_size(path, error);
   if (!error && size > MAX_FILE_BYTES) {
@@ -558,8 +557,7 @@ Scenario load_scenario(const std::filesystem::path& path) {
   std::string text;
   text.reserve(static_cast<std::size_t>(std::min(size, MAX_FILE_BYTES)));
   std::vector<char> piece(1 << 16);
-  while (file.read(piece.data(), static_cast<std::streamsize>(piece.size())) ||
-         file.gcount() > 0) {
+  while (file.read(piece.data(), static_cast<std::streamsize>(piece.size())) || file.gcount() > 0) {
     text.append(piece.data(), static_cast<std::size_t>(file.gcount()));
     if (text.size() > MAX_FILE_BYTES) {
       throw refuse("is larger than " + std::to_string(MAX_FILE_BYTES) +
@@ -595,15 +593,14 @@ void override_parameter(Scenario& scenario, const std::string& key,
       // The snapshots were checked against the file's run.replications; check them again.
       if (const std::string why = snapshot_replication_problem(scenario); !why.empty()) {
         scenario.replications = before;
-        throw ScenarioError({{option_name, 0, 0,
-                              option_name + " " + sim::to_toml_text(value) +
-                                  " leaves a snapshot without its replication: " +
-                                  scenario.path + " output.snapshot_replication" +
-                                  (scenario.values.integer_list("output.snapshot_replications")
-                                           .empty()
-                                       ? ""
-                                       : "s") +
-                                  " " + why + "; give more replications or change the snapshot"}});
+        throw ScenarioError(
+            {{option_name, 0, 0,
+              option_name + " " + sim::to_toml_text(value) +
+                  " leaves a snapshot without its replication: " + scenario.path +
+                  " output.snapshot_replication" +
+                  (scenario.values.integer_list("output.snapshot_replications").empty() ? ""
+                                                                                        : "s") +
+                  " " + why + "; give more replications or change the snapshot"}});
       }
     }
     return;

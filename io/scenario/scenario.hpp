@@ -50,7 +50,6 @@ struct Scenario {
   std::vector<ScenarioIssue> warnings;
 };
 
-
 class ScenarioError : public std::runtime_error {
  public:
   /// `problems`: how many were found, when only some are listed (0: as many as listed).

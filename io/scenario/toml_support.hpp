@@ -30,7 +30,8 @@ namespace innosim::io::detail {
                                               const std::vector<std::string>& accepted);
 /// spec.accepts, with integers compared exactly with the bounds (spec.accepts compares them as
 /// doubles, in which 2^53 + 1 equals 2^53).
-[[nodiscard]] bool accepts_exactly(const sim::ParameterSpec& spec, const sim::ParameterValue& value);
+[[nodiscard]] bool accepts_exactly(const sim::ParameterSpec& spec,
+                                   const sim::ParameterValue& value);
 /// Converts a TOML value to the spec's type, or nullopt if it has another type.
 [[nodiscard]] std::optional<sim::ParameterValue> convert(const toml::node& node,
                                                          const sim::ParameterSpec& spec);
