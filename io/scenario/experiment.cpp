@@ -44,7 +44,7 @@ class FactorReader {
     const bool lever = kind == "levers";
     for (const auto& [key, table_node] : *node->as_table()) {
       const std::string name(key.str());
-      const std::string prefix = kind + "." + name;
+      const std::string prefix = kind + "." + abbreviated(name);
       const auto* table = table_node.as_table();
       if (table == nullptr) {
         validator_.add(table_node.source(), prefix + " must be a table [" + prefix + "]");
@@ -91,8 +91,8 @@ class FactorReader {
       for (const auto& [key, s] : spec_by_key_) {
         if (key.rfind("scenario.", 0) != 0 && key.rfind("run.", 0) != 0) keys.push_back(key);
       }
-      std::string message = prefix + ".parameter = \"" + factor.parameter + "\" is not a " +
-                            "model parameter of this scenario";
+      std::string message = prefix + ".parameter = \"" + abbreviated(factor.parameter) +
+                            "\" is not a " + "model parameter of this scenario";
       if (!settable) message += " ([scenario] and [run] keys cannot vary within an experiment)";
       const std::string hint = suggestion(factor.parameter, keys);
       if (!hint.empty()) message += "; did you mean \"" + hint + "\"?";
@@ -100,7 +100,8 @@ class FactorReader {
       return nullptr;
     }
     if (!used_.insert(factor.parameter).second) {
-      validator_.add(parameter->source(), prefix + ".parameter = \"" + factor.parameter +
+      validator_.add(parameter->source(), prefix + ".parameter = \"" +
+                                              abbreviated(factor.parameter) +
                                               "\" is already set by another factor");
       return nullptr;
     }
@@ -300,7 +301,7 @@ void read_outcome(const toml::node& element, Scenario& scenario, Validator& vali
   if (comparison != std::string::npos) {
     const std::string op = rest.substr(comparison, 2);
     if (op != ">=" && op != "<=") {
-      refuse("compares with " + op + "; accepted: >= or <=");
+      refuse("compares with " + abbreviated(op) + "; accepted: >= or <=");
       return;
     }
     outcome.target_kind = op == ">=" ? sim::TargetKind::AT_LEAST : sim::TargetKind::AT_MOST;
@@ -327,8 +328,8 @@ void read_outcome(const toml::node& element, Scenario& scenario, Validator& vali
   }
   if (metric_index == metrics.size()) {
     const std::string hint = suggestion(metric, names);
-    refuse("names no metric " + metric + (hint.empty() ? "" : "; did you mean " + hint + "?") +
-           " Metrics: " + join(names));
+    refuse("names no metric " + abbreviated(metric) +
+           (hint.empty() ? "" : "; did you mean " + hint + "?") + " Metrics: " + join(names));
     return;
   }
   outcome.metric = metric_index;
@@ -381,8 +382,8 @@ void parse_experiment(const toml::table& root, Scenario& scenario, Validator& va
   if (experiment == nullptr) return;
   for (const auto& [key, node] : *experiment->as_table()) {
     if (key.str() != "outcomes") {
-      validator.add(node.source(),
-                    "unknown key experiment." + std::string(key.str()) + "; accepted: outcomes");
+      validator.add(node.source(), "unknown key experiment." + abbreviated(std::string(key.str())) +
+                                       "; accepted: outcomes");
     }
   }
   const toml::node* outcomes = experiment->as_table()->get("outcomes");
@@ -402,8 +403,9 @@ void parse_experiment(const toml::table& root, Scenario& scenario, Validator& va
       continue;
     }
     if (!seen.insert(element.as_string()->get()).second) {
-      validator.add(element.source(),
-                    "experiment.outcomes: \"" + element.as_string()->get() + "\" is listed twice");
+      validator.add(element.source(), "experiment.outcomes: \"" +
+                                          abbreviated(element.as_string()->get()) +
+                                          "\" is listed twice");
       continue;
     }
     read_outcome(element, scenario, validator, model->metrics());

@@ -343,8 +343,8 @@ class ScenarioParser {
             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
           });
       if (!node.is_table() || !valid_name) {
-        validator_.add(node.source(), named_table_ + "." + instance + " must be a table [" +
-                                          named_table_ +
+        validator_.add(node.source(), named_table_ + "." + detail::abbreviated(instance) +
+                                          " must be a table [" + named_table_ +
                                           ".<name>] whose name uses only a-z, 0-9 and _ (e.g. [" +
                                           named_table_ + ".high_tech_reward])");
         continue;
@@ -509,7 +509,8 @@ class ScenarioParser {
       if (std::find(known.begin(), known.end(), name) != known.end()) continue;
       const std::string hint = suggestion(name, known);
       validator_.add(element.source(),
-                     key + ": \"" + name + "\" is not a " + what + " of model " + scenario_.model +
+                     key + ": \"" + detail::abbreviated(name) + "\" is not a " + what +
+                         " of model " + scenario_.model +
                          (hint.empty() ? "" : "; did you mean \"" + hint + "\"?") +
                          " Accepted: " + join(known));
     }

@@ -1,6 +1,7 @@
 #include "io/scenario/toml_support.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <sstream>
 
 namespace innosim::io::detail {
@@ -38,10 +39,25 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string abbreviated(const std::string& text) {
   constexpr std::size_t shown = 60;
-  if (text.size() <= shown + 20) return text;
-  std::size_t cut = shown;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
-  return text.substr(0, cut) + "... (" + std::to_string(text.size()) + " characters)";
+  std::string kept = text;
+  if (text.size() > shown + 20) {
+    std::size_t cut = shown;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
+    kept = text.substr(0, cut);
+  }
+  // Control characters escaped: a message stays on one line.
+  std::string safe;
+  for (const char c : kept) {
+    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
+      safe += c;
+    } else {
+      char escape[8];
+      std::snprintf(escape, sizeof escape, "\\x%02x", static_cast<unsigned char>(c));
+      safe += escape;
+    }
+  }
+  if (kept.size() < text.size()) safe += "... (" + std::to_string(text.size()) + " characters)";
+  return safe;
 }
 
 std::string type_name(const toml::node& node) {

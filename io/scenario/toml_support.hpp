@@ -15,7 +15,8 @@
 
 namespace innosim::io::detail {
 
-/// The text itself, or its beginning and its length when it is too long for a message.
+/// The text for a message: control characters escaped (\x0a), and only its beginning and
+/// its length when it is too long.
 [[nodiscard]] std::string abbreviated(const std::string& text);
 /// "a string", "an integer", ... for messages.
 [[nodiscard]] std::string type_name(const toml::node& node);
