@@ -375,9 +375,11 @@ void read_outcome(const toml::node& element, Scenario& scenario, Validator& vali
 }  // namespace
 
 void parse_experiment(const toml::table& root, Scenario& scenario, Validator& validator) {
-  FactorReader factors(scenario, validator);
-  factors.read(root, "uncertainties");
-  factors.read(root, "levers");
+  if (root.get("uncertainties") != nullptr || root.get("levers") != nullptr) {
+    FactorReader factors(scenario, validator);  // indexes every key: only when needed
+    factors.read(root, "uncertainties");
+    factors.read(root, "levers");
+  }
   const toml::node* experiment = root.get("experiment");
   if (experiment == nullptr) return;
   for (const auto& [key, node] : *experiment->as_table()) {

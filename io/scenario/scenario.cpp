@@ -293,6 +293,8 @@ class ScenarioParser {
       named_table_ = model_->named_table;
       tables_.push_back(named_table_);
       if (const auto* named = root_.get(named_table_); named != nullptr && named->is_table()) {
+        scenario_.specs.reserve(scenario_.specs.size() +
+                                named->as_table()->size() * model_->named_table_specs().size());
         for (const auto& [name, node] : *named->as_table()) {
           if (!node.is_table()) continue;  // reported by validate_named_tables
           for (ParameterSpec spec : model_->named_table_specs()) {
