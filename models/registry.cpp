@@ -67,6 +67,19 @@ std::vector<sim::ParameterProblem> check_city(const sim::ParameterSet& values,
                                    "supported (use a shorter scenario.step_months)"});
     }
   }
+  // Pairs whose order the model's rules assume (a lower rate or limit above its upper one).
+  const std::pair<const char*, const char*> ordered[] = {
+      // The high-tech rate is a reduction: above the corporate rate, the tax forgone is negative.
+      {"city.high_tech_tax_rate", "city.corporate_tax_rate"},
+      {"city.growth_sd_min", "city.growth_sd_max"},
+      // The R&D ratio thresholds of the certification rules go up with sales.
+      {"city.high_tech_small_sales", "city.high_tech_medium_sales"}};
+  for (const auto& [lower, upper] : ordered) {
+    if (values.real(lower) > values.real(upper)) {
+      problems.push_back({lower, std::string("must not exceed ") + upper + " (" +
+                                     sim::to_toml_text(values.values().at(upper)) + ")"});
+    }
+  }
   double sector_total = 0.0;
   for (const double share : params.sector_shares) sector_total += share;
   if (sector_total <= 0.0) {

@@ -1,9 +1,12 @@
 // innosim command-line program: parses arguments and calls the library (io/cli/commands.hpp).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "io/cli/commands.hpp"
 #include "io/cli/experiment_commands.hpp"
@@ -39,6 +42,31 @@ Results are one HDF5 file (layout: docs/hdf5-layout.md); open it with
   python3 -c 'import xarray as xr; print(xr.open_dataset("example_city.h5", group="series", engine="h5netcdf"))'
 )";
 
+/// An integer option read as text, so that a refusal quotes the value as given (CLI11 would
+/// saturate 18446744073709551615 to 2^63 - 1 first). nullopt after printing why it is refused.
+std::optional<std::int64_t> integer_option(const std::string& text, const std::string& option,
+                                           const std::string& key) {
+  std::string accepted;
+  double maximum = 0.0;
+  for (const auto& spec : innosim::io::common_parameter_specs()) {
+    if (spec.key == key) {
+      accepted = spec.accepted();
+      maximum = spec.maximum;
+    }
+  }
+  std::int64_t value = 0;
+  const auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), value);
+  // Above the key's range (2^53 for the seed) is refused here exactly, not as a double.
+  if (status != std::errc() || end != text.data() + text.size() || value < 0 ||
+      static_cast<double>(value) > maximum ||
+      value > static_cast<std::int64_t>(std::min(maximum, 9.0e18))) {
+    std::fprintf(stderr, "innosim: error: %s %s is not accepted; accepted: %s (%s)\n",
+                 option.c_str(), text.c_str(), accepted.c_str(), key.c_str());
+    return std::nullopt;
+  }
+  return value;
+}
+
 std::string joined_command_line(int argc, char** argv) {
   std::string text;
   for (int i = 0; i < argc; ++i) text += (i ? " " : "") + std::string(argv[i]);
@@ -56,7 +84,7 @@ int run_program(int argc, char** argv) {
 
   innosim::io::RunRequest run;
   run.command_line = joined_command_line(argc, argv);
-  std::int64_t replications = 0, seed = 0;
+  std::string replications, seed;
   bool progress = false, quiet = false;
   auto* run_command =
       app.add_subcommand("run", "Simulate a scenario and write its results to HDF5");
@@ -96,7 +124,7 @@ Exit codes: 0 done, 1 run failed, 2 scenario or option refused, 130 interrupted.
 
   innosim::io::SweepRequest sweep;
   sweep.command_line = run.command_line;
-  std::int64_t sweep_replications = 0, sweep_seed = 0;
+  std::string sweep_replications, sweep_seed;
   bool sweep_progress = false, sweep_quiet = false;
   std::string design_name = "lhs";
   auto* sweep_command = app.add_subcommand(
@@ -168,6 +196,24 @@ memory stays flat. Ctrl-C stops it: the finished points stay in <output stem>.pa
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
 
+  // An unknown command is refused even with --help (which CLI11 would answer with the general
+  // help and exit 0, as if the command existed).
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string command = argv[1];
+    std::string commands;
+    bool known = false;
+    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      commands += (commands.empty() ? "" : ", ") + sub->get_name();
+      known = known || sub->get_name() == command;
+    }
+    if (!known) {
+      std::fprintf(stderr,
+                   "innosim: error: unknown command \"%s\"; accepted: %s. Run `innosim --help` "
+                   "for an overview.\n",
+                   command.c_str(), commands.c_str());
+      return innosim::io::EXIT_BAD_SCENARIO;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -175,8 +221,14 @@ memory stays flat. Ctrl-C stops it: the finished points stay in <output stem>.pa
   }
 
   if (*run_command) {
-    if (*replications_option) run.replications = replications;
-    if (*seed_option) run.seed = seed;
+    if (*replications_option) {
+      run.replications = integer_option(replications, "--replications", "run.replications");
+      if (!run.replications) return innosim::io::EXIT_BAD_SCENARIO;
+    }
+    if (*seed_option) {
+      run.seed = integer_option(seed, "--seed", "run.seed");
+      if (!run.seed) return innosim::io::EXIT_BAD_SCENARIO;
+    }
     run.progress = quiet      ? innosim::io::RunRequest::Progress::NEVER
                    : progress ? innosim::io::RunRequest::Progress::ALWAYS
                               : innosim::io::RunRequest::Progress::AUTO;
@@ -186,8 +238,14 @@ memory stays flat. Ctrl-C stops it: the finished points stay in <output stem>.pa
     return innosim::io::run_command(run);
   }
   if (*sweep_command) {
-    if (*sweep_replications_option) sweep.replications = sweep_replications;
-    if (*sweep_seed_option) sweep.seed = sweep_seed;
+    if (*sweep_replications_option) {
+      sweep.replications = integer_option(sweep_replications, "--replications", "run.replications");
+      if (!sweep.replications) return innosim::io::EXIT_BAD_SCENARIO;
+    }
+    if (*sweep_seed_option) {
+      sweep.seed = integer_option(sweep_seed, "--seed", "run.seed");
+      if (!sweep.seed) return innosim::io::EXIT_BAD_SCENARIO;
+    }
     sweep.design = design_name == "grid"     ? innosim::sim::DesignKind::GRID
                    : design_name == "sobol"  ? innosim::sim::DesignKind::SOBOL
                    : design_name == "morris" ? innosim::sim::DesignKind::MORRIS

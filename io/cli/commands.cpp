@@ -77,7 +77,7 @@ int validate_command(const std::string& scenario_path) {
   } catch (const ScenarioError& error) {
     std::fprintf(stderr, "%s", error.what());
     std::fprintf(stderr, "%s was refused (%zu problem%s).\n", scenario_path.c_str(),
-                 error.issues().size(), error.issues().size() == 1 ? "" : "s");
+                 error.problem_count(), error.problem_count() == 1 ? "" : "s");
     return EXIT_BAD_SCENARIO;
   }
 }

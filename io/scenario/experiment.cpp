@@ -2,6 +2,7 @@
 // what it measures (docs/experiments.md). Checked like every other table: each problem names
 // its place, the key, the value and what is accepted.
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -43,7 +44,7 @@ class FactorReader {
     const bool lever = kind == "levers";
     for (const auto& [key, table_node] : *node->as_table()) {
       const std::string name(key.str());
-      const std::string prefix = kind + "." + name;
+      const std::string prefix = kind + "." + abbreviated(name);
       const auto* table = table_node.as_table();
       if (table == nullptr) {
         validator_.add(table_node.source(), prefix + " must be a table [" + prefix + "]");
@@ -90,8 +91,8 @@ class FactorReader {
       for (const auto& [key, s] : spec_by_key_) {
         if (key.rfind("scenario.", 0) != 0 && key.rfind("run.", 0) != 0) keys.push_back(key);
       }
-      std::string message = prefix + ".parameter = \"" + factor.parameter + "\" is not a " +
-                            "model parameter of this scenario";
+      std::string message = prefix + ".parameter = \"" + abbreviated(factor.parameter) +
+                            "\" is not a " + "model parameter of this scenario";
       if (!settable) message += " ([scenario] and [run] keys cannot vary within an experiment)";
       const std::string hint = suggestion(factor.parameter, keys);
       if (!hint.empty()) message += "; did you mean \"" + hint + "\"?";
@@ -99,7 +100,8 @@ class FactorReader {
       return nullptr;
     }
     if (!used_.insert(factor.parameter).second) {
-      validator_.add(parameter->source(), prefix + ".parameter = \"" + factor.parameter +
+      validator_.add(parameter->source(), prefix + ".parameter = \"" +
+                                              abbreviated(factor.parameter) +
                                               "\" is already set by another factor");
       return nullptr;
     }
@@ -156,7 +158,13 @@ class FactorReader {
         validator_.add(where.source(), "missing " + prefix + "." + key + " (" + why + ")");
       return std::nullopt;
     }
-    if (const auto* real = node->as_floating_point()) return real->get();
+    if (const auto* real = node->as_floating_point()) {
+      if (std::isfinite(real->get())) return real->get();
+      validator_.add(node->source(), prefix + "." + key + " = " + value_text(*node) +
+                                         " is not accepted; accepted: a finite number");
+      required_failed_ = true;
+      return std::nullopt;
+    }
     if (const auto* integer = node->as_integer()) return static_cast<double>(integer->get());
     validator_.add(node->source(), prefix + "." + key + " = " + value_text(*node) + " is " +
                                        type_name(*node) + "; accepted: a number");
@@ -202,9 +210,10 @@ class FactorReader {
         "[" + sim::to_toml_text(factor.low) + ", " + sim::to_toml_text(factor.high) + "]";
     if (!(factor.low < factor.high)) return problem("low must be below high, got " + range);
     auto within = [&](double value) {
-      return spec.type == ParameterType::INTEGER
-                 ? spec.accepts(static_cast<std::int64_t>(std::llround(value)))
-                 : spec.accepts(value);
+      if (spec.type != ParameterType::INTEGER) return spec.accepts(value);
+      // Compared as a number first: llround of a value beyond 64 bits is unspecified.
+      return std::round(value) >= spec.minimum && std::round(value) <= spec.maximum &&
+             spec.accepts(static_cast<std::int64_t>(std::llround(value)));
     };
     if (!within(factor.low) || !within(factor.high)) {
       return problem("the range " + range + " leaves what " + factor.parameter +
@@ -216,6 +225,19 @@ class FactorReader {
       return problem("mode = " + sim::to_toml_text(factor.mode) + " must lie in " + range);
     if (normal && !(factor.sd > 0.0))
       return problem("sd = " + sim::to_toml_text(factor.sd) + " must be positive");
+    // Every value the factor can take must be one the parameter accepts: the inverse CDFs are
+    // monotone, so their ends and a point between them show overflow (a log_uniform whose
+    // high/low exceeds the largest double gives inf) or values beyond the range.
+    for (const double u : {0.0, 1e-9, 0.5, 1.0 - 1e-9, 1.0}) {
+      const sim::ParameterValue value = factor.value_at(u);
+      if (!spec.accepts(value)) {
+        return problem("at the design coordinate " + sim::to_toml_text(u) + " this " +
+                       sim::distribution_name(factor.distribution) + " distribution gives " +
+                       factor.parameter + " = " + sim::to_toml_text(value) +
+                       ", which it does not accept; accepted: " + spec.accepted() +
+                       " (narrow the range)");
+      }
+    }
     return true;
   }
 
@@ -263,7 +285,7 @@ void read_outcome(const toml::node& element, Scenario& scenario, Validator& vali
   const std::string text = element.as_string()->get();
   const auto at = text.find('@');
   auto refuse = [&](const std::string& why) {
-    validator.add(element.source(), "experiment.outcomes: \"" + text + "\" " + why);
+    validator.add(element.source(), "experiment.outcomes: \"" + abbreviated(text) + "\" " + why);
   };
   if (at == std::string::npos) {
     refuse(
@@ -279,7 +301,7 @@ void read_outcome(const toml::node& element, Scenario& scenario, Validator& vali
   if (comparison != std::string::npos) {
     const std::string op = rest.substr(comparison, 2);
     if (op != ">=" && op != "<=") {
-      refuse("compares with " + op + "; accepted: >= or <=");
+      refuse("compares with " + abbreviated(op) + "; accepted: >= or <=");
       return;
     }
     outcome.target_kind = op == ">=" ? sim::TargetKind::AT_LEAST : sim::TargetKind::AT_MOST;
@@ -289,6 +311,11 @@ void read_outcome(const toml::node& element, Scenario& scenario, Validator& vali
       if (used != rest.size() - comparison - 2) throw std::invalid_argument("trailing");
     } catch (const std::exception&) {
       refuse("has no number after " + op);
+      return;
+    }
+    if (!std::isfinite(outcome.target)) {
+      refuse("compares with " + sim::to_toml_text(outcome.target) +
+             "; accepted: a finite number after " + op + ", e.g. " + op + "400");
       return;
     }
     rest = rest.substr(0, comparison);
@@ -301,33 +328,43 @@ void read_outcome(const toml::node& element, Scenario& scenario, Validator& vali
   }
   if (metric_index == metrics.size()) {
     const std::string hint = suggestion(metric, names);
-    refuse("names no metric " + metric + (hint.empty() ? "" : "; did you mean " + hint + "?") +
-           " Metrics: " + join(names));
+    refuse("names no metric " + abbreviated(metric) +
+           (hint.empty() ? "" : "; did you mean " + hint + "?") + " Metrics: " + join(names));
     return;
   }
   outcome.metric = metric_index;
-  int year = 0;
-  try {
-    std::size_t used = 0;
-    year = std::stoi(rest, &used);
-    if (used != rest.size()) throw std::invalid_argument("trailing");
-  } catch (const std::exception&) {
-    refuse("has no year after @");
-    return;
-  }
   const sim::TimeAxis& time = scenario.time;
-  const int steps_per_year = 12 / time.step_months;
   const std::string& unit = metrics[metric_index].unit;
   const bool flow = metrics[metric_index].flow();
+  const std::int64_t steps_per_year = 12 / time.step_months;
+  const std::int64_t first_year = flow ? time.start_year : time.start_year - 1;
+  const std::int64_t last_year =
+      time.start_year + time.steps / std::max<std::int64_t>(1, steps_per_year) - 1;
+  const std::string years =
+      metric + " (" + unit + ") has values for " + std::to_string(first_year) + " to " +
+      std::to_string(last_year) +
+      (flow ? " (a flow: summed over the year)" : " (a stock: at the end of the year)");
+  // Read as a 64-bit integer and compared with the run's years before any arithmetic: a year
+  // such as 2147483647 must not overflow the point computation below.
+  std::int64_t year = 0;
+  const auto [end, status] = std::from_chars(rest.data(), rest.data() + rest.size(), year);
+  if (rest.empty() || end != rest.data() + rest.size()) {
+    refuse("has no year after @; accepted: a calendar year, e.g. @2025 (" + years + ")");
+    return;
+  }
+  if (status == std::errc::result_out_of_range) {
+    refuse("is outside the run: " + years);
+    return;
+  }
+  if (12 % time.step_months != 0 || year < first_year || year > last_year) {
+    refuse("is outside the run: " + years);
+    return;
+  }
   // A stock at the end of the year (time year + 1.0); a flow summed over the year's steps.
-  const int end_point = (year + 1 - time.start_year) * steps_per_year;
-  const int first_point = flow ? end_point - steps_per_year + 1 : end_point;
-  const int first_year = flow ? time.start_year : time.start_year - 1;
-  if (12 % time.step_months != 0 || first_point < 0 || end_point > time.steps) {
-    const int last_year = time.start_year + time.steps / std::max(1, steps_per_year) - 1;
-    refuse("is outside the run: " + metric + " (" + unit + ") has values for " +
-           std::to_string(first_year) + " to " + std::to_string(last_year) +
-           (flow ? " (a flow: summed over the year)" : " (a stock: at the end of the year)"));
+  const std::int64_t end_point = (year + 1 - time.start_year) * steps_per_year;
+  const std::int64_t first_point = flow ? end_point - steps_per_year + 1 : end_point;
+  if (first_point < 0 || end_point > time.steps) {
+    refuse("is outside the run: " + years);
     return;
   }
   outcome.first_point = static_cast<std::size_t>(first_point);
@@ -338,15 +375,17 @@ void read_outcome(const toml::node& element, Scenario& scenario, Validator& vali
 }  // namespace
 
 void parse_experiment(const toml::table& root, Scenario& scenario, Validator& validator) {
-  FactorReader factors(scenario, validator);
-  factors.read(root, "uncertainties");
-  factors.read(root, "levers");
+  if (root.get("uncertainties") != nullptr || root.get("levers") != nullptr) {
+    FactorReader factors(scenario, validator);  // indexes every key: only when needed
+    factors.read(root, "uncertainties");
+    factors.read(root, "levers");
+  }
   const toml::node* experiment = root.get("experiment");
   if (experiment == nullptr) return;
   for (const auto& [key, node] : *experiment->as_table()) {
     if (key.str() != "outcomes") {
-      validator.add(node.source(),
-                    "unknown key experiment." + std::string(key.str()) + "; accepted: outcomes");
+      validator.add(node.source(), "unknown key experiment." + abbreviated(std::string(key.str())) +
+                                       "; accepted: outcomes");
     }
   }
   const toml::node* outcomes = experiment->as_table()->get("outcomes");
@@ -366,8 +405,9 @@ void parse_experiment(const toml::table& root, Scenario& scenario, Validator& va
       continue;
     }
     if (!seen.insert(element.as_string()->get()).second) {
-      validator.add(element.source(),
-                    "experiment.outcomes: \"" + element.as_string()->get() + "\" is listed twice");
+      validator.add(element.source(), "experiment.outcomes: \"" +
+                                          abbreviated(element.as_string()->get()) +
+                                          "\" is listed twice");
       continue;
     }
     read_outcome(element, scenario, validator, model->metrics());

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -34,21 +35,22 @@ ParameterSpec common_spec(const char* key, ParameterType type, std::optional<Par
 
 }  // namespace
 
-std::string ScenarioIssue::to_string() const {
+std::string ScenarioIssue::to_string(const char* severity) const {
   // Built by appending: GCC 12 warns falsely (-Wrestrict, PR105329) on ":" + std::string.
   std::string text = file;
   if (line > 0)
     text.append(":").append(std::to_string(line)).append(":").append(std::to_string(column));
-  return text.append(": error: ").append(message);
+  return text.append(": ").append(severity).append(": ").append(message);
 }
 
-ScenarioError::ScenarioError(std::vector<ScenarioIssue> issues)
+ScenarioError::ScenarioError(std::vector<ScenarioIssue> issues, std::size_t problems)
     : std::runtime_error([&] {
         std::string text;
         for (const auto& issue : issues) text += issue.to_string() + "\n";
         return text;
       }()),
-      issues_(std::move(issues)) {}
+      issues_(std::move(issues)),
+      problems_(problems == 0 ? issues_.size() : problems) {}
 
 const std::vector<sim::ParameterSpec>& common_parameter_specs() {
   static const std::vector<sim::ParameterSpec> specs = [] {
@@ -99,6 +101,22 @@ const std::vector<sim::ParameterSpec>& common_parameter_specs() {
 
 namespace {
 
+/// Why a snapshotted replication is not run (at or above run.replications, which the command
+/// line may have changed), or "".
+std::string snapshot_replication_problem(const Scenario& scenario) {
+  for (const std::uint32_t replication : scenario.snapshot_replications) {
+    if (replication >= scenario.replications) {
+      return "names replication " + std::to_string(replication) +
+             ", which is not run: " + std::to_string(scenario.replications) + " replication" +
+             (scenario.replications == 1
+                  ? " runs (number 0)"
+                  : "s run (numbers 0 to " + std::to_string(scenario.replications - 1) + ")") +
+             "; accepted: replications below run.replications";
+    }
+  }
+  return "";
+}
+
 /// Checks of the [output] table against the run it belongs to.
 std::vector<sim::ParameterProblem> output_problems(const Scenario& scenario) {
   std::vector<sim::ParameterProblem> problems;
@@ -112,7 +130,100 @@ std::vector<sim::ParameterProblem> output_problems(const Scenario& scenario) {
                               std::to_string(last_year) + " (the last full year simulated)"});
     }
   }
+  if (const std::string why = snapshot_replication_problem(scenario); !why.empty()) {
+    const bool listed = scenario.values.integer_list("output.snapshot_replications").size() > 0;
+    problems.push_back(
+        {listed ? "output.snapshot_replications" : "output.snapshot_replication", why});
+  }
   return problems;
+}
+
+/// Deepest nesting accepted in a scenario file: keys, headers, arrays and inline tables.
+constexpr int MAX_NESTING = 64;
+/// Largest scenario file read (the largest real scenarios are a few kilobytes).
+constexpr std::uintmax_t MAX_FILE_BYTES = 64u << 20;
+
+struct TextPlace {
+  int line = 1;
+  int column = 1;
+};
+
+/// Where the text first nests deeper than `limit` levels, counting the parts of dotted keys and
+/// table headers plus the open arrays and inline tables around them; nullopt if nowhere. A
+/// cheap scan of the text (strings and comments skipped), not a parser: it errs towards
+/// counting more, never less, than the parser's recursion.
+std::optional<TextPlace> too_deep(std::string_view text, int limit) {
+  TextPlace place;
+  std::vector<char> open;  // '[' or '{' (a header's brackets included)
+  bool in_key = true;      // at the start of a line outside brackets, or after '{' or ','
+  int key_parts = 1;
+  auto deeper = [&]() { return static_cast<int>(open.size()) + key_parts > limit; };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"' || c == '\'') {  // a string (multi-line too): skipped
+      const bool triple = text.compare(i, 3, std::string(3, c)) == 0;
+      const std::string close(triple ? 3 : 1, c);
+      auto advance = [&place](char ch) {
+        if (ch == '\n') {
+          ++place.line;
+          place.column = 1;
+        } else {
+          ++place.column;
+        }
+      };
+      std::size_t j = i + close.size();
+      place.column += static_cast<int>(close.size());
+      while (j < text.size()) {
+        if (c == '"' && text[j] == '\\' && j + 1 < text.size()) {  // an escape
+          advance(text[j]);
+          advance(text[j + 1]);
+          j += 2;
+          continue;
+        }
+        if (!triple && text[j] == '\n') break;  // unterminated: the parser says so
+        if (text.compare(j, close.size(), close) == 0) {
+          place.column += static_cast<int>(close.size());
+          j += close.size();
+          break;
+        }
+        advance(text[j]);
+        ++j;
+      }
+      i = j - 1;
+      continue;
+    }
+    if (c == '#') {  // a comment: to the end of the line
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      continue;
+    }
+    if (c == '\n') {
+      ++place.line;
+      place.column = 1;
+      if (open.empty() || open.back() == '[') in_key = open.empty();
+      if (open.empty()) key_parts = 1;
+      continue;
+    }
+    if (c == '[' || c == '{') {
+      open.push_back(c);
+      in_key = c == '{' || (open.size() == 1 && in_key);  // a header is a key
+      key_parts = 1;
+    } else if (c == ']' || c == '}') {
+      if (!open.empty()) open.pop_back();
+      key_parts = 1;
+      in_key = false;
+    } else if (c == '=') {
+      in_key = false;
+      key_parts = 0;
+    } else if (c == ',') {
+      in_key = !open.empty() && open.back() == '{';
+      key_parts = 1;
+    } else if (c == '.' && in_key) {
+      ++key_parts;
+    }
+    if (deeper()) return place;
+    ++place.column;
+  }
+  return std::nullopt;
 }
 
 /// Reads and validates one scenario text, step by step; each step adds its problems to the
@@ -137,11 +248,24 @@ class ScenarioParser {
     check_output_names();
     parse_experiment(root_, scenario_, validator_);
     validator_.throw_if_any();
+    warn_about_years();
     return std::move(scenario_);
   }
 
  private:
   void parse_toml() {
+    // The TOML library recurses once per level of nesting and has no limit of its own: refuse
+    // deep nesting before it parses (a 40,000-part [a.a.a...] header would overflow the stack).
+    if (const auto deep = too_deep(scenario_.text, MAX_NESTING)) {
+      toml::source_region where;
+      where.begin = {static_cast<toml::source_index>(deep->line),
+                     static_cast<toml::source_index>(deep->column)};
+      validator_.add(where, "nesting deeper than " + std::to_string(MAX_NESTING) +
+                                " levels (dotted key parts, table header parts, nested arrays "
+                                "and inline tables); accepted: at most " +
+                                std::to_string(MAX_NESTING) + " levels");
+      validator_.throw_if_any();
+    }
     try {
       root_ = toml::parse(scenario_.text, scenario_.path);
     } catch (const toml::parse_error& error) {
@@ -169,6 +293,8 @@ class ScenarioParser {
       named_table_ = model_->named_table;
       tables_.push_back(named_table_);
       if (const auto* named = root_.get(named_table_); named != nullptr && named->is_table()) {
+        scenario_.specs.reserve(scenario_.specs.size() +
+                                named->as_table()->size() * model_->named_table_specs().size());
         for (const auto& [name, node] : *named->as_table()) {
           if (!node.is_table()) continue;  // reported by validate_named_tables
           for (ParameterSpec spec : model_->named_table_specs()) {
@@ -178,7 +304,14 @@ class ScenarioParser {
         }
       }
     }
-    for (const auto& spec : scenario_.specs) spec_by_key_[spec.key] = &spec;
+    for (const auto& spec : scenario_.specs) {
+      spec_by_key_[spec.key] = &spec;
+      // The keys of each table, found once (per table, a scan of every key would make
+      // validation quadratic in the number of instruments).
+      const auto dot = spec.key.rfind('.');
+      if (dot != std::string::npos)
+        keys_by_table_[spec.key.substr(0, dot)].push_back(spec.key.substr(dot + 1));
+    }
   }
 
   void validate_tables() {
@@ -187,7 +320,7 @@ class ScenarioParser {
       const auto* table = table_node.as_table();
       if (std::find(tables_.begin(), tables_.end(), table_name) == tables_.end() ||
           table == nullptr) {
-        std::string message = "unknown table [" + table_name + "]";
+        std::string message = "unknown table [" + detail::abbreviated(table_name) + "]";
         if (table_name != "scenario" && table_name != "run" && model_ == nullptr) {
           message += " (a model's table is accepted once scenario.model names a known model)";
         }
@@ -212,8 +345,8 @@ class ScenarioParser {
             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
           });
       if (!node.is_table() || !valid_name) {
-        validator_.add(node.source(), named_table_ + "." + instance + " must be a table [" +
-                                          named_table_ +
+        validator_.add(node.source(), named_table_ + "." + detail::abbreviated(instance) +
+                                          " must be a table [" + named_table_ +
                                           ".<name>] whose name uses only a-z, 0-9 and _ (e.g. [" +
                                           named_table_ + ".high_tech_reward])");
         continue;
@@ -224,18 +357,17 @@ class ScenarioParser {
 
   /// Validates the keys of one table whose keys are specs under `prefix` ("run", "instruments.x").
   void validate_table(const std::string& prefix, const toml::table& table) {
-    std::vector<std::string> accepted_keys;
-    for (const auto& spec : scenario_.specs) {
-      if (spec.key.rfind(prefix + ".", 0) == 0 &&
-          spec.key.find('.', prefix.size() + 1) == std::string::npos)
-        accepted_keys.push_back(spec.key.substr(prefix.size() + 1));
-    }
+    const std::vector<std::string>& accepted_keys = keys_by_table_[prefix];
     for (const auto& [key, node] : table) {
       const std::string full_key = prefix + "." + std::string(key.str());
       const auto found = spec_by_key_.find(full_key);
       if (found == spec_by_key_.end()) {
-        validator_.add(node.source(),
-                       unknown_key_message(prefix, std::string(key.str()), accepted_keys));
+        if (validator_.full()) {
+          validator_.skip();
+        } else {
+          validator_.add(node.source(),
+                         unknown_key_message(prefix, std::string(key.str()), accepted_keys));
+        }
         continue;
       }
       const ParameterSpec& spec = *found->second;
@@ -245,7 +377,7 @@ class ScenarioParser {
                                           type_name(node) + "; accepted: " + spec.accepted());
         continue;
       }
-      if (!spec.accepts(*value)) {
+      if (!detail::accepts_exactly(spec, *value)) {
         validator_.add(node.source(),
                        full_key + " = " + value_text(node) +
                            " is not accepted; accepted: " + spec.accepted() +
@@ -327,6 +459,37 @@ class ScenarioParser {
     }
   }
 
+  /// Named tables (instruments) whose first_year..last_year misses every year of the run are
+  /// valid but never act: a warning, placed at the key given.
+  void warn_about_years() {
+    if (named_table_.empty()) return;
+    const sim::TimeAxis& time = scenario_.time;
+    const std::int64_t months = static_cast<std::int64_t>(time.steps) * time.step_months;
+    const std::int64_t run_first = time.start_year;
+    const std::int64_t run_last = time.start_year + (months + 11) / 12 - 1;
+    const std::string prefix = named_table_ + ".";
+    for (const auto& [table, keys] : keys_by_table_) {
+      if (table.rfind(prefix, 0) != 0) continue;
+      const std::string first_key = table + ".first_year", last_key = table + ".last_year";
+      if (!scenario_.values.contains(first_key) || !scenario_.values.contains(last_key)) continue;
+      const std::int64_t first = scenario_.values.integer(first_key);
+      const std::int64_t last = scenario_.values.integer(last_key);
+      if (last >= run_first && first <= run_last) continue;
+      const std::string& key = last < run_first ? last_key : first_key;
+      ScenarioIssue issue{scenario_.path, 0, 0,
+                          key + " = " + std::to_string(last < run_first ? last : first) + ": [" +
+                              table + "] runs from " + std::to_string(first) + " to " +
+                              std::to_string(last) + ", outside the run (" +
+                              std::to_string(run_first) + " to " + std::to_string(run_last) +
+                              "), so it never pays"};
+      if (const auto given = given_.find(key); given != given_.end()) {
+        issue.line = static_cast<int>(given->second->source().begin.line);
+        issue.column = static_cast<int>(given->second->source().begin.column);
+      }
+      scenario_.warnings.push_back(std::move(issue));
+    }
+  }
+
   /// output.metrics and output.snapshot_columns name what the model has (its snapshot columns
   /// only if it declares them; otherwise the run checks them at the first snapshot).
   void check_output_names() {
@@ -348,7 +511,8 @@ class ScenarioParser {
       if (std::find(known.begin(), known.end(), name) != known.end()) continue;
       const std::string hint = suggestion(name, known);
       validator_.add(element.source(),
-                     key + ": \"" + name + "\" is not a " + what + " of model " + scenario_.model +
+                     key + ": \"" + detail::abbreviated(name) + "\" is not a " + what +
+                         " of model " + scenario_.model +
                          (hint.empty() ? "" : "; did you mean \"" + hint + "\"?") +
                          " Accepted: " + join(known));
     }
@@ -364,19 +528,50 @@ class ScenarioParser {
   std::vector<std::string> tables_;
   std::string named_table_;
   std::map<std::string, const ParameterSpec*> spec_by_key_;
+  std::map<std::string, std::vector<std::string>> keys_by_table_;  ///< "run" -> {"seed", ...}
   std::map<std::string, const toml::node*> given_;
 };
 
 }  // namespace
 
 Scenario load_scenario(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    throw ScenarioError({{path.string(), 0, 0, "cannot open the scenario file (does it exist?)"}});
+  auto refuse = [&](const std::string& why) { return ScenarioError({{path.string(), 0, 0, why}}); };
+  // Only regular files: a directory would read as empty, /dev/zero without end, a FIFO would
+  // block until someone writes to it. Checked before opening (opening a FIFO blocks).
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::exists(status))
+    throw refuse("cannot open the scenario file (does it exist?)");
+  if (std::filesystem::is_directory(status))
+    throw refuse("is a directory, not a scenario file; give the path of a .toml file");
+  if (!std::filesystem::is_regular_file(status)) {
+    throw refuse(
+        "is not a regular file (a FIFO, a device or a socket); accepted: a scenario "
+        "file (TOML)");
   }
-  std::ostringstream text;
-  text << file.rdbuf();
-  return parse_scenario(text.str(), path.string());
+  const std::uintmax_t size = std::filesystem::file_size(path, error);
+  if (!error && size > MAX_FILE_BYTES) {
+    throw refuse("is " + std::to_string(size) + " bytes; accepted: a scenario file of at most " +
+                 std::to_string(MAX_FILE_BYTES) + " bytes (64 MB)");
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw refuse("cannot open the scenario file (is it readable?)");
+  // Read in pieces, stopping past the limit: the file may have grown since the check.
+  std::string text;
+  text.reserve(static_cast<std::size_t>(std::min(size, MAX_FILE_BYTES)));
+  std::vector<char> piece(1 << 16);
+  while (file.read(piece.data(), static_cast<std::streamsize>(piece.size())) || file.gcount() > 0) {
+    text.append(piece.data(), static_cast<std::size_t>(file.gcount()));
+    if (text.size() > MAX_FILE_BYTES) {
+      throw refuse("is larger than " + std::to_string(MAX_FILE_BYTES) +
+                   " bytes; accepted: a scenario file of at most 64 MB");
+    }
+  }
+  if (file.bad()) throw refuse("could not be read");
+  Scenario scenario = parse_scenario(text, path.string());
+  for (const auto& warning : scenario.warnings)
+    std::fprintf(stderr, "%s\n", warning.to_string("warning").c_str());
+  return scenario;
 }
 
 Scenario parse_scenario(std::string_view text, const std::string& path) {
@@ -387,7 +582,7 @@ void override_parameter(Scenario& scenario, const std::string& key,
                         const sim::ParameterValue& value, const std::string& option_name) {
   for (const auto& spec : scenario.specs) {
     if (spec.key != key) continue;
-    if (!spec.accepts(value)) {
+    if (!detail::accepts_exactly(spec, value)) {
       throw ScenarioError({{option_name, 0, 0,
                             option_name + " " + sim::to_toml_text(value) +
                                 " is not accepted; accepted: " + spec.accepted()}});
@@ -396,7 +591,20 @@ void override_parameter(Scenario& scenario, const std::string& key,
     if (key == "run.seed")
       scenario.seed = static_cast<std::uint64_t>(std::get<std::int64_t>(value));
     if (key == "run.replications") {
+      const std::uint32_t before = scenario.replications;
       scenario.replications = static_cast<std::uint32_t>(std::get<std::int64_t>(value));
+      // The snapshots were checked against the file's run.replications; check them again.
+      if (const std::string why = snapshot_replication_problem(scenario); !why.empty()) {
+        scenario.replications = before;
+        throw ScenarioError(
+            {{option_name, 0, 0,
+              option_name + " " + sim::to_toml_text(value) +
+                  " leaves a snapshot without its replication: " + scenario.path +
+                  " output.snapshot_replication" +
+                  (scenario.values.integer_list("output.snapshot_replications").empty() ? ""
+                                                                                        : "s") +
+                  " " + why + "; give more replications or change the snapshot"}});
+      }
     }
     return;
   }

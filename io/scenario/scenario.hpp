@@ -18,6 +18,15 @@
 
 namespace innosim::io {
 
+struct ScenarioIssue {
+  std::string file;
+  int line = 0;  ///< 1-based; 0 when the problem has no place in the file
+  int column = 0;
+  std::string message;
+  /// "file:line:column: error: message" ("file: error: message" without a place).
+  [[nodiscard]] std::string to_string(const char* severity = "error") const;
+};
+
 struct Scenario {
   std::string path;  ///< as given by the user (used in messages and provenance)
   std::string text;  ///< the file verbatim
@@ -36,27 +45,28 @@ struct Scenario {
   std::vector<std::uint32_t> snapshot_replications;  ///< of these replications (at least one)
   std::uint32_t snapshot_replication = 0;            ///< the first of snapshot_replications
   sim::OutputSelection output;                       ///< metrics and snapshot columns written
-};
-
-struct ScenarioIssue {
-  std::string file;
-  int line = 0;  ///< 1-based; 0 when the problem has no place in the file
-  int column = 0;
-  std::string message;
-  [[nodiscard]] std::string to_string() const;  ///< "file:line:column: error: message"
+  /// Accepted but probably unintended (e.g. an instrument whose years lie outside the run);
+  /// printed with to_string("warning").
+  std::vector<ScenarioIssue> warnings;
 };
 
 class ScenarioError : public std::runtime_error {
  public:
-  explicit ScenarioError(std::vector<ScenarioIssue> issues);
+  /// `problems`: how many were found, when only some are listed (0: as many as listed).
+  explicit ScenarioError(std::vector<ScenarioIssue> issues, std::size_t problems = 0);
+  /// The problems reported, each with its place; after many, a last line counting the rest.
   [[nodiscard]] const std::vector<ScenarioIssue>& issues() const { return issues_; }
+  /// Every problem found, reported or not.
+  [[nodiscard]] std::size_t problem_count() const { return problems_; }
 
  private:
   std::vector<ScenarioIssue> issues_;
+  std::size_t problems_;
 };
 
 /// Reads and validates a scenario file. Throws ScenarioError, listing every problem (an
-/// unreadable file is one).
+/// unreadable file is one). Only regular files of at most 64 MB are read. Warnings
+/// (Scenario::warnings) are also printed on stderr.
 [[nodiscard]] Scenario load_scenario(const std::filesystem::path& path);
 /// Validates scenario text; `path` is used in messages only.
 [[nodiscard]] Scenario parse_scenario(std::string_view text, const std::string& path);

@@ -1,28 +1,64 @@
 #include "io/scenario/toml_support.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <sstream>
 
 namespace innosim::io::detail {
 
 namespace {
 
-/// Levenshtein distance, for "did you mean" suggestions on misspelt keys.
+/// Farther than this many edits is no longer a typo.
+constexpr std::size_t MAX_EDITS = 3;
+/// Names longer than this get no suggestion: no key is that long, and the distance costs the
+/// product of the lengths.
+constexpr std::size_t MAX_SUGGESTED_LENGTH = 64;
+
+/// Levenshtein distance, for "did you mean" suggestions on misspelt keys; any value above
+/// MAX_EDITS means "farther" (the computation stops once every path exceeds it).
 std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const std::size_t farther = MAX_EDITS + 1;
+  if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > MAX_EDITS) return farther;
   std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     current[0] = i;
+    std::size_t row_minimum = current[0];
     for (std::size_t j = 1; j <= b.size(); ++j) {
       current[j] = std::min(
           {previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      row_minimum = std::min(row_minimum, current[j]);
     }
+    if (row_minimum > MAX_EDITS) return farther;
     std::swap(previous, current);
   }
   return previous[b.size()];
 }
 
 }  // namespace
+
+std::string abbreviated(const std::string& text) {
+  constexpr std::size_t shown = 60;
+  std::string kept = text;
+  if (text.size() > shown + 20) {
+    std::size_t cut = shown;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
+    kept = text.substr(0, cut);
+  }
+  // Control characters escaped: a message stays on one line.
+  std::string safe;
+  for (const char c : kept) {
+    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
+      safe += c;
+    } else {
+      char escape[8];
+      std::snprintf(escape, sizeof escape, "\\x%02x", static_cast<unsigned char>(c));
+      safe += escape;
+    }
+  }
+  if (kept.size() < text.size()) safe += "... (" + std::to_string(text.size()) + " characters)";
+  return safe;
+}
 
 std::string type_name(const toml::node& node) {
   switch (node.type()) {
@@ -44,7 +80,7 @@ std::string type_name(const toml::node& node) {
 }
 
 std::string value_text(const toml::node& node) {
-  if (const auto* text = node.as_string()) return sim::to_toml_text(text->get());
+  if (const auto* text = node.as_string()) return abbreviated(sim::to_toml_text(text->get()));
   if (const auto* integer = node.as_integer()) return std::to_string(integer->get());
   if (const auto* real = node.as_floating_point()) return sim::to_toml_text(real->get());
   if (const auto* boolean = node.as_boolean()) return boolean->get() ? "true" : "false";
@@ -61,7 +97,8 @@ std::string value_text(const toml::node& node) {
 
 std::string suggestion(const std::string& given, const std::vector<std::string>& candidates) {
   std::string best;
-  std::size_t best_distance = 4;  // farther than 3 edits is no longer a typo
+  if (given.size() > MAX_SUGGESTED_LENGTH) return best;
+  std::size_t best_distance = MAX_EDITS + 1;
   for (const auto& candidate : candidates) {
     const std::size_t distance = edit_distance(given, candidate);
     if (distance < best_distance) {
@@ -80,10 +117,19 @@ std::string join(const std::vector<std::string>& items) {
 
 std::string unknown_key_message(const std::string& prefix, const std::string& key,
                                 const std::vector<std::string>& accepted) {
-  std::string message = "unknown key " + prefix + "." + key;
+  std::string message = "unknown key " + prefix + "." + abbreviated(key);
   const std::string hint = suggestion(key, accepted);
   if (!hint.empty()) message += "; did you mean " + prefix + "." + hint + "?";
   return message + " Accepted keys in [" + prefix + "]: " + join(accepted);
+}
+
+bool accepts_exactly(const sim::ParameterSpec& spec, const sim::ParameterValue& value) {
+  if (!spec.accepts(value)) return false;
+  const auto* integer = std::get_if<std::int64_t>(&value);
+  if (spec.type != sim::ParameterType::INTEGER || integer == nullptr) return true;
+  constexpr double beyond = 9223372036854775808.0;  // 2^63: bounds at or past it need no check
+  return (spec.minimum <= -beyond || *integer >= static_cast<std::int64_t>(spec.minimum)) &&
+         (spec.maximum >= beyond || *integer <= static_cast<std::int64_t>(spec.maximum));
 }
 
 std::optional<sim::ParameterValue> convert(const toml::node& node, const sim::ParameterSpec& spec) {

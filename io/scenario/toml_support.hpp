@@ -15,38 +15,73 @@
 
 namespace innosim::io::detail {
 
+/// The text for a message: control characters escaped (\x0a), and only its beginning and
+/// its length when it is too long.
+[[nodiscard]] std::string abbreviated(const std::string& text);
 /// "a string", "an integer", ... for messages.
 [[nodiscard]] std::string type_name(const toml::node& node);
 /// The value as the user wrote it (strings quoted as in TOML).
 [[nodiscard]] std::string value_text(const toml::node& node);
-/// The closest candidate within three edits, or "".
+/// The closest candidate within three edits, or "" (also for names over 64 characters).
 [[nodiscard]] std::string suggestion(const std::string& given,
                                      const std::vector<std::string>& candidates);
 [[nodiscard]] std::string join(const std::vector<std::string>& items);
 /// "unknown key <prefix>.<key>; did you mean <prefix>.<nearest>? Accepted keys in [<prefix>]: ..."
 [[nodiscard]] std::string unknown_key_message(const std::string& prefix, const std::string& key,
                                               const std::vector<std::string>& accepted);
+/// spec.accepts, with integers compared exactly with the bounds (spec.accepts compares them as
+/// doubles, in which 2^53 + 1 equals 2^53).
+[[nodiscard]] bool accepts_exactly(const sim::ParameterSpec& spec,
+                                   const sim::ParameterValue& value);
 /// Converts a TOML value to the spec's type, or nullopt if it has another type.
 [[nodiscard]] std::optional<sim::ParameterValue> convert(const toml::node& node,
                                                          const sim::ParameterSpec& spec);
 
-/// Collects problems, each placed in the file; throws them all at once.
+/// Collects problems, each placed in the file; throws them all at once. Only the first
+/// MAX_REPORTED are kept (a file of 20,000 mistakes would print megabytes); the rest are
+/// counted and reported as one line. Callers that build costly messages (suggestions) ask
+/// full() first and call skip() instead.
 class Validator {
  public:
+  static constexpr std::size_t MAX_REPORTED = 50;
+
   explicit Validator(std::string path) : path_(std::move(path)) {}
   void add(const toml::source_region& where, std::string message) {
+    if (full()) {
+      skip();
+      return;
+    }
     issues_.push_back({path_, static_cast<int>(where.begin.line),
                        static_cast<int>(where.begin.column), std::move(message)});
   }
-  void add_unplaced(std::string message) { issues_.push_back({path_, 0, 0, std::move(message)}); }
+  void add_unplaced(std::string message) {
+    if (full()) {
+      skip();
+      return;
+    }
+    issues_.push_back({path_, 0, 0, std::move(message)});
+  }
+  /// Whether further problems are only counted.
+  [[nodiscard]] bool full() const { return issues_.size() >= MAX_REPORTED; }
+  /// Counts a problem that is not reported.
+  void skip() { ++skipped_; }
   [[nodiscard]] bool empty() const { return issues_.empty(); }
   void throw_if_any() {
-    if (!issues_.empty()) throw ScenarioError(std::move(issues_));
+    if (issues_.empty()) return;
+    const std::size_t total = issues_.size() + skipped_;
+    if (skipped_ > 0) {
+      issues_.push_back({path_, 0, 0,
+                         std::to_string(skipped_) + " more problem" + (skipped_ == 1 ? "" : "s") +
+                             " not shown (only the first " + std::to_string(MAX_REPORTED) +
+                             " are reported); fix these and validate again"});
+    }
+    throw ScenarioError(std::move(issues_), total);
   }
 
  private:
   std::string path_;
   std::vector<ScenarioIssue> issues_;
+  std::size_t skipped_ = 0;
 };
 
 /// Reads [uncertainties.<name>], [levers.<name>] and [experiment] of a scenario whose values

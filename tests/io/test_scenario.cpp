@@ -1,9 +1,14 @@
 // Scenario validation: every refusal names file:line:column, the key, the value and what is
 // accepted; valid files resolve every key.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "io/cli/commands.hpp"
@@ -150,12 +155,12 @@ TEST(Scenario, SnapshotReplicationsTakeOneKeyOrTheOther) {
   const Scenario one = parse_scenario(VALID, "x.toml");
   EXPECT_EQ(one.snapshot_replications, std::vector<std::uint32_t>{0});
   const Scenario several =
-      parse_scenario(std::string(VALID) + "[output]\nsnapshot_replications = [3, 1]\n", "x.toml");
-  EXPECT_EQ(several.snapshot_replications, (std::vector<std::uint32_t>{3, 1}));
-  EXPECT_EQ(several.snapshot_replication, 3u);
+      parse_scenario(std::string(VALID) + "[output]\nsnapshot_replications = [2, 1]\n", "x.toml");
+  EXPECT_EQ(several.snapshot_replications, (std::vector<std::uint32_t>{2, 1}));
+  EXPECT_EQ(several.snapshot_replication, 2u);
   const std::string both = refusal(std::string(VALID) +
                                    "[output]\nsnapshot_replication = 2\n"
-                                   "snapshot_replications = [3, 1]\n");
+                                   "snapshot_replications = [2, 1]\n");
   EXPECT_NE(both.find("city.toml:12:24: error: output.snapshot_replication and "
                       "output.snapshot_replications are both given"),
             std::string::npos)
@@ -233,6 +238,266 @@ TEST(ParameterDictionary, EveryParameterHasMeaningUnitSourceAndValidDefault) {
       }
     }
   }
+}
+
+// ---- Bad input (issue 14): each refusal is placed, nothing crashes, the work is bounded. ----
+
+/// A ref1 scenario with an experiment table appended.
+std::string ref1_with(const std::string& tables) { return std::string(VALID) + tables; }
+
+/// A file under the test's temporary directory.
+std::filesystem::path temporary(const std::string& name) {
+  const auto directory = std::filesystem::temp_directory_path() /
+                         ("innosim_test_scenario_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(directory);
+  return directory / name;
+}
+
+// Fails before the fix: the parser recursed once per part and overflowed the stack (SIGSEGV).
+TEST(ScenarioInput, DeepNestingIsRefusedBeforeTheParserRecurses) {
+  std::string header = "[a";
+  for (int i = 1; i < 40000; ++i) header += ".a";
+  const std::string deep_header = refusal("[scenario]\nmodel = \"ref1\"\n" + header + "]\n");
+  EXPECT_NE(deep_header.find("city.toml:3:"), std::string::npos) << deep_header;
+  EXPECT_NE(deep_header.find("nesting deeper than 64 levels"), std::string::npos);
+  const std::string arrays =
+      refusal("[scenario]\nmodel = \"ref1\"\n[ref1]\nx = " + std::string(20000, '[') +
+              std::string(20000, ']') + "\n");
+  EXPECT_NE(arrays.find("city.toml:4:"), std::string::npos) << arrays;
+  std::string inline_tables = "x = ";
+  for (int i = 0; i < 20000; ++i) inline_tables += "{a = ";
+  inline_tables += "1" + std::string(20000, '}');
+  const std::string tables = refusal("[scenario]\nmodel = \"ref1\"\n" + inline_tables + "\n");
+  EXPECT_NE(tables.find("city.toml:3:"), std::string::npos) << tables;
+  std::string dotted = "a";
+  for (int i = 0; i < 40000; ++i) dotted += ".a";
+  EXPECT_NE(refusal(dotted + " = 1\n").find("city.toml:1:"), std::string::npos);
+  // Dots inside strings and numbers are not nesting.
+  EXPECT_NO_THROW(static_cast<void>(
+      parse_scenario(std::string(VALID) +
+                         "# a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h.i.j"
+                         ".k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h.i.j.k.l\n",
+                     "x.toml")));
+}
+
+// Fails before the fix: a directory read as an empty file ("missing required key"), /dev/zero
+// ran out of memory, a FIFO blocked for ever.
+TEST(ScenarioInput, OnlyRegularFilesOfBoundedSizeAreRead) {
+  auto message = [](const std::filesystem::path& path) -> std::string {
+    try {
+      static_cast<void>(load_scenario(path));
+    } catch (const ScenarioError& error) {
+      return error.what();
+    }
+    return "accepted";
+  };
+  const auto directory = temporary("a_directory.toml");
+  std::filesystem::create_directories(directory);
+  EXPECT_NE(message(directory).find(directory.string() + ": error: is a directory"),
+            std::string::npos)
+      << message(directory);
+  EXPECT_NE(message("/dev/zero").find("/dev/zero: error: is not a regular file"),
+            std::string::npos);
+  const auto fifo = temporary("fifo.toml");
+  std::filesystem::remove(fifo);
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_NE(message(fifo).find("is not a regular file"), std::string::npos);
+  std::filesystem::remove(fifo);
+  const auto huge = temporary("huge.toml");
+  { std::ofstream{huge}; }
+  std::filesystem::resize_file(huge, (64u << 20) + 1);  // sparse: no disk space used
+  EXPECT_NE(message(huge).find("accepted: a scenario file of at most 67108864 bytes"),
+            std::string::npos)
+      << message(huge);
+  std::filesystem::remove(huge);
+}
+
+// Fails before the fix: 9007199254740993 became 9007199254740992.0 when compared with the
+// range, and was accepted.
+TEST(ScenarioInput, SeedsAboveTwoToThe53AreRefusedExactly) {
+  Scenario scenario = parse_scenario(VALID, "x.toml");
+  override_parameter(scenario, "run.seed", std::int64_t{9007199254740992}, "--seed");
+  EXPECT_THROW(override_parameter(scenario, "run.seed", std::int64_t{9007199254740993}, "--seed"),
+               ScenarioError);
+  std::string text = VALID;
+  text.replace(text.find("replications = 3"), 16, "seed = 9007199254740993");
+  EXPECT_NE(refusal(text).find("run.seed = 9007199254740993 is not accepted"), std::string::npos);
+}
+
+// Fails before the fix: mode = nan and mean = nan were accepted (NaN reached the model), and
+// log_uniform from 1e-320 gave inf for every coordinate above 0.
+TEST(ScenarioInput, NonFiniteFactorValuesAreRefusedWithTheirPlace) {
+  const std::string nan_mode = refusal(
+      ref1_with("[uncertainties.g]\nparameter = \"ref1.growth_sd\"\ndistribution = \"triangular\"\n"
+                "low = 0.01\nmode = nan\nhigh = 0.1\n"));
+  EXPECT_NE(nan_mode.find("city.toml:15:8: error: uncertainties.g.mode = nan is not accepted; "
+                          "accepted: a finite number"),
+            std::string::npos)
+      << nan_mode;
+  const std::string nan_mean = refusal(
+      ref1_with("[uncertainties.e]\nparameter = \"ref1.exit_hazard\"\ndistribution = \"normal\"\n"
+                "mean = nan\nsd = 0.01\n"));
+  EXPECT_NE(nan_mean.find("city.toml:14:8: error: uncertainties.e.mean = nan"), std::string::npos)
+      << nan_mean;
+  EXPECT_NE(refusal(ref1_with("[levers.s]\nparameter = \"ref1.high_tech_support\"\nlow = -inf\n"
+                              "high = 1.0\n"))
+                .find("levers.s.low = -inf is not accepted; accepted: a finite number"),
+            std::string::npos);
+  const std::string tiny = refusal(ref1_with(
+      "[uncertainties.s]\nparameter = \"ref1.high_tech_support\"\ndistribution = \"log_uniform\"\n"
+      "low = 1e-320\nhigh = 5.0\n"));
+  EXPECT_NE(tiny.find("city.toml:14:7: error: uncertainties.s: "), std::string::npos) << tiny;
+  EXPECT_NE(tiny.find("ref1.high_tech_support = inf, which it does not accept; accepted: a "
+                      "number in [-1, 1000]"),
+            std::string::npos)
+      << tiny;
+}
+
+// A sweep's design points stay in their keys' ranges by construction: every value a factor can
+// take is checked when the scenario is read (NonFiniteFactorValuesAreRefusedWithTheirPlace).
+// Overrides given from code (a study's points) go through values_with, which must refuse an
+// out-of-range value by key and range rather than let it reach the model.
+TEST(ScenarioInput, OverridesOutsideTheKeysRangeAreRefusedWithTheKey) {
+  const Scenario scenario = parse_scenario(VALID, "x.toml");
+  sim::ParameterSet point;
+  point.set("ref1.exit_hazard", std::numeric_limits<double>::infinity());
+  try {
+    (void)values_with(scenario, point);
+    FAIL() << "an infinite exit hazard was accepted";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what())
+                  .find("ref1.exit_hazard = inf is not accepted; accepted: "
+                        "a number in"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
+// Fails before the fix: the year was read as an int and year + 1 overflowed (UBSan: signed
+// overflow); a year beyond int was "no year".
+TEST(ScenarioInput, OutcomeYearsAndTargetsAreReadSafely) {
+  const std::string text =
+      refusal(ref1_with("[experiment]\noutcomes = [\"firms_high_tech@2147483647\", "
+                        "\"firms_high_tech@-99999999999999999999\", \"firms_high_tech@2023>=nan\", "
+                        "\"firms_high_tech@2023<=inf\", \"firms_high_tech@2023>=-inf\"]\n"));
+  EXPECT_NE(text.find("city.toml:12:13: error: experiment.outcomes: \"firms_high_tech@2147483647\" "
+                      "is outside the run: firms_high_tech (firms) has values for 2021 to 2023"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\"firms_high_tech@-99999999999999999999\" is outside the run"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\"firms_high_tech@2023>=nan\" compares with nan; accepted: a finite "
+                      "number after >="),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\"firms_high_tech@2023<=inf\" compares with inf"), std::string::npos);
+  EXPECT_NE(text.find("\"firms_high_tech@2023>=-inf\" compares with -inf"), std::string::npos);
+}
+
+const char* const CITY = "[scenario]\nmodel = \"city\"\nsteps = 24\n[run]\nreplications = 2\n";
+
+// Fails before the fix: each of these was accepted.
+TEST(ScenarioInput, ContradictoryCityKeysAreRefusedAtTheKey) {
+  const std::string text =
+      refusal(std::string(CITY) +
+              "[city]\nhigh_tech_tax_rate = 0.3\ngrowth_sd_min = 0.9\ngrowth_sd_max = 0.5\n"
+              "high_tech_small_sales = 30000.0\nhigh_tech_medium_sales = 20000.0\n");
+  EXPECT_NE(text.find("city.toml:7:22: error: city.high_tech_tax_rate = 0.3 must not exceed "
+                      "city.corporate_tax_rate (0.25)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("city.toml:8:17: error: city.growth_sd_min = 0.9 must not exceed "
+                      "city.growth_sd_max (0.5)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("city.toml:10:25: error: city.high_tech_small_sales = 30000.0 must not "
+                      "exceed city.high_tech_medium_sales (20000.0)"),
+            std::string::npos)
+      << text;
+}
+
+// Fails before the fix: a snapshot of a replication that does not run was accepted, in the file
+// and after --replications, and /firms was silently missing.
+TEST(ScenarioInput, SnapshotsOfReplicationsThatDoNotRunAreRefused) {
+  const std::string text =
+      refusal(std::string(CITY) + "[output]\nsnapshot_replications = [0, 5]\n");
+  EXPECT_NE(text.find("city.toml:7:25: error: output.snapshot_replications = [0, 5] names "
+                      "replication 5, which is not run: 2 replications run (numbers 0 to 1)"),
+            std::string::npos)
+      << text;
+  Scenario scenario =
+      parse_scenario(std::string(CITY) + "[output]\nsnapshot_replication = 1\n", "x.toml");
+  try {
+    override_parameter(scenario, "run.replications", std::int64_t{1}, "--replications");
+    ADD_FAILURE() << "--replications 1 accepted with a snapshot of replication 1";
+  } catch (const ScenarioError& error) {
+    EXPECT_NE(std::string(error.what())
+                  .find("--replications: error: --replications 1 leaves a snapshot without its "
+                        "replication: x.toml output.snapshot_replication names replication 1"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
+// Fails before the fix: no warning (the instrument silently never paid).
+TEST(ScenarioInput, InstrumentsOutsideTheRunAreAcceptedWithAWarning) {
+  const Scenario scenario = parse_scenario(std::string(CITY) +
+                                               "[instruments.old]\ntrigger = "
+                                               "\"high_tech_certified\"\nfixed = 1.0\n"
+                                               "first_year = 2000\nlast_year = 2010\n",
+                                           "x.toml");
+  ASSERT_EQ(scenario.warnings.size(), 1u);
+  EXPECT_EQ(scenario.warnings.front().to_string("warning"),
+            "x.toml:10:13: warning: instruments.old.last_year = 2010: [instruments.old] runs from "
+            "2000 to 2010, outside the run (2022 to 2023), so it never pays");
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr double SECONDS_FOR_4000_INSTRUMENTS = 20.0;  // sanitizers slow everything down
+#else
+constexpr double SECONDS_FOR_4000_INSTRUMENTS = 1.0;
+#endif
+
+// Fails before the fix: each instrument table scanned every key of every instrument (74 s).
+TEST(ScenarioInput, ValidationIsLinearInTheNumberOfInstruments) {
+  std::string text = "[scenario]\nmodel = \"city\"\nsteps = 24\n";
+  for (int i = 0; i < 4000; ++i) {
+    text += "[instruments.i" + std::to_string(i) +
+            "]\ntrigger = \"high_tech_certified\"\nfixed = 1.0\n";
+  }
+  // Processor time, not wall time: other work on the machine must not make the test fail.
+  const std::clock_t started = std::clock();
+  const Scenario scenario = parse_scenario(text, "many.toml");
+  const double seconds = static_cast<double>(std::clock() - started) / CLOCKS_PER_SEC;
+  EXPECT_LT(seconds, SECONDS_FOR_4000_INSTRUMENTS);
+  EXPECT_EQ(scenario.values.text("instruments.i3999.trigger"), "high_tech_certified");
+}
+
+// Fails before the fix: 20,000 unknown keys gave 20,000 problems (55 MB), and a 1 MB key's
+// suggestion took seconds and was printed whole.
+TEST(ScenarioInput, TheReportIsBoundedAndSaysHowManyMore) {
+  std::string text = "[scenario]\nmodel = \"city\"\n[city]\n";
+  for (int i = 0; i < 20000; ++i) text += "unknown_key_" + std::to_string(i) + " = 1\n";
+  try {
+    static_cast<void>(parse_scenario(text, "typos.toml"));
+    FAIL();
+  } catch (const ScenarioError& error) {
+    EXPECT_EQ(error.problem_count(), 20000u);
+    ASSERT_EQ(error.issues().size(), 51u);
+    EXPECT_EQ(error.issues().back().to_string(),
+              "typos.toml: error: 19950 more problems not shown (only the first 50 are "
+              "reported); fix these and validate again");
+    EXPECT_LT(std::string(error.what()).size(), 200'000u);
+  }
+  const std::clock_t started = std::clock();
+  const std::string long_key =
+      refusal("[scenario]\nmodel = \"city\"\n[city]\n" + std::string(1 << 20, 'x') + " = 1\n");
+  EXPECT_LT(static_cast<double>(std::clock() - started) / CLOCKS_PER_SEC,
+            SECONDS_FOR_4000_INSTRUMENTS);
+  EXPECT_NE(long_key.find("unknown key city.xxxx"), std::string::npos);
+  EXPECT_NE(long_key.find("... (1048576 characters)"), std::string::npos);
+  EXPECT_LT(long_key.size(), 10'000u);
 }
 
 }  // namespace
