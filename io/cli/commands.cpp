@@ -52,12 +52,18 @@ sim::Study run_study_of(const Scenario& scenario, const std::shared_ptr<const si
 
 }  // namespace
 
-std::string default_name_refusal(const Scenario& scenario) {
-  return scenario.path + ": error: scenario.name = \"" + scenario.name +
-         "\" cannot name the output file: without -o the output is <scenario.name>.h5 in the "
-         "working directory, and a name may hold only letters, digits, '_', '.' and '-' and "
-         "not start with a dot. Give -o, or rename the scenario.\nNothing was run and nothing "
-         "was written.\n";
+std::optional<std::filesystem::path> output_of(const Scenario& scenario,
+                                               const std::optional<std::string>& given,
+                                               const std::string& suffix) {
+  if (given) return std::filesystem::path(*given);
+  if (const auto name = default_output_name(scenario.name, suffix)) return *name;
+  std::fprintf(stderr,
+               "%s: error: scenario.name = \"%s\" cannot name the output file: without -o the "
+               "output is <scenario.name>%s in the working directory, and a name may hold only "
+               "letters, digits, '_', '.' and '-' and not start with a dot. Give -o, or rename "
+               "the scenario.\nNothing was run and nothing was written.\n",
+               scenario.path.c_str(), scenario.name.c_str(), suffix.c_str());
+  return std::nullopt;
 }
 
 int validate_command(const std::string& scenario_path) {
@@ -118,43 +124,82 @@ void start_progress(std::optional<sim::ProgressMeter>& meter, RunRequest::Progre
     meter.emplace(steps_done, total_steps, tasks_done, total_tasks, stderr, terminal);
 }
 
+namespace {
+
+/// The run's output path, checked before anything runs (a bad path must not cost the
+/// simulation); nullopt after printing why not.
+std::optional<std::filesystem::path> checked_output(const Scenario& scenario,
+                                                    const RunRequest& request) {
+  const std::optional<std::filesystem::path> chosen =
+      output_of(scenario, request.output_path, ".h5");
+  if (!chosen) return std::nullopt;
+  const std::filesystem::path& output = *chosen;
+  if (const std::string why = output_problem(output, scenario.path); !why.empty()) {
+    std::fprintf(stderr, "%s: error: %s\nNothing was run and nothing was written.\n",
+                 scenario.path.c_str(), why.c_str());
+    return std::nullopt;
+  }
+  remove_stale_temporaries(output, ".tmp");
+  remove_stale_temporaries(interrupted_path(output), ".tmp");
+  return output;
+}
+
+/// Cancellation, progress counters and batches: replications stream to the file batch by
+/// batch, a batch holding at most ~16 MB of series.
+sim::StudyControl run_control(const RunRequest& request, const sim::Model& model,
+                              const Scenario& scenario, std::atomic<std::uint64_t>& steps_done,
+                              std::atomic<std::uint64_t>& replications_done) {
+  sim::StudyControl control;
+  control.cancel = request.cancel;
+  control.steps_done = &steps_done;
+  control.tasks_done = &replications_done;
+  const std::uint64_t replication_bytes =
+      std::max<std::uint64_t>(1, model.metrics().size() * scenario.time.points() * 8);
+  control.batches.max_tasks = std::clamp<std::uint64_t>((16u << 20) / replication_bytes, 16, 4096);
+  control.batches.first_tasks = std::min<std::uint64_t>(64, control.batches.max_tasks);
+  return control;
+}
+
+/// An interrupted run: the completed replications go to <output stem>.interrupted.h5.
+int keep_interrupted(ResultsStream& stream, const std::filesystem::path& output,
+                     Provenance provenance, std::uint32_t completed, std::uint32_t replications,
+                     double seconds) {
+  const std::filesystem::path kept = interrupted_path(output);
+  std::fprintf(stderr, "\nInterrupted after %u of %u replications (%.1f s). %s was not written.\n",
+               completed, replications, seconds, output.c_str());
+  if (completed == 0) {
+    std::fprintf(stderr, "No replication had completed; nothing was kept.\n");
+    return EXIT_INTERRUPTED;
+  }
+  provenance.complete = false;
+  try {
+    stream.finish(kept, provenance);
+    std::fprintf(stderr, "Kept the %u completed replications in %s (attribute complete = 0).\n",
+                 completed, kept.c_str());
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "Could not keep them either: %s\n", error.what());
+  }
+  return EXIT_INTERRUPTED;
+}
+
+}  // namespace
+
 int run_command(const RunRequest& request) {
   const std::optional<Scenario> loaded =
       load_for_command(request.scenario_path, request.replications, request.seed);
   if (!loaded) return EXIT_BAD_SCENARIO;
   const Scenario& scenario = *loaded;
-  std::filesystem::path output;
-  if (request.output_path) {
-    output = *request.output_path;
-  } else if (const auto name = default_output_name(scenario.name, ".h5")) {
-    output = *name;
-  } else {
-    std::fprintf(stderr, "%s", default_name_refusal(scenario).c_str());
-    return EXIT_BAD_SCENARIO;
-  }
-  // Before anything runs: a bad output path must not cost the simulation.
-  if (const std::string why = output_problem(output, scenario.path); !why.empty()) {
-    std::fprintf(stderr, "%s: error: %s\nNothing was run and nothing was written.\n",
-                 scenario.path.c_str(), why.c_str());
-    return EXIT_BAD_SCENARIO;
-  }
-  remove_stale_temporaries(output, ".tmp");
-  remove_stale_temporaries(interrupted_path(output), ".tmp");
+  const std::optional<std::filesystem::path> checked = checked_output(scenario, request);
+  if (!checked) return EXIT_BAD_SCENARIO;
+  const std::filesystem::path& output = *checked;
   const std::shared_ptr<const sim::Model> model = create_model(scenario);
 
   std::fprintf(stderr, "Running %s\n", describe(scenario).c_str());
   const sim::Study study = run_study_of(scenario, model);
   std::atomic<std::uint64_t> steps_done{0};
   std::atomic<std::uint64_t> replications_done{0};
-  sim::StudyControl control;
-  control.cancel = request.cancel;
-  control.steps_done = &steps_done;
-  control.tasks_done = &replications_done;
-  // Replications stream to the file batch by batch: a batch holds at most ~16 MB of series.
-  const std::uint64_t replication_bytes =
-      std::max<std::uint64_t>(1, model->metrics().size() * scenario.time.points() * 8);
-  control.batches.max_tasks = std::clamp<std::uint64_t>((16u << 20) / replication_bytes, 16, 4096);
-  control.batches.first_tasks = std::min<std::uint64_t>(64, control.batches.max_tasks);
+  const sim::StudyControl control =
+      run_control(request, *model, scenario, steps_done, replications_done);
 
   const auto started = std::chrono::steady_clock::now();
   std::optional<ResultsStream> stream;
@@ -184,29 +229,10 @@ int run_command(const RunRequest& request) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  Provenance provenance = provenance_of(scenario, request.command_line);
+  const Provenance provenance = provenance_of(scenario, request.command_line);
   const auto completed = static_cast<std::uint32_t>(stream->completed());
-
-  if (!finished || completed < scenario.replications) {
-    // An interrupted run: the completed replications go to <output stem>.interrupted.h5.
-    const std::filesystem::path kept = interrupted_path(output);
-    std::fprintf(stderr,
-                 "\nInterrupted after %u of %u replications (%.1f s). %s was not written.\n",
-                 completed, scenario.replications, seconds, output.c_str());
-    if (completed == 0) {
-      std::fprintf(stderr, "No replication had completed; nothing was kept.\n");
-      return EXIT_INTERRUPTED;
-    }
-    provenance.complete = false;
-    try {
-      stream->finish(kept, provenance);
-      std::fprintf(stderr, "Kept the %u completed replications in %s (attribute complete = 0).\n",
-                   completed, kept.c_str());
-    } catch (const std::exception& error) {
-      std::fprintf(stderr, "Could not keep them either: %s\n", error.what());
-    }
-    return EXIT_INTERRUPTED;
-  }
+  if (!finished || completed < scenario.replications)
+    return keep_interrupted(*stream, output, provenance, completed, scenario.replications, seconds);
 
   try {
     stream->finish(output, provenance);

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -38,8 +39,11 @@ struct RunRequest {
                                                        std::optional<std::int64_t> replications,
                                                        std::optional<std::int64_t> seed);
 
-/// The refusal of a scenario name that cannot be the default output file name.
-[[nodiscard]] std::string default_name_refusal(const Scenario& scenario);
+/// The output path: the one given with -o, or the default `<scenario.name><suffix>` in the
+/// working directory; nothing, after printing why, when the scenario name cannot be a plain
+/// file name.
+[[nodiscard]] std::optional<std::filesystem::path> output_of(
+    const Scenario& scenario, const std::optional<std::string>& given, const std::string& suffix);
 
 /// What the results file records about the scenario and the command.
 [[nodiscard]] Provenance provenance_of(const Scenario& scenario, const std::string& command_line);

@@ -373,16 +373,12 @@ int sweep_command(const SweepRequest& request) {
   const sim::Design& design = std::get<sim::Design>(designed);
   if (const std::string why = invalid_point(scenario, design); !why.empty()) return refuse(why);
 
-  std::filesystem::path output;
-  if (request.output_path) {
-    output = *request.output_path;
-  } else if (const auto name = default_output_name(
-                 scenario.name, std::string("_") + sim::design_name(options.kind) + ".h5")) {
-    output = *name;
-  } else {
-    std::fprintf(stderr, "%s", default_name_refusal(scenario).c_str());
-    return EXIT_BAD_SCENARIO;
-  }
+  std::string suffix = "_";
+  suffix.append(sim::design_name(options.kind)).append(".h5");
+  const std::optional<std::filesystem::path> chosen =
+      output_of(scenario, request.output_path, suffix);
+  if (!chosen) return EXIT_BAD_SCENARIO;
+  const std::filesystem::path& output = *chosen;
   const std::filesystem::path partial = partial_path(output);
   for (const auto& path : {output, partial}) {
     if (const std::string why = output_problem(path, scenario.path); !why.empty())

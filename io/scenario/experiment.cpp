@@ -279,6 +279,75 @@ class FactorReader {
   bool required_failed_ = false;
 };
 
+/// Reads a trailing ">=number" or "<=number" of `rest` into the outcome's target and cuts it
+/// off; returns why not ("" when there is none or it reads).
+std::string read_target(std::string& rest, sim::Outcome& outcome) {
+  const auto comparison = rest.find_first_of("<>");
+  if (comparison == std::string::npos) return "";
+  const std::string op = rest.substr(comparison, 2);
+  if (op != ">=" && op != "<=") return "compares with " + abbreviated(op) + "; accepted: >= or <=";
+  outcome.target_kind = op == ">=" ? sim::TargetKind::AT_LEAST : sim::TargetKind::AT_MOST;
+  try {
+    std::size_t used = 0;
+    outcome.target = std::stod(rest.substr(comparison + 2), &used);
+    if (used != rest.size() - comparison - 2) throw std::invalid_argument("trailing");
+  } catch (const std::exception&) {
+    return "has no number after " + op;
+  }
+  if (!std::isfinite(outcome.target)) {
+    return "compares with " + sim::to_toml_text(outcome.target) +
+           "; accepted: a finite number after " + op + ", e.g. " + op + "400";
+  }
+  rest = rest.substr(0, comparison);
+  return "";
+}
+
+/// The index of the metric named `metric`; returns why not ("" when found).
+std::string find_metric(const std::string& metric, const std::vector<sim::MetricInfo>& metrics,
+                        std::size_t& index) {
+  std::vector<std::string> names;
+  index = metrics.size();
+  for (std::size_t i = 0; i < metrics.size(); ++i) {
+    names.push_back(metrics[i].name);
+    if (metrics[i].name == metric) index = i;
+  }
+  if (index < metrics.size()) return "";
+  const std::string hint = suggestion(metric, names);
+  return "names no metric " + abbreviated(metric) +
+         (hint.empty() ? "" : "; did you mean " + hint + "?") + " Metrics: " + join(names);
+}
+
+/// The points the outcome covers for the year written in `text` (a stock at the end of the
+/// year, time year + 1.0; a flow summed over the year's steps); returns why not ("" when in
+/// the run).
+std::string place_year(const std::string& text, const sim::MetricInfo& info,
+                       const sim::TimeAxis& time, sim::Outcome& outcome) {
+  const bool flow = info.flow();
+  const std::int64_t steps_per_year = 12 / time.step_months;
+  const std::int64_t first_year = flow ? time.start_year : time.start_year - 1;
+  const std::int64_t last_year =
+      time.start_year + time.steps / std::max<std::int64_t>(1, steps_per_year) - 1;
+  const std::string years =
+      info.name + " (" + info.unit + ") has values for " + std::to_string(first_year) + " to " +
+      std::to_string(last_year) +
+      (flow ? " (a flow: summed over the year)" : " (a stock: at the end of the year)");
+  // Read as a 64-bit integer and compared with the run's years before any arithmetic: a year
+  // such as 2147483647 must not overflow the point computation below.
+  std::int64_t year = 0;
+  const auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), year);
+  if (text.empty() || end != text.data() + text.size())
+    return "has no year after @; accepted: a calendar year, e.g. @2025 (" + years + ")";
+  if (status == std::errc::result_out_of_range || 12 % time.step_months != 0 || year < first_year ||
+      year > last_year)
+    return "is outside the run: " + years;
+  const std::int64_t end_point = (year + 1 - time.start_year) * steps_per_year;
+  const std::int64_t first_point = flow ? end_point - steps_per_year + 1 : end_point;
+  if (first_point < 0 || end_point > time.steps) return "is outside the run: " + years;
+  outcome.first_point = static_cast<std::size_t>(first_point);
+  outcome.last_point = static_cast<std::size_t>(end_point);
+  return "";
+}
+
 /// "metric@year", optionally followed by ">=number" or "<=number".
 void read_outcome(const toml::node& element, Scenario& scenario, Validator& validator,
                   const std::vector<sim::MetricInfo>& metrics) {
@@ -297,78 +366,12 @@ void read_outcome(const toml::node& element, Scenario& scenario, Validator& vali
   outcome.name = text;
   const std::string metric = text.substr(0, at);
   std::string rest = text.substr(at + 1);
-  const auto comparison = rest.find_first_of("<>");
-  if (comparison != std::string::npos) {
-    const std::string op = rest.substr(comparison, 2);
-    if (op != ">=" && op != "<=") {
-      refuse("compares with " + abbreviated(op) + "; accepted: >= or <=");
-      return;
-    }
-    outcome.target_kind = op == ">=" ? sim::TargetKind::AT_LEAST : sim::TargetKind::AT_MOST;
-    try {
-      std::size_t used = 0;
-      outcome.target = std::stod(rest.substr(comparison + 2), &used);
-      if (used != rest.size() - comparison - 2) throw std::invalid_argument("trailing");
-    } catch (const std::exception&) {
-      refuse("has no number after " + op);
-      return;
-    }
-    if (!std::isfinite(outcome.target)) {
-      refuse("compares with " + sim::to_toml_text(outcome.target) +
-             "; accepted: a finite number after " + op + ", e.g. " + op + "400");
-      return;
-    }
-    rest = rest.substr(0, comparison);
-  }
-  std::size_t metric_index = metrics.size();
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < metrics.size(); ++i) {
-    names.push_back(metrics[i].name);
-    if (metrics[i].name == metric) metric_index = i;
-  }
-  if (metric_index == metrics.size()) {
-    const std::string hint = suggestion(metric, names);
-    refuse("names no metric " + abbreviated(metric) +
-           (hint.empty() ? "" : "; did you mean " + hint + "?") + " Metrics: " + join(names));
-    return;
-  }
-  outcome.metric = metric_index;
-  const sim::TimeAxis& time = scenario.time;
-  const std::string& unit = metrics[metric_index].unit;
-  const bool flow = metrics[metric_index].flow();
-  const std::int64_t steps_per_year = 12 / time.step_months;
-  const std::int64_t first_year = flow ? time.start_year : time.start_year - 1;
-  const std::int64_t last_year =
-      time.start_year + time.steps / std::max<std::int64_t>(1, steps_per_year) - 1;
-  const std::string years =
-      metric + " (" + unit + ") has values for " + std::to_string(first_year) + " to " +
-      std::to_string(last_year) +
-      (flow ? " (a flow: summed over the year)" : " (a stock: at the end of the year)");
-  // Read as a 64-bit integer and compared with the run's years before any arithmetic: a year
-  // such as 2147483647 must not overflow the point computation below.
-  std::int64_t year = 0;
-  const auto [end, status] = std::from_chars(rest.data(), rest.data() + rest.size(), year);
-  if (rest.empty() || end != rest.data() + rest.size()) {
-    refuse("has no year after @; accepted: a calendar year, e.g. @2025 (" + years + ")");
-    return;
-  }
-  if (status == std::errc::result_out_of_range) {
-    refuse("is outside the run: " + years);
-    return;
-  }
-  if (12 % time.step_months != 0 || year < first_year || year > last_year) {
-    refuse("is outside the run: " + years);
-    return;
-  }
-  // A stock at the end of the year (time year + 1.0); a flow summed over the year's steps.
-  const std::int64_t end_point = (year + 1 - time.start_year) * steps_per_year;
-  const std::int64_t first_point = flow ? end_point - steps_per_year + 1 : end_point;
-  if (first_point < 0 || end_point > time.steps) {
-    refuse("is outside the run: " + years);
-    return;
-  }
-  outcome.first_point = static_cast<std::size_t>(first_point);
-  outcome.last_point = static_cast<std::size_t>(end_point);
+  if (const std::string why = read_target(rest, outcome); !why.empty()) return refuse(why);
+  if (const std::string why = find_metric(metric, metrics, outcome.metric); !why.empty())
+    return refuse(why);
+  if (const std::string why = place_year(rest, metrics[outcome.metric], scenario.time, outcome);
+      !why.empty())
+    return refuse(why);
   scenario.outcomes.push_back(outcome);
 }
 
