@@ -149,6 +149,24 @@ class Reliability(unittest.TestCase):
             self.assertIn("Nothing was run", result.stderr)
             self.assertLess(time.monotonic() - started, 20)
 
+    def test_run_on_a_read_only_file_system_is_refused_before_simulating(self):
+        # Before: run simulated every replication, then failed to create its file (exit 1).
+        # As root, permission bits do not stop writes: a read-only mount does.
+        point = self.path("readonly_fs")
+        os.makedirs(point)
+        result = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", point],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            self.skipTest(f"cannot mount a read-only tmpfs here: {result.stderr.strip()}")
+        self.mounts = getattr(self, "mounts", []) + [point]
+        started = time.monotonic()
+        result = self.innosim("run", self.scenario(replications=100000), "-q", "-o",
+                              os.path.join(point, "out.h5"), timeout=60)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("Read-only file system", result.stderr)
+        self.assertIn("Nothing was run", result.stderr)
+        self.assertLess(time.monotonic() - started, 20)
+
     # -- defect 12: leftovers -------------------------------------------------------------------
 
     def test_stale_temporaries_of_dead_processes_are_removed(self):
@@ -186,10 +204,16 @@ class Reliability(unittest.TestCase):
         # not open and a fresh start refused.
         scenario = os.path.join(SCENARIOS, "tests", "ref1_sweep.toml")
         args = ["sweep", scenario, "-q", "--design", "morris", "-n", "2", "-r", "2", "-o", "k.h5"]
-        for delay in (0.0, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1):
+        # Fixed delays, then kills at the first sight of the partial file: the moment the old
+        # program had created it but not yet written its header and design.
+        for delay in (0.0, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1) + (None,) * 10:
             process = subprocess.Popen([INNOSIM, *args], cwd=self.dir, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL)
-            time.sleep(delay)
+            if delay is None:
+                while not os.path.exists(self.path("k.partial.h5")) and process.poll() is None:
+                    pass
+            else:
+                time.sleep(delay)
             process.kill()
             process.wait()
             resume = os.path.exists(self.path("k.partial.h5"))
