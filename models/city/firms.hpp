@@ -184,4 +184,8 @@ struct FirmColumnInfo {
 /// Every column, in table order.
 [[nodiscard]] const std::vector<FirmColumnInfo>& firm_columns();
 
+/// Moves every date column (unit "step": a step index, 0 for none) back by `steps`, so that
+/// dates of the burn-in count from the first run step; dates that fall before it become 0.
+void shift_step_columns(Firms& firms, int steps);
+
 }  // namespace innosim::models::city
