@@ -105,6 +105,15 @@ struct CityParams {
   std::int64_t leader_quota = 0;
   std::int64_t little_giant_quota = 0;
   std::int64_t fledgling_quota = 0;
+  std::int64_t gazelle_holding_years = 0;
+  std::int64_t leader_holding_years = 0;
+  std::int64_t little_giant_holding_years = 0;
+  std::int64_t fledgling_holding_years = 0;
+  std::int64_t initial_gazelles = 0;
+  std::int64_t initial_leaders = 0;
+  std::int64_t initial_little_giants = 0;
+  std::int64_t initial_fledglings = 0;
+  NicheTraitParams niche_traits;
   double ipo_min_revenue = 0;
   double ipo_counselling_rate = 0;
   double ipo_acceptance_rate = 0;

@@ -125,7 +125,15 @@ inline constexpr bool STATE_ONLY = false;
   X(rd_reported_y2, RdReportedY2, float, "rd_reported_y2", "万元", "reported R&D two years back",  \
     STATE_ONLY)                                                                                   \
   X(rd_reported_y3, RdReportedY3, float, "rd_reported_y3", "万元",                                 \
-    "reported R&D three years back", STATE_ONLY)
+    "reported R&D three years back", STATE_ONLY)                                                  \
+  X(gazelle_until, GazelleUntil, std::uint16_t, "gazelle_until_step", "step",                     \
+    "the gazelle label's hold ends at this step's round (with the flag)", STATE_ONLY)             \
+  X(leader_until, LeaderUntil, std::uint16_t, "leader_until_step", "step",                        \
+    "the leader label's hold ends at this step's round (with the flag)", STATE_ONLY)              \
+  X(little_giant_until, LittleGiantUntil, std::uint16_t, "little_giant_until_step", "step",       \
+    "the little-giant label's hold ends at this step's round (with the flag)", STATE_ONLY)        \
+  X(fledgling_until, FledglingUntil, std::uint16_t, "fledgling_until_step", "step",               \
+    "the fledgling label's hold ends at this step's round (with the flag)", STATE_ONLY)
 // clang-format on
 
 #define INNOSIM_CITY_COLUMN_TAG(member, Tag, Type, name, ...) \
