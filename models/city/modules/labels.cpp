@@ -83,7 +83,8 @@ const ParameterTable& labels_parameters() {
               "at most this many new little giants a year, most class-I IP first (0: no quota)",
               "Henan aims at 100 new national little giants a year (Henan industry department, "
               "2022; docs/references.md §4.1) x 信阳's 2.3% of Henan's high-tech enterprises = "
-              "2.3 (信阳's target of > 20 by 2025 from 7 in 2022 would need 5)",
+              "2.3; 信阳 had 2 in the 2022 batch (docs/references.md §4.3). Its target of > 20 by "
+              "2025 would need 5",
               FIELD(little_giant_quota)),
       integer("fledgling_quota", 5, 0, 1000000000, "firms/year",
               "at most this many new fledglings a year, fastest growers first (0: no quota)",
