@@ -49,7 +49,6 @@ struct CityParams {
   double entry_class2_ip_mean = 0;
   double direct_route_probability = 0;
   double spinoff_direct_route_probability = 0;
-  double niche_probability = 0;
   std::array<double, SECTOR_COUNT> sector_shares{};
   // growth
   double growth_drift = 0;
@@ -106,6 +105,15 @@ struct CityParams {
   std::int64_t leader_quota = 0;
   std::int64_t little_giant_quota = 0;
   std::int64_t fledgling_quota = 0;
+  std::int64_t gazelle_holding_years = 0;
+  std::int64_t leader_holding_years = 0;
+  std::int64_t little_giant_holding_years = 0;
+  std::int64_t fledgling_holding_years = 0;
+  std::int64_t initial_gazelles = 0;
+  std::int64_t initial_leaders = 0;
+  std::int64_t initial_little_giants = 0;
+  std::int64_t initial_fledglings = 0;
+  NicheTraitParams niche_traits;
   double ipo_min_revenue = 0;
   double ipo_counselling_rate = 0;
   double ipo_acceptance_rate = 0;

@@ -35,9 +35,6 @@ enum Flag : std::uint8_t {
   /// A direct admission route to the tech-SME register (S&T award, provincial+ R&D
   /// institution, led a standard).
   FLAG_DIRECT_ROUTE = 1u << 5,
-  /// Meets the little-giant criteria the model does not represent (main business >= 90% of
-  /// revenue, market share >= 10% or top 3 in its niche).
-  FLAG_NICHE = 1u << 6,
 };
 
 enum Sector : std::uint8_t {
@@ -81,7 +78,7 @@ inline constexpr bool STATE_ONLY = false;
   X(alive, Alive, std::uint8_t, "alive", "", "1 while the firm is in business", STATE_ONLY)       \
   X(flags, Flags, std::uint8_t, "flags", "",                                                      \
     "bits: 1 gazelle, 2 leader, 4 little giant, 8 fledgling, 16 listed, "                         \
-    "32 direct tech-SME route, 64 niche", SNAPSHOT)                                               \
+    "32 direct tech-SME route", SNAPSHOT)                                               \
   X(sector, SectorColumn, std::uint8_t, "sector", "", "index into the sectors attribute",         \
     SNAPSHOT)                                                                                     \
   X(origin, OriginColumn, std::uint8_t, "origin", "",                                             \
@@ -125,7 +122,15 @@ inline constexpr bool STATE_ONLY = false;
   X(rd_reported_y2, RdReportedY2, float, "rd_reported_y2", "万元", "reported R&D two years back",  \
     STATE_ONLY)                                                                                   \
   X(rd_reported_y3, RdReportedY3, float, "rd_reported_y3", "万元",                                 \
-    "reported R&D three years back", STATE_ONLY)
+    "reported R&D three years back", STATE_ONLY)                                                  \
+  X(gazelle_until, GazelleUntil, std::uint16_t, "gazelle_until_step", "step",                     \
+    "the gazelle label's hold ends at this step's round (with the flag)", STATE_ONLY)             \
+  X(leader_until, LeaderUntil, std::uint16_t, "leader_until_step", "step",                        \
+    "the leader label's hold ends at this step's round (with the flag)", STATE_ONLY)              \
+  X(little_giant_until, LittleGiantUntil, std::uint16_t, "little_giant_until_step", "step",       \
+    "the little-giant label's hold ends at this step's round (with the flag)", STATE_ONLY)        \
+  X(fledgling_until, FledglingUntil, std::uint16_t, "fledgling_until_step", "step",               \
+    "the fledgling label's hold ends at this step's round (with the flag)", STATE_ONLY)
 // clang-format on
 
 #define INNOSIM_CITY_COLUMN_TAG(member, Tag, Type, name, ...) \

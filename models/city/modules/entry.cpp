@@ -109,10 +109,7 @@ std::vector<ParameterEntry> entry_channels() {
       real("spinoff_direct_route_probability", 0.2, 0.0, 1.0, "1",
            "the same for spin-offs and talent teams", "assumption",
            FIELD(spinoff_direct_route_probability)),
-      real("niche_probability", 0.3, 0.0, 1.0, "1",
-           "chance a firm meets the little-giant criteria the model does not represent "
-           "(main business >= 90%, niche market share)",
-           "assumption", FIELD(niche_probability)),
+
   };
   for (int sector = 0; sector < SECTOR_COUNT; ++sector) {
     static constexpr double SHARES[SECTOR_COUNT] = {0.20, 0.25, 0.12, 0.10, 0.10, 0.08, 0.15};
@@ -233,7 +230,6 @@ void Entry::draw_attributes(World& world, std::size_t first_row, std::size_t cou
     std::uint8_t flags = 0;
     if (sim::bernoulli(block1[3], static_cast<float>(profile.direct_route_probability)))
       flags |= FLAG_DIRECT_ROUTE;
-    if (sim::bernoulli(block2[0], static_cast<float>(p.niche_probability))) flags |= FLAG_NICHE;
     f.flags[row] = flags;
     const float revenue =
         std::max(static_cast<float>(p.min_revenue),
@@ -393,6 +389,7 @@ void Entry::start(World& world, const StepContext& context) const {
   // Firms at the start count as initial, whichever way they entered the burn-in city.
   f = FirmView(world.firms);
   for (std::size_t row = 0; row < world.firms.size(); ++row) f.origin[row] = INITIAL;
+  select_initial_labels(p, world, context);
 }
 
 void Entry::add_entrants(World& world, Origin origin, std::size_t count,
