@@ -125,7 +125,20 @@ inline constexpr bool STATE_ONLY = false;
   X(rd_reported_y2, RdReportedY2, float, "rd_reported_y2", "万元", "reported R&D two years back",  \
     STATE_ONLY)                                                                                   \
   X(rd_reported_y3, RdReportedY3, float, "rd_reported_y3", "万元",                                 \
-    "reported R&D three years back", STATE_ONLY)
+    "reported R&D three years back", STATE_ONLY)                                                  \
+  X(equity_base, EquityBase, float, "equity_base", "万元",                                         \
+    "net assets less (cash - debt): paid-in capital at entry less the cash it brought",          \
+    STATE_ONLY)                                                                                   \
+  X(net_assets_y1, NetAssetsY1, float, "net_assets_y1", "万元",                                    \
+    "net assets at the end of the last completed year", STATE_ONLY)                               \
+  X(net_assets_y2, NetAssetsY2, float, "net_assets_y2", "万元", "net assets two year-ends back",   \
+    STATE_ONLY)                                                                                   \
+  X(net_assets_y3, NetAssetsY3, float, "net_assets_y3", "万元", "net assets three year-ends back", \
+    STATE_ONLY)                                                                                   \
+  X(ip_class2_used, IpClass2Used, std::uint16_t, "ip_class2_used", "items",                       \
+    "class-II IP already used by a high-tech certification (of ip_class2)", STATE_ONLY)           \
+  X(ip_bought, IpBought, std::uint16_t, "ip_bought", "items",                                     \
+    "class-II IP bought or licensed and not yet used (of ip_class2)", STATE_ONLY)
 // clang-format on
 
 #define INNOSIM_CITY_COLUMN_TAG(member, Tag, Type, name, ...) \
