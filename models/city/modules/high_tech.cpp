@@ -30,14 +30,14 @@ const ParameterTable& high_tech_parameters() {
            "calibrated: to the observed pass rate of applications, 75-79% (docs/policy-rules.md "
            "§2.4)",
            FIELD(high_tech_apply_margin)),
-      real("high_tech_review_sd", 5.0, 0.0, 50.0, "points",
+      real("high_tech_review_sd", 9.5, 0.0, 50.0, "points",
            "sd of the expert review's normal noise on the score of an application",
            "calibrated: to the observed pass rate of applications, 75-79% (docs/policy-rules.md "
            "§2.4; 郑州 2022 79.4%, 许昌 2023 74.8%)",
            FIELD(high_tech_review_sd)),
       integer("high_tech_validity_years", 3, 1, 20, "years", "certificate validity", RULES_HTE,
               FIELD(high_tech_validity_years)),
-      real("high_tech_audit_probability", 0.05, 0.0, 1.0, "1/year",
+      real("high_tech_audit_probability", 0.25, 0.0, 1.0, "1/year",
            "chance a certified firm is checked in a year; a checked firm that no longer meets "
            "the R&D ratio, tech-staff or product-share criterion on its last year loses the "
            "certificate",
@@ -49,12 +49,12 @@ const ParameterTable& high_tech_parameters() {
            "advancement; R&D organisation)",
            "calibrated: to the observed pass rate of applications (docs/policy-rules.md §2.4)",
            FIELD(high_tech_trait_sd)),
-      real("high_tech_conversion_knowledge", 200.0, 1.0e-6, HUGE_MONEY, "万元 year",
+      real("high_tech_conversion_knowledge", 50.0, 1.0e-6, HUGE_MONEY, "万元 year",
            "knowledge stock per result commercialised a year (the commercialisation item)",
            "calibrated: to the observed pass rate; of the order of the knowledge per class-II "
            "IP item a year (class2_ip_knowledge)",
            FIELD(high_tech_conversion_knowledge)),
-      real("high_tech_organisation_rd", 50.0, 1.0e-6, HUGE_MONEY, "万元/year",
+      real("high_tech_organisation_rd", 20.0, 1.0e-6, HUGE_MONEY, "万元/year",
            "mean yearly reported R&D at which a firm's R&D organisation items score half",
            "calibrated: to the observed pass rate of applications (docs/policy-rules.md §2.4)",
            FIELD(high_tech_organisation_rd)),
@@ -112,7 +112,7 @@ class HighTechRound final : public Module {
         {"alive", "age_months", "ip_class1", "ip_class2", "tech_staff_share", "revenue",
          "revenue_y1", "revenue_y2", "revenue_y3", "rd_reported_last_year", "rd_reported_y2",
          "rd_reported_y3", "high_tech_revenue_share", "knowledge", "flags", "cash", "debt",
-         "rd_propensity"},
+         "rd_propensity", "rd_intensity_real"},
         {HIGH_TECH_GRANTED, HIGH_TECH_RENEWED, HIGH_TECH_FAILED, HIGH_TECH_LAPSED,
          HIGH_TECH_REVOKED, HIGH_TECH_APPLICATIONS, HIGH_TECH_IP_BOUGHT},
         {{PURPOSE_ROUNDS, DRAW_HIGH_TECH, DRAW_HIGH_TECH},
@@ -130,7 +130,8 @@ class HighTechRound final : public Module {
   [[nodiscard]] HighTechInputs inputs_of(const FirmView& f, std::size_t row,
                                          const sim::StreamKey& attributes) const;
   /// The mid-term check of a certified firm: checked with high_tech_audit_probability, it
-  /// loses the certificate when its last year misses a criterion the reports show.
+  /// loses the certificate when its real R&D ratio, tech staff or product share misses the
+  /// criterion.
   void audit(const FirmView& f, std::size_t row, const sim::PhiloxBlock& words, int step,
              StepTotals& totals) const;
   /// The fewest class-II items (1-5) a firm without usable IP would buy so that its own check
@@ -243,10 +244,12 @@ int HighTechRound::items_to_buy(const FirmView& f, std::size_t row, HighTechInpu
 void HighTechRound::audit(const FirmView& f, std::size_t row, const sim::PhiloxBlock& words,
                           int step, StepTotals& totals) const {
   if (!sim::bernoulli(words[2], static_cast<float>(p_.high_tech_audit_probability))) return;
+  // The check looks behind the reports: relabelled costs are disallowed, so the firm's R&D is
+  // its real R&D intensity of the year (docs/policy-rules.md §2.6: most revocations are for the
+  // R&D ratio), against the threshold of its last year's sales.
   const HighTechRules& rules = p_.high_tech_rules;
-  const float sales = f.revenue_y1[row];
-  const bool fails = sales <= 0.0f ||
-                     f.rd_reported_y1[row] / sales < high_tech_rd_threshold(sales, rules) ||
+  const float sales = f.revenue_y1[row] > 0.0f ? f.revenue_y1[row] : f.revenue[row];
+  const bool fails = f.rd_real[row] < high_tech_rd_threshold(sales, rules) ||
                      f.tech_staff_share[row] < rules.min_tech_staff_share ||
                      f.high_tech_share[row] < rules.min_high_tech_revenue_share;
   if (fails) {
