@@ -51,9 +51,9 @@ TEST(CityHighTech, EveryApplicationIsGrantedRenewedOrRefused) {
 // 郑州 2022, 许昌 2023); revocations 0.2-0.9% of the stock a year (docs/policy-rules.md §2.6).
 // Tolerance: the pooled rate over ~10,000 applications has a sampling sd below 0.5 points; the
 // band is the observed range widened by 3 points on each side, so that results moved by other
-// modules do not fail it while a lost calibration (the 88% of an sd of 5, or the old 63-66%)
-// does. Revocations: the four-year mean share must lie in 0.1-1.5%, and 2025's must exceed
-// 2022's (the model's rise comes from firms certified by relabelled R&D).
+// modules do not fail it while a lost calibration (88% with a noise sd of 5 points, 100% without
+// noise, or the old 63-66%) does. Revocations: the four-year mean share must lie in 0.1-1.5%, and
+// 2025's must exceed 2022's (the model's rise comes from firms certified by relabelled R&D).
 TEST(CityHighTech, TheExampleCityMeetsTheObservedPassRateAndRevocations) {
   const io::Scenario scenario =
       io::load_scenario(INNOSIM_SOURCE_DIR "/scenarios/examples/city.toml");
@@ -98,9 +98,8 @@ TEST(CityHighTech, FirmsBuyIpOnlyWhenTheyCanPayForIt) {
 
 // IP lapses at its hazard: with mean lives of a tenth of a year, the stock of valid items at
 // the end is a small fraction of the stock with the longest legal lives, though the same
-// knowledge keeps producing items. Fails if lapses are not applied (equal stocks) or if they
-// are applied to arrivals rather than to items held. Tolerance: a stock 0.1 years deep against
-// one of 4+ years of arrivals is below 10% of it by a wide margin.
+// knowledge keeps producing items. Fails if lapses are not applied (equal stocks). Tolerance: a
+// stock 0.1 years deep against one of 4+ years of arrivals is below 10% of it by a wide margin.
 TEST(CityHighTech, IpLapsesAtItsHazard) {
   const auto short_lives = city_model(
       city_scenario(std::string(SMALL_CITY) + "class1_ip_life = 0.1\nclass2_ip_life = 0.1\n", 48));
