@@ -134,8 +134,8 @@ class HighTechRound final : public Module {
   /// criterion.
   void audit(const FirmView& f, std::size_t row, const sim::PhiloxBlock& words, int step,
              StepTotals& totals) const;
-  /// The fewest class-II items (1-5) a firm without usable IP would buy so that its own check
-  /// passes with the margin, 0 if none does or it cannot pay.
+  /// The fewest class-II items a firm short of IP would buy so that its own check passes with
+  /// the margin (up to the five the quantity score counts), 0 if none does or it cannot pay.
   [[nodiscard]] int items_to_buy(const FirmView& f, std::size_t row, HighTechInputs inputs) const;
   [[nodiscard]] bool self_check(const HighTechResult& result) const;
 
@@ -232,10 +232,12 @@ bool HighTechRound::self_check(const HighTechResult& result) const {
 
 int HighTechRound::items_to_buy(const FirmView& f, std::size_t row, HighTechInputs inputs) const {
   const double cash = f.cash[row].value();
-  for (int items = 1; items <= 5; ++items) {
+  const int held = inputs.score.ip_class2;
+  const int held_bought = inputs.score.ip_bought;
+  for (int items = 1; held + items <= 5; ++items) {
     if (items * p_.high_tech_ip_price > cash) return 0;
-    inputs.score.ip_class2 = items;
-    inputs.score.ip_bought = items;
+    inputs.score.ip_class2 = held + items;
+    inputs.score.ip_bought = held_bought + items;
     if (self_check(evaluate_high_tech(inputs, p_.high_tech_rules))) return items;
   }
   return 0;
@@ -287,12 +289,17 @@ void HighTechRound::rounds(World& world, const StepContext& context, StepTotals&
     }
     HighTechInputs inputs = inputs_of(f, row, attributes);
     HighTechResult result = evaluate_high_tech(inputs, p.high_tech_rules);
+    // A firm short of IP (none usable, or too few class-II items for the score) may buy some.
     int bought = 0;
-    if (result.failure == HighTechFailure::NO_IP) {
+    const bool short_of_ip =
+        inputs.score.ip_class1 == 0 && inputs.score.ip_class2 < 5 &&
+        (result.failure == HighTechFailure::NO_IP || result.failure == HighTechFailure::SCORE ||
+         (result.passes() && !self_check(result)));
+    if (short_of_ip) {
       bought = items_to_buy(f, row, inputs);
       if (bought > 0) {
-        inputs.score.ip_class2 = bought;
-        inputs.score.ip_bought = bought;
+        inputs.score.ip_class2 += bought;
+        inputs.score.ip_bought += bought;
         result = evaluate_high_tech(inputs, p.high_tech_rules);
       }
     }
