@@ -68,6 +68,8 @@ struct CityParams {
   double knowledge_depreciation = 0;
   double class1_ip_knowledge = 0;
   double class2_ip_knowledge = 0;
+  double class1_ip_life = 0;
+  double class2_ip_life = 0;
   double bunching_window = 0;
   double bunching_probability = 0;
   double bunching_margin = 0;
@@ -95,9 +97,14 @@ struct CityParams {
   std::int64_t high_tech_month = 0;
   double high_tech_apply_probability = 0;
   double high_tech_reapply_probability = 0;
-  double high_tech_review_pass_rate = 0;
+  double high_tech_apply_margin = 0;
+  double high_tech_review_sd = 0;
   std::int64_t high_tech_validity_years = 0;
   double high_tech_audit_probability = 0;
+  double high_tech_trait_sd = 0;
+  double high_tech_conversion_knowledge = 0;
+  double high_tech_organisation_rd = 0;
+  double high_tech_ip_price = 0;
   HighTechRules high_tech_rules;
   std::int64_t label_month = 0;
   LabelRules label_rules;
