@@ -29,7 +29,7 @@ const ParameterTable& exit_parameters() {
            FIELD(exit_hazard_peak)),
       real("exit_peak_age_years", 2.0, 0.01, 100.0, "years",
            "age at which the market exit hazard peaks (linear rise before)",
-           "国家工商总局 2013: exits peak in the third year of life (ages 2-3)",
+           "国家工商总局 2013: exits peak in the third calendar year of life (ages 1-3 during it)",
            FIELD(exit_peak_age_years)),
       real("exit_decline_years", 15.0, 0.01, 1000.0, "years",
            "time constant of the hazard's exponential fall from the peak towards exit_hazard_old",
