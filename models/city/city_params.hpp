@@ -83,8 +83,11 @@ struct CityParams {
   double interest_rate = 0;
   double cash_buffer_months = 0;
   double assets_per_revenue = 0;
-  double exit_hazard = 0;
-  double exit_age_exponent = 0;
+  double exit_hazard_birth = 0;
+  double exit_hazard_peak = 0;
+  double exit_peak_age_years = 0;
+  double exit_decline_years = 0;
+  double exit_hazard_old = 0;
   double exit_size_reference = 0;
   double exit_size_exponent = 0;
   double distress_hazard = 0;
