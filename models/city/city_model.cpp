@@ -43,9 +43,9 @@ std::vector<std::string> CityModel::snapshot_columns() const {
 }
 
 int CityModel::burn_in_steps() const {
-  const std::int64_t firms =
-      params_.initial_candidates + params_.initial_tech_sme + params_.initial_high_tech;
-  return firms > 0 ? static_cast<int>(params_.burn_in_years) * steps_per_year() : 0;
+  return starting_firms_to_draw_from(params_) > 0.0
+             ? static_cast<int>(params_.burn_in_years) * steps_per_year()
+             : 0;
 }
 
 StepCalendar CityModel::burn_in_calendar(int step) const {

@@ -147,4 +147,19 @@ struct CityParams {
 
 [[nodiscard]] const std::vector<sim::ParameterSpec>& parameter_specs();
 
+/// initial_candidates = DERIVED_CANDIDATES: as many candidates per registered firm as the
+/// burn-in city has (docs/model.md §3.1).
+inline constexpr std::int64_t DERIVED_CANDIDATES = -1;
+
+/// The firms the burn-in city is sized for (times burn_in_pool_factor): the scenario's initial
+/// firms, derived candidates counted as 5 per registered firm (about the burn-in's ratio; it
+/// sets only how many firms there are to draw from).
+[[nodiscard]] inline double starting_firms_to_draw_from(const CityParams& p) {
+  const auto registered = static_cast<double>(p.initial_tech_sme + p.initial_high_tech);
+  const double candidates = p.initial_candidates == DERIVED_CANDIDATES
+                                ? 5.0 * registered
+                                : static_cast<double>(p.initial_candidates);
+  return candidates + registered;
+}
+
 }  // namespace innosim::models::city
