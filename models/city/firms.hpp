@@ -103,7 +103,7 @@ inline constexpr bool STATE_ONLY = false;
     SNAPSHOT)                                                                                     \
   X(revenue, Revenue, float, "revenue", "万元/year", "revenue (annual rate)", SNAPSHOT)            \
   X(rd_propensity, RdPropensity, float, "rd_propensity", "1",                                     \
-    "R&D intensity the firm chooses at baseline cost", STATE_ONLY)                                \
+    "R&D intensity the firm chooses at its reference cost (start year's regime)", STATE_ONLY)     \
   X(rd_real, RdReal, float, "rd_intensity_real", "1", "real R&D / revenue this year", SNAPSHOT)   \
   X(rd_reported, RdReported, float, "rd_intensity_reported", "1",                                 \
     "reported R&D / revenue this year", SNAPSHOT)                                                 \
