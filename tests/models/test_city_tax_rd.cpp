@@ -151,7 +151,7 @@ TEST(CityTaxRd, BunchersRelabelTheirShareOfReportedRd) {
   // Chen et al. (2021): relabelling is 24.2% of the reported R&D of firms at the notch. Over
   // firms spread across the bunching window (fixed grid), reported - real over reported among
   // bunchers is relabel_share. Fails if bunchers relabelled at most that share (the earlier
-  // rule: about 15% on this grid) or more. Tolerance 1e-4 (single precision).
+  // rule: 17.5% on this grid) or more. Tolerance 1e-4 (single precision).
   const CityParams p = CityParams::defaults();
   const float threshold = 0.05f;
   double reported = 0.0, relabelled = 0.0;
