@@ -1,6 +1,7 @@
 #include "models/registry.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "models/city/city_model.hpp"
 #include "models/ref1/ref1_model.hpp"
@@ -45,13 +46,23 @@ std::vector<sim::ParameterProblem> check_city(const sim::ParameterSet& values,
                         "must divide 12 for the city model (1, 2, 3, 4, 6 or 12), so that "
                         "annual rounds fall in one step"});
   }
-  // Register dates are 16-bit step indices.
-  const std::int64_t last_date =
-      time.steps + params.high_tech_validity_years * 12 / std::max(1, time.step_months);
+  // Register dates are 16-bit step indices, counted from the burn-in's first step until the
+  // start (city_model.hpp).
+  const std::int64_t steps_per_year = 12 / std::max(1, time.step_months);
+  const std::int64_t last_date = time.steps + params.high_tech_validity_years * steps_per_year +
+                                 params.burn_in_years * steps_per_year;
   if (last_date > 65535) {
     problems.push_back({"scenario.steps",
-                        "is too large for the city model: steps plus the "
+                        "is too large for the city model: steps plus the burn-in plus the "
                         "certificate validity must stay below 65536 steps"});
+  }
+  const auto certified_in_register = static_cast<std::int64_t>(std::llround(
+      params.initial_high_tech_in_tech_sme * static_cast<double>(params.initial_high_tech)));
+  if (params.initial_tech_sme < certified_in_register) {
+    problems.push_back({"city.initial_tech_sme",
+                        "must be at least the certified firms in the register "
+                        "(initial_high_tech x initial_high_tech_in_tech_sme = " +
+                            std::to_string(certified_in_register) + ")"});
   }
   // Entrant ids number a step's entrants of one channel in 13 bits (city_model.hpp).
   const double dt = time.step_months / 12.0;
@@ -60,10 +71,12 @@ std::vector<sim::ParameterProblem> check_city(const sim::ParameterSet& values,
       {"city.spinoffs_per_year", params.spinoffs_per_year},
       {"city.talent_teams_per_year", params.talent_teams_per_year}};
   for (const auto& [key, per_year] : channels) {
-    if (per_year * dt > city::MAX_ENTRANTS_PER_STEP / 2) {
+    // The burn-in city has burn_in_pool_factor times the entry.
+    if (per_year * dt * params.burn_in_pool_factor > city::MAX_ENTRANTS_PER_STEP / 2) {
       problems.push_back({key, "gives more than " +
                                    std::to_string(city::MAX_ENTRANTS_PER_STEP / 2) +
-                                   " entrants per step on average; at most that many are "
+                                   " entrants per step on average (in the burn-in: times "
+                                   "city.burn_in_pool_factor); at most that many are "
                                    "supported (use a shorter scenario.step_months)"});
     }
   }
@@ -87,11 +100,14 @@ std::vector<sim::ParameterProblem> check_city(const sim::ParameterSet& values,
                         "and every other sector share are 0; at "
                         "least one must be positive"});
   }
-  if (params.initial_candidates + params.initial_tech_sme + params.initial_high_tech >
-      static_cast<std::int64_t>(city::FIRST_ENTRY_ID)) {
+  // The burn-in's seed firms are numbered below FIRST_COPY_ID (city_model.hpp).
+  const double seeds = params.burn_in_pool_factor *
+                       static_cast<double>(params.initial_candidates + params.initial_tech_sme +
+                                           params.initial_high_tech);
+  if (seeds >= static_cast<double>(city::FIRST_COPY_ID)) {
     problems.push_back({"city.initial_candidates",
-                        "with the other initial counts must stay "
-                        "below 2^31 firms (firm ids are 32-bit)"});
+                        "with the other initial counts, times city.burn_in_pool_factor, must "
+                        "stay below 2^28 firms (firm ids are 32-bit)"});
   }
   return problems;
 }

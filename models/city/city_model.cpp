@@ -42,6 +42,18 @@ std::vector<std::string> CityModel::snapshot_columns() const {
   return names;
 }
 
+int CityModel::burn_in_steps() const {
+  const std::int64_t firms =
+      params_.initial_candidates + params_.initial_tech_sme + params_.initial_high_tech;
+  return firms > 0 ? static_cast<int>(params_.burn_in_years) * steps_per_year() : 0;
+}
+
+StepCalendar CityModel::burn_in_calendar(int step) const {
+  StepCalendar when = calendar(step);
+  when.year -= burn_in_steps() / steps_per_year();
+  return when;
+}
+
 StepCalendar CityModel::calendar(int step) const {
   const int months = step * time_.step_months;
   StepCalendar when;
@@ -93,7 +105,9 @@ void CityModel::run_step(World& world, const StepContext& context) const {
   if (context.when.ends_year()) {
     for (const Module* module : in(Phase::YEAR_END)) module->year_end(world, context);
   }
-  for (const Module* module : in(Phase::RECORD)) module->record(world, context, totals);
+  if (!context.burn_in) {
+    for (const Module* module : in(Phase::RECORD)) module->record(world, context, totals);
+  }
 
   // Exited rows are dropped once they are an eighth of the table (as in REF-1).
   world.exited_rows += static_cast<std::size_t>(totals[EXITS_MARKET] + totals[EXITS_DISTRESS]);
@@ -103,11 +117,31 @@ void CityModel::run_step(World& world, const StepContext& context) const {
   }
 }
 
+bool CityModel::build_start(World& world, const sim::ReplicationContext& context,
+                            sim::SeriesBuffer& out) const {
+  const int burn_in = burn_in_steps();
+  StepContext seed{*this, burn_in_calendar(0), context.seed, context.replication, &context, &out};
+  seed.burn_in = burn_in > 0;
+  for (const Module* module : in(Phase::INITIAL)) module->initial(world, seed);
+  for (int step = 0; step < burn_in; ++step) {
+    if (context.cancelled()) return false;
+    StepContext burn{*this, burn_in_calendar(step), context.seed, context.replication, &context,
+                     &out};
+    burn.burn_in = true;
+    run_step(world, burn);
+  }
+  // Dates in the firm table count run steps from here on.
+  shift_step_columns(world.firms, burn_in);
+  world.applications.clear();
+  const StepContext start{*this, calendar(0), context.seed, context.replication, &context, &out};
+  for (const Module* module : in(Phase::START)) module->start(world, start);
+  return true;
+}
+
 bool CityModel::run_replication(const sim::ReplicationContext& context,
                                 sim::SeriesBuffer& out) const {
   World world(instruments_.all());
-  StepContext start{*this, calendar(0), context.seed, context.replication, &context, &out};
-  for (const Module* module : in(Phase::INITIAL)) module->initial(world, start);
+  if (!build_start(world, context, out)) return false;
   for (int step = 0; step < time_.steps; ++step) {
     if (context.cancelled()) return false;
     run_step(world, {*this, calendar(step), context.seed, context.replication, &context, &out});

@@ -21,16 +21,21 @@
 
 namespace innosim::models::city {
 
-/// Ids of firms entering during the run start here; ids below are initial firms.
+/// Ids of firms entering during the run start here; ids below are initial firms: the burn-in's
+/// seed firms from 0, copies made at the start from FIRST_COPY_ID, burn-in entrants as
+/// entrant_id without bit 31 (from 2^29).
 inline constexpr std::uint32_t FIRST_ENTRY_ID = 0x8000'0000u;
+inline constexpr std::uint32_t FIRST_COPY_ID = 0x1000'0000u;
 /// Entrants of one channel in one step are numbered below this (13 bits of the id).
 inline constexpr std::uint32_t MAX_ENTRANTS_PER_STEP = 1u << 13;
 /// An entrant's id, and so its random streams, is a function of its origin alone: bit 31, the
 /// channel (2 bits), the step (16 bits) and its index among that step's entrants of the channel
 /// (13 bits). A lever on one channel's rate then leaves every other entrant's draws as they
 /// were (common random numbers across scenarios), which a running counter would not.
-[[nodiscard]] constexpr std::uint32_t entrant_id(Origin origin, int step, std::uint32_t index) {
-  return FIRST_ENTRY_ID | static_cast<std::uint32_t>(origin) << 29 |
+/// Entrants of the burn-in get the same layout without bit 31.
+[[nodiscard]] constexpr std::uint32_t entrant_id(Origin origin, int step, std::uint32_t index,
+                                                 bool burn_in = false) {
+  return (burn_in ? 0u : FIRST_ENTRY_ID) | static_cast<std::uint32_t>(origin) << 29 |
          static_cast<std::uint32_t>(step) << 13 | index;
 }
 
@@ -50,6 +55,11 @@ class CityModel final : public sim::Model {
   [[nodiscard]] const std::vector<std::unique_ptr<Module>>& modules() const { return modules_; }
   [[nodiscard]] StepCalendar calendar(int step) const;
   [[nodiscard]] int steps_per_year() const { return 12 / time_.step_months; }
+  /// Steps of the burn-in that builds the starting population (0 when the scenario starts
+  /// with no firms); they end with the December before the start year.
+  [[nodiscard]] int burn_in_steps() const;
+  /// Calendar position of burn-in step `step` (its own count from 0).
+  [[nodiscard]] StepCalendar burn_in_calendar(int step) const;
 
   /// Runs the ENTRANTS hooks for new firms in rows [first_row, size) of one origin.
   void entrants_arrived(World& world, std::size_t first_row, Origin origin,
@@ -68,6 +78,9 @@ class CityModel final : public sim::Model {
   /// ROWS then SETTLE over fixed chunks of rows (in parallel), gathered in chunk order.
   void run_firm_pass(World& world, const StepContext& context, StepTotals& totals) const;
   void run_step(World& world, const StepContext& context) const;
+  /// INITIAL, the burn-in steps, then START: the state at point 0. False if cancelled.
+  bool build_start(World& world, const sim::ReplicationContext& context,
+                   sim::SeriesBuffer& out) const;
 
   CityParams params_;
   InstrumentSet instruments_;

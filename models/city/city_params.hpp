@@ -20,10 +20,11 @@ struct CityParams {
   std::int64_t initial_candidates = 0;
   std::int64_t initial_tech_sme = 0;
   std::int64_t initial_high_tech = 0;
+  double initial_high_tech_in_tech_sme = 0;
+  std::int64_t burn_in_years = 0;
+  double burn_in_pool_factor = 0;
   double initial_age_mean_years = 0;
   double initial_revenue_median = 0;
-  double initial_tech_sme_revenue_median = 0;
-  double initial_high_tech_revenue_median = 0;
   double initial_revenue_log_sd = 0;
   // entry
   double registrations_per_year = 0;
@@ -48,7 +49,6 @@ struct CityParams {
   double entry_class2_ip_mean = 0;
   double direct_route_probability = 0;
   double spinoff_direct_route_probability = 0;
-  double niche_probability = 0;
   std::array<double, SECTOR_COUNT> sector_shares{};
   // growth
   double growth_drift = 0;
@@ -106,11 +106,29 @@ struct CityParams {
   std::int64_t leader_quota = 0;
   std::int64_t little_giant_quota = 0;
   std::int64_t fledgling_quota = 0;
+  std::int64_t gazelle_holding_years = 0;
+  std::int64_t leader_holding_years = 0;
+  std::int64_t little_giant_holding_years = 0;
+  std::int64_t fledgling_holding_years = 0;
+  std::int64_t initial_gazelles = 0;
+  std::int64_t initial_leaders = 0;
+  std::int64_t initial_little_giants = 0;
+  std::int64_t initial_fledglings = 0;
+  NicheTraitParams niche_traits;
   double ipo_min_revenue = 0;
   double ipo_counselling_rate = 0;
   double ipo_acceptance_rate = 0;
   double ipo_listing_rate = 0;
   std::int64_t rd_award_month = 0;
+  // city context
+  double city_gdp = 0;
+  double city_gdp_growth = 0;
+  double city_population = 0;
+  double city_population_growth = 0;
+  double city_rd_outside = 0;
+  double city_rd_outside_growth = 0;
+  double city_patents_outside = 0;
+  double city_patents_outside_growth = 0;
 
   /// Reads every key of parameter_specs() (prefix "city.") from a resolved set.
   [[nodiscard]] static CityParams from(const sim::ParameterSet& values);

@@ -35,9 +35,6 @@ enum Flag : std::uint8_t {
   /// A direct admission route to the tech-SME register (S&T award, provincial+ R&D
   /// institution, led a standard).
   FLAG_DIRECT_ROUTE = 1u << 5,
-  /// Meets the little-giant criteria the model does not represent (main business >= 90% of
-  /// revenue, market share >= 10% or top 3 in its niche).
-  FLAG_NICHE = 1u << 6,
 };
 
 enum Sector : std::uint8_t {
@@ -81,7 +78,7 @@ inline constexpr bool STATE_ONLY = false;
   X(alive, Alive, std::uint8_t, "alive", "", "1 while the firm is in business", STATE_ONLY)       \
   X(flags, Flags, std::uint8_t, "flags", "",                                                      \
     "bits: 1 gazelle, 2 leader, 4 little giant, 8 fledgling, 16 listed, "                         \
-    "32 direct tech-SME route, 64 niche", SNAPSHOT)                                               \
+    "32 direct tech-SME route", SNAPSHOT)                                               \
   X(sector, SectorColumn, std::uint8_t, "sector", "", "index into the sectors attribute",         \
     SNAPSHOT)                                                                                     \
   X(origin, OriginColumn, std::uint8_t, "origin", "",                                             \
@@ -126,6 +123,14 @@ inline constexpr bool STATE_ONLY = false;
     STATE_ONLY)                                                                                   \
   X(rd_reported_y3, RdReportedY3, float, "rd_reported_y3", "万元",                                 \
     "reported R&D three years back", STATE_ONLY)                                                  \
+  X(gazelle_until, GazelleUntil, std::uint16_t, "gazelle_until_step", "step",                     \
+    "the gazelle label's hold ends at this step's round (with the flag)", STATE_ONLY)             \
+  X(leader_until, LeaderUntil, std::uint16_t, "leader_until_step", "step",                        \
+    "the leader label's hold ends at this step's round (with the flag)", STATE_ONLY)              \
+  X(little_giant_until, LittleGiantUntil, std::uint16_t, "little_giant_until_step", "step",       \
+    "the little-giant label's hold ends at this step's round (with the flag)", STATE_ONLY)        \
+  X(fledgling_until, FledglingUntil, std::uint16_t, "fledgling_until_step", "step",               \
+    "the fledgling label's hold ends at this step's round (with the flag)", STATE_ONLY)           \
   X(operating_margin, OperatingMargin, float, "operating_margin", "1",                            \
     "operating profit / revenue before R&D and interest (fixed trait)", STATE_ONLY)               \
   X(rd_reference_cost, RdReferenceCost, float, "rd_reference_cost", "1",                          \
@@ -222,5 +227,9 @@ struct FirmColumnInfo {
 
 /// Every column, in table order.
 [[nodiscard]] const std::vector<FirmColumnInfo>& firm_columns();
+
+/// Moves every date column (unit "step": a step index, 0 for none) back by `steps`, so that
+/// dates of the burn-in count from the first run step; dates that fall before it become 0.
+void shift_step_columns(Firms& firms, int steps);
 
 }  // namespace innosim::models::city

@@ -73,7 +73,16 @@ namespace innosim::models::city {
   X(SPENDING_HIGH_TECH_TAX_RATE, "spending_high_tech_tax_rate", "万元/step", FLOW,                \
     "tax forgone through the 15% rate of high-tech firms (national instrument)")                  \
   X(SPENDING_INSTRUMENTS, "spending_instruments", "万元/step", FLOW,                              \
-    "paid by all scenario instruments together")
+    "paid by all scenario instruments together")                                                  \
+  X(CITY_GDP, "city_gdp", "亿元/year", STOCK, "the city's GDP (scenario series)")                  \
+  X(CITY_POPULATION, "city_population", "万人", STOCK, "resident population (scenario series)")    \
+  X(CITY_RD_FIRMS, "city_rd_firms", "亿元/year", STOCK,                                            \
+    "R&D the modelled firms report, at the point's annual rate")                                 \
+  X(CITY_RD_TOTAL, "city_rd_total", "亿元/year", STOCK,                                            \
+    "the city's R&D: the firms' plus the series outside them")                                  \
+  X(CITY_RD_INTENSITY, "city_rd_intensity", "% of GDP", STOCK, "the city's R&D / GDP")           \
+  X(CITY_PATENTS_PER_10K, "city_patents_per_10k", "items per 10,000 people", STOCK,               \
+    "invention patents (the firms' class-I IP plus the series outside them) per 10,000 people")
 // clang-format on
 
 enum Metric : std::size_t {

@@ -26,10 +26,12 @@ struct CityParams;
 class CityModel;
 
 /// When hooks run. A step runs YEAR_START (in January), STEP, ROWS and SETTLE (per chunk),
-/// ROUNDS, PAYMENTS, YEAR_END (in December), RECORD. INITIAL builds the starting state;
-/// ENTRANTS runs for each batch of new firms, during STEP.
+/// ROUNDS, PAYMENTS, YEAR_END (in December), RECORD. INITIAL seeds the burn-in city, whose
+/// steps run before the start year; START then builds the starting state from it (docs/model.md
+/// §3.1). ENTRANTS runs for each batch of new firms, during STEP.
 enum class Phase : std::uint8_t {
   INITIAL,
+  START,
   ENTRANTS,
   YEAR_START,
   STEP,
@@ -42,8 +44,8 @@ enum class Phase : std::uint8_t {
   COUNT
 };
 inline constexpr std::string_view PHASE_NAMES[static_cast<std::size_t>(Phase::COUNT)] = {
-    "initial", "entrants", "year_start", "step",     "rows",
-    "settle",  "rounds",   "payments",   "year_end", "record"};
+    "initial", "start",  "entrants", "year_start", "step",  "rows",
+    "settle",  "rounds", "payments", "year_end",   "record"};
 
 /// Stream purposes (distinct purposes keep decisions independent; never renumber).
 inline constexpr sim::StreamPurpose PURPOSE_ATTRIBUTES = 1;  ///< a firm's attributes at entry
@@ -55,6 +57,8 @@ inline constexpr sim::StreamPurpose PURPOSE_RD_CHOICE = 6;   ///< annual R&D cho
 inline constexpr sim::StreamPurpose PURPOSE_ROUNDS = 7;      ///< applying, expert review, audit
 inline constexpr sim::StreamPurpose PURPOSE_ORDER = 8;       ///< application order for budgets
 inline constexpr sim::StreamPurpose PURPOSE_EVENTS = 9;      ///< generated instrument events
+inline constexpr sim::StreamPurpose PURPOSE_LABELS = 12;     ///< initial label holds
+inline constexpr sim::StreamPurpose PURPOSE_START = 14;      ///< choosing the starting firms
 
 /// Draw slots of PURPOSE_ROUNDS per firm and step (block index), one per decision.
 enum RoundDraw : std::uint32_t { DRAW_TECH_SME = 0, DRAW_HIGH_TECH = 1 };
@@ -92,10 +96,17 @@ struct StepContext {
   std::uint32_t replication = 0;
   const sim::ReplicationContext* run = nullptr;  ///< snapshots wanted, cancellation
   sim::SeriesBuffer* series = nullptr;           ///< where RECORD writes the metrics
+  /// A step of the burn-in before the start year: `when` counts its own steps from 0, its
+  /// draws come from stream steps of their own, and no scenario instrument exists yet.
+  bool burn_in = false;
 
+  /// The stream of a decision in this step. Burn-in steps draw from stream steps at
+  /// BURN_IN_STREAM_STEP on, which run steps (16-bit) never reach.
   [[nodiscard]] sim::StreamKey stream(sim::StreamPurpose purpose) const {
-    return {seed, purpose, replication, static_cast<std::uint32_t>(when.step)};
+    const auto step = static_cast<std::uint32_t>(when.step);
+    return {seed, purpose, replication, burn_in ? BURN_IN_STREAM_STEP + step : step};
   }
+  static constexpr std::uint32_t BURN_IN_STREAM_STEP = 0x8000'0000u;
 };
 
 /// A chunk's rows and what its hooks pass on to each other and to the step. SETTLE runs per
@@ -118,6 +129,7 @@ class Module {
   [[nodiscard]] virtual const ModuleInfo& info() const = 0;
 
   virtual void initial(World&, const StepContext&) const {}
+  virtual void start(World&, const StepContext&) const {}
   /// New firms in rows [first_row, size) of one origin.
   virtual void entrants(World&, std::size_t /*first_row*/, Origin, const StepContext&) const {}
   virtual void year_start(World&, const StepContext&) const {}
@@ -140,6 +152,7 @@ template <class T>
     if (overridden) phases.push_back(phase);
   };
   add(!std::is_same_v<decltype(&T::initial), decltype(&Module::initial)>, Phase::INITIAL);
+  add(!std::is_same_v<decltype(&T::start), decltype(&Module::start)>, Phase::START);
   add(!std::is_same_v<decltype(&T::entrants), decltype(&Module::entrants)>, Phase::ENTRANTS);
   add(!std::is_same_v<decltype(&T::year_start), decltype(&Module::year_start)>, Phase::YEAR_START);
   add(!std::is_same_v<decltype(&T::step), decltype(&Module::step)>, Phase::STEP);

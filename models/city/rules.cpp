@@ -111,32 +111,113 @@ double compound_growth(double base, double latest, double years) {
   return std::pow(latest / base, 1.0 / years) - 1.0;
 }
 
+int gazelle_criteria_met(const LabelInputs& firm, const LabelRules& rules) {
+  const double rd_ratio = firm.sales_y1 > 0.0 ? firm.rd_y1 / firm.sales_y1 : 0.0;
+  return int{firm.tech_sme || firm.high_tech} + int{firm.age_years <= rules.gazelle_max_age_years} +
+         int{firm.sales_y4 > rules.gazelle_min_base_sales} +
+         int{compound_growth(firm.sales_y4, firm.sales_y1, 3.0) >= rules.gazelle_min_growth} +
+         int{firm.sales_y1 > 0.0 && rd_ratio > rules.gazelle_min_rd_ratio};
+}
+
+int leader_criteria_met(const LabelInputs& firm, const LabelRules& rules) {
+  const double rd_ratio = firm.sales_y1 > 0.0 ? firm.rd_y1 / firm.sales_y1 : 0.0;
+  return int{firm.high_tech} + int{firm.sales_y1 > 0.0 && firm.sales_y1 >= rules.leader_min_sales} +
+         int{firm.sales_y1 > 0.0 && rd_ratio >= rules.leader_min_rd_ratio};
+}
+
+int little_giant_criteria_met(const LabelInputs& firm, const LabelRules& rules) {
+  const double rd_ratio_y1 = firm.sales_y1 > 0.0 ? firm.rd_y1 / firm.sales_y1 : 0.0;
+  const double rd_ratio_y2 = firm.sales_y2 > 0.0 ? firm.rd_y2 / firm.sales_y2 : 0.0;
+  return int{firm.main_business_share >= rules.little_giant_min_main_business_share} +
+         int{firm.years_in_niche >= rules.little_giant_min_years_in_niche} +
+         int{firm.market_share >= rules.little_giant_min_market_share} +
+         int{firm.sales_y1 >= rules.little_giant_min_sales} +
+         int{compound_growth(firm.sales_y3, firm.sales_y1, 2.0) >= rules.little_giant_min_growth} +
+         int{firm.debt_ratio <= rules.little_giant_max_debt_ratio} +
+         int{firm.rd_y1 + firm.rd_y2 >= rules.little_giant_min_rd_two_years} +
+         int{firm.sales_y1 > 0.0 && rd_ratio_y1 >= rules.little_giant_min_rd_ratio} +
+         int{firm.sales_y2 > 0.0 && rd_ratio_y2 >= rules.little_giant_min_rd_ratio} +
+         int{firm.ip_class1 >= rules.little_giant_min_class1_ip};
+}
+
+int fledgling_criteria_met(const LabelInputs& firm, const LabelRules& rules) {
+  return int{firm.tech_sme || firm.high_tech} +
+         int{firm.age_years <= rules.fledgling_max_age_years} +
+         int{compound_growth(firm.sales_y2, firm.sales_y1, 1.0) >= rules.fledgling_min_growth};
+}
+
 bool qualifies_gazelle(const LabelInputs& firm, const LabelRules& rules) {
-  return (firm.tech_sme || firm.high_tech) && firm.age_years <= rules.gazelle_max_age_years &&
-         firm.sales_y4 > rules.gazelle_min_base_sales &&
-         compound_growth(firm.sales_y4, firm.sales_y1, 3.0) >= rules.gazelle_min_growth &&
-         firm.sales_y1 > 0.0 && firm.rd_y1 / firm.sales_y1 > rules.gazelle_min_rd_ratio;
+  return gazelle_criteria_met(firm, rules) == GAZELLE_CRITERIA;
 }
 
 bool qualifies_leader(const LabelInputs& firm, const LabelRules& rules) {
-  return firm.high_tech && firm.sales_y1 > 0.0 && firm.sales_y1 >= rules.leader_min_sales &&
-         firm.rd_y1 / firm.sales_y1 >= rules.leader_min_rd_ratio;
+  return leader_criteria_met(firm, rules) == LEADER_CRITERIA;
 }
 
 bool qualifies_little_giant(const LabelInputs& firm, const LabelRules& rules) {
-  return firm.niche && firm.age_years >= rules.little_giant_min_age_years &&
-         firm.sales_y1 >= rules.little_giant_min_sales && firm.sales_y2 > 0.0 &&
-         compound_growth(firm.sales_y3, firm.sales_y1, 2.0) >= rules.little_giant_min_growth &&
-         firm.debt_ratio <= rules.little_giant_max_debt_ratio &&
-         firm.rd_y1 + firm.rd_y2 >= rules.little_giant_min_rd_two_years &&
-         firm.rd_y1 / firm.sales_y1 >= rules.little_giant_min_rd_ratio &&
-         firm.rd_y2 / firm.sales_y2 >= rules.little_giant_min_rd_ratio &&
-         firm.ip_class1 >= rules.little_giant_min_class1_ip;
+  return little_giant_criteria_met(firm, rules) == LITTLE_GIANT_CRITERIA;
 }
 
 bool qualifies_fledgling(const LabelInputs& firm, const LabelRules& rules) {
-  return (firm.tech_sme || firm.high_tech) && firm.age_years <= rules.fledgling_max_age_years &&
-         compound_growth(firm.sales_y2, firm.sales_y1, 1.0) >= rules.fledgling_min_growth;
+  return fledgling_criteria_met(firm, rules) == FLEDGLING_CRITERIA;
+}
+
+NicheTraits niche_traits(const NicheTraitParams& params, double z_main, double z_market,
+                         double u_since_founding, double u_moved_in) {
+  NicheTraits traits;
+  const double median = std::clamp(params.main_business_median, 1e-9, 1.0 - 1e-9);
+  const double logit = std::log(median / (1.0 - median)) + params.main_business_logit_sd * z_main;
+  traits.main_business_share = 1.0 / (1.0 + std::exp(-logit));
+  // In its niche since founding, or moved in at a uniform point of its life so far.
+  traits.niche_life_share =
+      u_since_founding < params.since_founding_probability ? 1.0 : 1.0 - u_moved_in;
+  traits.market_size = params.market_median * std::exp(params.market_log_sd * z_market);
+  return traits;
+}
+
+std::vector<LabelOutcome> decide_label_round(const std::vector<LabelCandidate>& firms,
+                                             std::int64_t quota) {
+  std::vector<LabelOutcome> outcomes(firms.size(), LabelOutcome::NONE);
+  std::vector<std::size_t> newcomers;
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    const LabelCandidate& firm = firms[i];
+    if (firm.holds && !firm.expiring) {
+      outcomes[i] = LabelOutcome::KEPT;
+    } else if (firm.holds) {
+      outcomes[i] = firm.qualifies ? LabelOutcome::RENEWED : LabelOutcome::LAPSED;
+    } else if (firm.qualifies) {
+      newcomers.push_back(i);
+    }
+  }
+  if (quota > 0 && newcomers.size() > static_cast<std::size_t>(quota)) {
+    std::partial_sort(newcomers.begin(), newcomers.begin() + quota, newcomers.end(),
+                      [&](std::size_t a, std::size_t b) {
+                        return firms[a].priority != firms[b].priority
+                                   ? firms[a].priority > firms[b].priority
+                                   : firms[a].id < firms[b].id;
+                      });
+    newcomers.resize(static_cast<std::size_t>(quota));
+  }
+  for (const std::size_t i : newcomers) outcomes[i] = LabelOutcome::SELECTED;
+  return outcomes;
+}
+
+std::vector<std::size_t> pick_initial_labels(const std::vector<InitialLabelCandidate>& firms,
+                                             std::int64_t count) {
+  std::vector<std::size_t> order(firms.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const std::size_t wanted =
+      std::min(order.size(), static_cast<std::size_t>(std::max<std::int64_t>(count, 0)));
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(wanted), order.end(),
+                    [&](std::size_t a, std::size_t b) {
+                      const InitialLabelCandidate& x = firms[a];
+                      const InitialLabelCandidate& y = firms[b];
+                      if (x.criteria_met != y.criteria_met) return x.criteria_met > y.criteria_met;
+                      if (x.priority != y.priority) return x.priority > y.priority;
+                      return x.id < y.id;
+                    });
+  order.resize(wanted);
+  return order;
 }
 
 double super_deduction_rate(int year, bool tech_sme, bool manufacturing) {

@@ -3,7 +3,9 @@
 // can be tested at its limits without running a simulation. Money in 万元, shares in [0, 1].
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace innosim::models::city {
 
@@ -119,7 +121,9 @@ struct LabelRules {
   double leader_min_sales = 100000.0;  ///< 10亿
   double leader_min_rd_ratio = 0.03;
   // 专精特新“小巨人” little giant
-  double little_giant_min_age_years = 3.0;
+  double little_giant_min_years_in_niche = 3.0;
+  double little_giant_min_main_business_share = 0.90;  ///< main business / revenue
+  double little_giant_min_market_share = 0.10;         ///< share of its niche market
   double little_giant_min_sales = 5000.0;
   double little_giant_min_growth = 0.05;  ///< per year over two years
   double little_giant_max_debt_ratio = 0.75;
@@ -143,16 +147,79 @@ struct LabelInputs {
   int ip_class1 = 0;
   bool high_tech = false;  ///< valid certificate
   bool tech_sme = false;   ///< in this year's register
-  bool niche =
-      false;  ///< meets the criteria the model does not represent (main business, market share)
+  // The niche the 专精特新 criteria name (docs/model.md §3.3: drawn per firm, see niche_traits).
+  double main_business_share = 0.0;  ///< main business / revenue
+  double years_in_niche = 0.0;
+  double market_share = 0.0;  ///< last year's sales / its niche market
 };
+
+/// How many criteria of each label there are; the *_criteria_met functions count those a firm
+/// meets, and it qualifies when it meets all (the initial selection ranks the rest by the count).
+inline constexpr int GAZELLE_CRITERIA = 5;
+inline constexpr int LEADER_CRITERIA = 3;
+inline constexpr int LITTLE_GIANT_CRITERIA = 10;
+inline constexpr int FLEDGLING_CRITERIA = 3;
 
 /// Compound annual growth from `base` to `latest` over `years`; -1 when base is not positive.
 [[nodiscard]] double compound_growth(double base, double latest, double years);
+[[nodiscard]] int gazelle_criteria_met(const LabelInputs& firm, const LabelRules& rules);
+[[nodiscard]] int leader_criteria_met(const LabelInputs& firm, const LabelRules& rules);
+[[nodiscard]] int little_giant_criteria_met(const LabelInputs& firm, const LabelRules& rules);
+[[nodiscard]] int fledgling_criteria_met(const LabelInputs& firm, const LabelRules& rules);
 [[nodiscard]] bool qualifies_gazelle(const LabelInputs& firm, const LabelRules& rules);
 [[nodiscard]] bool qualifies_leader(const LabelInputs& firm, const LabelRules& rules);
 [[nodiscard]] bool qualifies_little_giant(const LabelInputs& firm, const LabelRules& rules);
 [[nodiscard]] bool qualifies_fledgling(const LabelInputs& firm, const LabelRules& rules);
+
+/// The distributions a firm's niche attributes are drawn from (docs/model.md §3.3).
+struct NicheTraitParams {
+  double main_business_median = 0.85;  ///< median main-business share
+  double main_business_logit_sd = 1.0;
+  double since_founding_probability = 0.5;  ///< in its niche since founding; else it moved in
+  double market_median = 200000.0;          ///< 万元/year: median size of a niche market
+  double market_log_sd = 1.0;
+};
+
+/// A firm's persistent niche attributes, from two standard normals and two uniforms in [0, 1).
+struct NicheTraits {
+  double main_business_share = 0.0;
+  double niche_life_share = 1.0;  ///< share of its life the firm has spent in its niche
+  double market_size = 0.0;       ///< 万元/year
+};
+[[nodiscard]] NicheTraits niche_traits(const NicheTraitParams& params, double z_main,
+                                       double z_market, double u_since_founding, double u_moved_in);
+
+/// One firm at a selection round. A holder whose label has not expired keeps it unexamined;
+/// at expiry it is renewed if it still qualifies (a review, outside the quota), else it loses
+/// the label. Qualifying non-holders are newly selected, at most `quota` a round (0: no quota),
+/// by priority, ties to the lower id.
+struct LabelCandidate {
+  std::uint32_t id = 0;
+  bool holds = false;     ///< holds the label before the round
+  bool expiring = false;  ///< its hold ends at this round
+  bool qualifies = false;
+  double priority = 0.0;  ///< larger first when the quota binds
+};
+enum class LabelOutcome : std::uint8_t {
+  NONE,      ///< neither held nor selected
+  KEPT,      ///< held, hold not over
+  RENEWED,   ///< held, hold over, still qualifies: a new hold, no new selection
+  LAPSED,    ///< held, hold over, no longer qualifies
+  SELECTED,  ///< newly selected: the event rewards pay on
+};
+[[nodiscard]] std::vector<LabelOutcome> decide_label_round(const std::vector<LabelCandidate>& firms,
+                                                           std::int64_t quota);
+
+/// A firm ranked for the initial label stock: all criteria met first, by priority; then the
+/// closest (most criteria met), by priority; ties to the lower id.
+struct InitialLabelCandidate {
+  std::uint32_t id = 0;
+  int criteria_met = 0;
+  double priority = 0.0;
+};
+/// Indices into `firms` of the `count` firms that start with the label (all if fewer).
+[[nodiscard]] std::vector<std::size_t> pick_initial_labels(
+    const std::vector<InitialLabelCandidate>& firms, std::int64_t count);
 
 // ---------------------------------------------------------------------------------------------
 // 研发费用加计扣除 — the R&D super-deduction schedule

@@ -112,9 +112,11 @@ TEST(CityModel, MoreSpinoffsLeaveEveryRegistrationEntrantBitIdentical) {
   // Entrant ids come from (channel, step, index), so the spin-off rate cannot shift the random
   // streams of registration entrants. Without instruments or quotas firms do not interact, so
   // their whole trajectories must agree. With ids from a running counter this fails: a step's
-  // extra spin-offs renumber every later registration entrant.
+  // extra spin-offs renumber every later registration entrant. (The label quotas, on by
+  // default, are turned off: with them a spin-off can take a registration entrant's place.)
   const char* base =
       "[city]\ninitial_candidates = 200\ninitial_tech_sme = 50\ninitial_high_tech = 20\n"
+      "gazelle_quota = 0\nleader_quota = 0\nlittle_giant_quota = 0\nfledgling_quota = 0\n"
       "registrations_per_year = 20000\ntalent_teams_per_year = 5\nspinoffs_per_year = ";
   const auto few = city_model(city_scenario(std::string(base) + "10\n", 36));
   const auto many = city_model(city_scenario(std::string(base) + "60\n", 36));

@@ -258,8 +258,9 @@ TEST(LabelRules, LeaderEdges) {
 
 LabelInputs little_giant() {
   LabelInputs firm;
-  firm.niche = true;
-  firm.age_years = 3;
+  firm.main_business_share = 0.90;
+  firm.years_in_niche = 3;
+  firm.market_share = 0.10;
   firm.sales_y3 = 5000;
   firm.sales_y2 = 5300;
   firm.sales_y1 = 5000 * 1.05 * 1.05 * 1.000001;
@@ -279,8 +280,9 @@ TEST(LabelRules, LittleGiantEdges) {
     change(firm);
     return !qualifies_little_giant(firm, rules);
   };
-  EXPECT_TRUE(fails([](LabelInputs& f) { f.age_years = 2.99; }));
-  EXPECT_TRUE(fails([](LabelInputs& f) { f.niche = false; }));
+  EXPECT_TRUE(fails([](LabelInputs& f) { f.years_in_niche = 2.99; }));
+  EXPECT_TRUE(fails([](LabelInputs& f) { f.main_business_share = 0.8999; }));
+  EXPECT_TRUE(fails([](LabelInputs& f) { f.market_share = 0.0999; }));
   EXPECT_TRUE(fails([](LabelInputs& f) { f.sales_y1 = 4999; }));
   EXPECT_TRUE(fails([](LabelInputs& f) { f.sales_y1 = 5000 * 1.05 * 1.05 * 0.999; }));
   EXPECT_TRUE(fails([](LabelInputs& f) { f.debt_ratio = 0.7501; }));

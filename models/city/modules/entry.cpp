@@ -2,6 +2,8 @@
 // (registrations, spin-offs, talent teams), with their attributes drawn at birth.
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "models/city/city_model.hpp"
 #include "models/city/modules/modules.hpp"
@@ -13,7 +15,7 @@ namespace innosim::models::city {
 
 namespace {
 
-/// The starting population: counts per register and the firms' attributes.
+/// The starting population: counts per register, and the burn-in that makes their firms.
 std::vector<ParameterEntry> initial_population() {
   return {
       integer("initial_candidates", 3000, 0, 50000000, "firms",
@@ -21,25 +23,37 @@ std::vector<ParameterEntry> initial_population() {
               "assumption: about 4x the registered firms, as in Henan cities' firm censuses",
               FIELD(initial_candidates)),
       integer("initial_tech_sme", 503, 0, 50000000, "firms",
-              "firms in the tech-SME register at the start (not high-tech)", FACTS_XINYANG,
-              FIELD(initial_tech_sme)),
+              "size of the tech-SME register at the start, certified firms that registered "
+              "included",
+              FACTS_XINYANG, FIELD(initial_tech_sme)),
       integer("initial_high_tech", 233, 0, 50000000, "firms",
               "certified high-tech enterprises at the start", FACTS_XINYANG,
               FIELD(initial_high_tech)),
+      real("initial_high_tech_in_tech_sme", 0.5, 0.0, 1.0, "1",
+           "share of the initial high-tech enterprises that are also in the tech-SME register "
+           "(the certificate admits them directly; registering is their choice)",
+           "assumption: no count of the overlap is published (docs/model.md §3.1)",
+           FIELD(initial_high_tech_in_tech_sme)),
+      integer("burn_in_years", 10, 4, 100, "years",
+              "years the model's own processes run before the start year to make the starting "
+              "firms' histories of sales, R&D, IP and certificates",
+              "method: at least the four years of history the rules read (docs/model.md §3.1)",
+              FIELD(burn_in_years)),
+      real("burn_in_pool_factor", 2.0, 1.0, 100.0, "1",
+           "the burn-in city's seed firms and entry rates are this multiple of the scenario's "
+           "initial firms and entry rates; the starting firms are drawn from it",
+           "method: enough firms of every register to draw from (docs/model.md §3.1)",
+           FIELD(burn_in_pool_factor)),
       real("initial_age_mean_years", 6.0, 0.0, 100.0, "years",
-           "mean of the exponential age of initial firms",
-           "assumption: China's ~6%/year exit rate gives a mean age near 6-8 years",
+           "mean of the exponential age of the burn-in's seed firms",
+           "assumption; the burn-in ages the seeds and adds younger firms (docs/model.md §3.1)",
            FIELD(initial_age_mean_years)),
       real("initial_revenue_median", 600.0, 0.01, HUGE_MONEY, "万元/year",
-           "median revenue of initial candidates", "assumption", FIELD(initial_revenue_median)),
-      real("initial_tech_sme_revenue_median", 2000.0, 0.01, HUGE_MONEY, "万元/year",
-           "median revenue of initial tech SMEs", "assumption",
-           FIELD(initial_tech_sme_revenue_median)),
-      real("initial_high_tech_revenue_median", 8000.0, 0.01, HUGE_MONEY, "万元/year",
-           "median revenue of initial high-tech enterprises",
-           "assumption: Henan HTE median revenue is several thousand 万元",
-           FIELD(initial_high_tech_revenue_median)),
-      real("initial_revenue_log_sd", 1.5, 0.0, 5.0, "1", "sigma of log revenue of initial firms",
+           "median revenue of the burn-in's seed firms",
+           "assumption; the burn-in's growth replaces it (docs/model.md §3.1)",
+           FIELD(initial_revenue_median)),
+      real("initial_revenue_log_sd", 1.5, 0.0, 5.0, "1",
+           "sigma of log revenue of the burn-in's seed firms",
            "assumption: lognormal body of the size distribution (Axtell 2001)",
            FIELD(initial_revenue_log_sd)),
   };
@@ -95,10 +109,7 @@ std::vector<ParameterEntry> entry_channels() {
       real("spinoff_direct_route_probability", 0.2, 0.0, 1.0, "1",
            "the same for spin-offs and talent teams", "assumption",
            FIELD(spinoff_direct_route_probability)),
-      real("niche_probability", 0.3, 0.0, 1.0, "1",
-           "chance a firm meets the little-giant criteria the model does not represent "
-           "(main business >= 90%, niche market share)",
-           "assumption", FIELD(niche_probability)),
+
   };
   for (int sector = 0; sector < SECTOR_COUNT; ++sector) {
     static constexpr double SHARES[SECTOR_COUNT] = {0.20, 0.25, 0.12, 0.10, 0.10, 0.08, 0.15};
@@ -160,8 +171,9 @@ class Entry final : public Module {
   [[nodiscard]] const ModuleInfo& info() const override {
     static const ModuleInfo info{
         "entry",
-        "the initial population, and new firms of each channel with their attributes",
-        {Phase::INITIAL, Phase::STEP},
+        "the burn-in's seed firms; the starting firms drawn from the burn-in to the scenario's "
+        "register counts; new firms of each channel with their attributes",
+        {Phase::INITIAL, Phase::START, Phase::STEP},
         {"firm_id", "sector", "origin", "rd_propensity", "high_tech_revenue_share"},
         {"alive", "flags", "age_months", "revenue", "employees", "ip_class1", "ip_class2",
          "knowledge", "cash", "tech_sme_until_step", "high_tech_until_step", "revenue_y1",
@@ -173,11 +185,13 @@ class Entry final : public Module {
          {PURPOSE_ATTRIBUTES, 1, 1, 0b1100},
          {PURPOSE_ATTRIBUTES, 2, 2},
          {PURPOSE_ENTRY_IP, 0, ALL_BLOCKS},
-         {PURPOSE_BIRTHS, 0, ALL_BLOCKS}}};
+         {PURPOSE_BIRTHS, 0, ALL_BLOCKS},
+         {PURPOSE_START, 0, 0}}};
     return info;
   }
 
   void initial(World& world, const StepContext& context) const override;
+  void start(World& world, const StepContext& context) const override;
   void step(World& world, const StepContext& context, StepTotals& totals) const override;
 
  private:
@@ -186,9 +200,9 @@ class Entry final : public Module {
                        bool initial, const StepContext& context) const;
   void add_entrants(World& world, Origin origin, std::size_t count,
                     const StepContext& context) const;
-  /// Registered initial firms meet their register's criteria at the start.
-  void register_initial(World& world, std::size_t first_row, std::size_t count, int group,
-                        const StepContext& context) const;
+  /// The step at which a tech-SME admission given at the start ends: the first evaluation
+  /// round of the run (a year on if that round is in step 0).
+  [[nodiscard]] int first_tech_sme_round(const StepContext& context) const;
 
   const CityParams& p_;
   sim::TimeAxis time_;
@@ -216,7 +230,6 @@ void Entry::draw_attributes(World& world, std::size_t first_row, std::size_t cou
     std::uint8_t flags = 0;
     if (sim::bernoulli(block1[3], static_cast<float>(profile.direct_route_probability)))
       flags |= FLAG_DIRECT_ROUTE;
-    if (sim::bernoulli(block2[0], static_cast<float>(p.niche_probability))) flags |= FLAG_NICHE;
     f.flags[row] = flags;
     const float revenue =
         std::max(static_cast<float>(p.min_revenue),
@@ -267,69 +280,116 @@ void Entry::draw_attributes(World& world, std::size_t first_row, std::size_t cou
   }
 }
 
-void Entry::register_initial(World& world, std::size_t first_row, std::size_t count, int group,
-                             const StepContext& context) const {
+int Entry::first_tech_sme_round(const StepContext& context) const {
   const CityModel& model = context.model;
-  const int spy = model.steps_per_year();
-  // Steps of the first rounds: registered firms' entries end there (or a year on if the round
-  // is in step 0, when they count as just admitted).
-  int sme_round = 0;
-  int hte_round = 0;
-  for (int step = 0; step < spy; ++step) {
-    if (model.calendar(step).contains_month(static_cast<int>(p_.tech_sme_month))) sme_round = step;
-    if (model.calendar(step).contains_month(static_cast<int>(p_.high_tech_month))) hte_round = step;
+  for (int step = 0; step < model.steps_per_year(); ++step) {
+    if (model.calendar(step).contains_month(static_cast<int>(p_.tech_sme_month)))
+      return step == 0 ? model.steps_per_year() : step;
   }
-  FirmView f(world.firms);
-  const sim::StreamKey attributes(context.seed, PURPOSE_ATTRIBUTES, context.replication, 0);
-  for (std::size_t row = first_row; row < first_row + count; ++row) {
-    f.tech_sme_until[row] = static_cast<std::uint16_t>(sme_round == 0 ? spy : sme_round);
-    // A class-I IP item (30 points) and R&D of at least 4.5% of sales (30 points) pass the
-    // tech-SME score.
-    constexpr float REGISTERED_RD = 0.045f;
-    f.ip_class1[row] = std::max<std::uint16_t>(f.ip_class1[row], 1);
-    f.rd_propensity[row] = std::max(f.rd_propensity[row], REGISTERED_RD);
-    f.rd_reported_y1[row] = std::max(f.rd_reported_y1[row], REGISTERED_RD * f.revenue_y1[row]);
-    f.rd_reported_y2[row] = std::max(f.rd_reported_y2[row], REGISTERED_RD * f.revenue_y2[row]);
-    f.rd_reported_y3[row] = std::max(f.rd_reported_y3[row], REGISTERED_RD * f.revenue_y3[row]);
-    f.age_months[row] = std::max<std::uint16_t>(f.age_months[row], 12);
-    if (group != HIGH_TECH) continue;
-    const float threshold = static_cast<float>(high_tech_rd_threshold(
-        f.revenue_y1[row] > 0 ? f.revenue_y1[row] : f.revenue[row], p_.high_tech_rules));
-    f.rd_propensity[row] = std::max(f.rd_propensity[row], 1.1f * threshold);
-    f.rd_reported_y1[row] = std::max(f.rd_reported_y1[row], 1.1f * threshold * f.revenue_y1[row]);
-    f.rd_reported_y2[row] = std::max(f.rd_reported_y2[row], 1.1f * threshold * f.revenue_y2[row]);
-    f.rd_reported_y3[row] = std::max(f.rd_reported_y3[row], 1.1f * threshold * f.revenue_y3[row]);
-    f.high_tech_share[row] = std::max(f.high_tech_share[row], 0.6f);
-    // Certificates were granted in the last three rounds: they expire over three years.
-    const int years_left =
-        static_cast<int>(attributes.block(f.id[row], 2)[2] % 3u) + (hte_round == 0 ? 1 : 0);
-    f.high_tech_until[row] = static_cast<std::uint16_t>(hte_round + years_left * spy);
-  }
+  return model.steps_per_year();
 }
 
+/// The burn-in's seed firms: burn_in_pool_factor times the scenario's initial firms, drawn as
+/// entrants are but with ages and a past (draw_attributes); the burn-in replaces that past.
 void Entry::initial(World& world, const StepContext& context) const {
   const CityParams& p = p_;
-  const std::size_t total =
-      static_cast<std::size_t>(p.initial_candidates + p.initial_tech_sme + p.initial_high_tech);
-  world.firms.reserve(total + total / 4);
-  // Initial registered firms carry the profile of their register: more R&D and IP.
-  const EntryProfile profiles[] = {
-      {p.initial_revenue_median, p.initial_revenue_log_sd, 1.0, 0.1 * p.spinoff_class1_ip_mean,
-       p.direct_route_probability},
-      {p.initial_tech_sme_revenue_median, p.initial_revenue_log_sd, p.spinoff_rd_factor,
-       p.spinoff_class1_ip_mean, p.direct_route_probability},
-      {p.initial_high_tech_revenue_median, p.initial_revenue_log_sd, p.spinoff_rd_factor,
-       2.0 * p.spinoff_class1_ip_mean, p.spinoff_direct_route_probability},
-  };
-  const std::int64_t counts[] = {p.initial_candidates, p.initial_tech_sme, p.initial_high_tech};
-  std::uint32_t first_id = 0;
-  for (int group = CANDIDATE; group <= HIGH_TECH; ++group) {
-    const auto count = static_cast<std::size_t>(counts[group]);
-    const std::size_t first_row = world.firms.append(count);
-    draw_attributes(world, first_row, count, first_id, INITIAL, profiles[group], true, context);
-    if (group != CANDIDATE) register_initial(world, first_row, count, group, context);
-    first_id += static_cast<std::uint32_t>(count);
+  const auto total =
+      static_cast<double>(p.initial_candidates + p.initial_tech_sme + p.initial_high_tech);
+  if (total <= 0.0) return;
+  const auto seeds = static_cast<std::size_t>(std::ceil(p.burn_in_pool_factor * total));
+  world.firms.reserve(seeds + seeds / 4);
+  const EntryProfile profile = {p.initial_revenue_median, p.initial_revenue_log_sd, 1.0,
+                                0.1 * p.spinoff_class1_ip_mean, p.direct_route_probability};
+  const std::size_t first_row = world.firms.append(seeds);
+  draw_attributes(world, first_row, seeds, 0, INITIAL, profile, true, context);
+}
+
+/// Rows of one register group, in the order of their random keys: the first n are chosen.
+struct Group {
+  std::vector<std::uint32_t> rows;
+  void order(const std::vector<std::uint64_t>& keys) {
+    std::sort(rows.begin(), rows.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; });
   }
+};
+
+/// The starting firms: from the burn-in city, exactly the scenario's number of certified firms
+/// (initial_high_tech_in_tech_sme of them in the tech-SME register), of other registered firms
+/// and of candidates, each drawn at random from the firms of that standing. A group with too
+/// few firms is completed with copies of its firms under new ids (docs/model.md §3.1).
+void Entry::start(World& world, const StepContext& context) const {
+  const CityParams& p = p_;
+  if (world.firms.size() == 0) return;
+  FirmView f(world.firms);
+  const sim::StreamKey stream(context.seed, PURPOSE_START, context.replication, 0);
+  std::vector<std::uint64_t> keys(world.firms.size());
+  Group certified, registered, candidates;
+  for (std::size_t row = 0; row < world.firms.size(); ++row) {
+    if (f.alive[row] == 0) continue;
+    const sim::PhiloxBlock words = stream.block(f.id[row]);
+    keys[row] = static_cast<std::uint64_t>(words[0]) << 32 | words[1];
+    const auto row32 = static_cast<std::uint32_t>(row);
+    if (f.high_tech_until[row] > 0) {
+      certified.rows.push_back(row32);
+    } else if (f.tech_sme_until[row] > 0) {
+      registered.rows.push_back(row32);
+    } else {
+      candidates.rows.push_back(row32);
+    }
+  }
+  const auto certified_in_register = static_cast<std::int64_t>(
+      std::llround(p.initial_high_tech_in_tech_sme * static_cast<double>(p.initial_high_tech)));
+  const std::pair<Group*, std::int64_t> wanted[] = {
+      {&certified, p.initial_high_tech},
+      {&registered, p.initial_tech_sme - certified_in_register},
+      {&candidates, p.initial_candidates}};
+  std::vector<std::uint8_t> keep(world.firms.size(), 0);
+  struct Copy {
+    Group* group;
+    std::uint32_t from;
+  };
+  std::vector<Copy> copies;  // for groups with too few firms
+  for (const auto& [group, count] : wanted) {
+    group->order(keys);
+    const auto n = static_cast<std::size_t>(std::max<std::int64_t>(0, count));
+    if (n > 0 && group->rows.empty())
+      throw std::runtime_error(
+          "city: the burn-in made no firm of a register group the scenario starts with (" +
+          std::to_string(count) +
+          " wanted); raise city.burn_in_pool_factor or check the certification parameters");
+    for (std::size_t i = group->rows.size(); i < n; ++i)
+      copies.push_back({group, group->rows[i % group->rows.size()]});
+    group->rows.resize(std::min(n, group->rows.size()));
+    for (const std::uint32_t row : group->rows) keep[row] = 1;
+  }
+  const std::size_t first_copy = world.firms.append(copies.size());
+  keep.resize(world.firms.size(), 1);
+  f = FirmView(world.firms);
+  for (std::size_t i = 0; i < copies.size(); ++i) {
+    const std::size_t from = copies[i].from;
+    const std::size_t to = first_copy + i;
+#define INNOSIM_CITY_COPY_ROW(member, ...) f.member[to] = f.member[from];
+    INNOSIM_CITY_FIRM_COLUMNS(INNOSIM_CITY_COPY_ROW)
+#undef INNOSIM_CITY_COPY_ROW
+    f.id[to] = FIRST_COPY_ID + static_cast<std::uint32_t>(i);
+    copies[i].group->rows.push_back(static_cast<std::uint32_t>(to));
+  }
+  // Certified firms in the register: those the burn-in registered first, then at random.
+  std::stable_partition(certified.rows.begin(), certified.rows.end(),
+                        [&](std::uint32_t row) { return f.tech_sme_until[row] > 0; });
+  const auto sme_until = static_cast<std::uint16_t>(first_tech_sme_round(context));
+  for (std::size_t i = 0; i < certified.rows.size(); ++i) {
+    const std::uint32_t row = certified.rows[i];
+    const bool in_register = static_cast<std::int64_t>(i) < certified_in_register;
+    f.tech_sme_until[row] =
+        in_register ? std::max(f.tech_sme_until[row], sme_until) : std::uint16_t{0};
+  }
+  world.firms.compact(keep);
+  world.exited_rows = 0;
+  // Firms at the start count as initial, whichever way they entered the burn-in city.
+  f = FirmView(world.firms);
+  for (std::size_t row = 0; row < world.firms.size(); ++row) f.origin[row] = INITIAL;
+  select_initial_labels(p, world, context);
 }
 
 void Entry::add_entrants(World& world, Origin origin, std::size_t count,
@@ -345,15 +405,18 @@ void Entry::add_entrants(World& world, Origin origin, std::size_t count,
       science_based ? p.spinoff_class1_ip_mean : 0.1 * p.spinoff_class1_ip_mean,
       science_based ? p.spinoff_direct_route_probability : p.direct_route_probability};
   const std::size_t first_row = world.firms.append(count);
-  draw_attributes(world, first_row, count, entrant_id(origin, context.when.step, 0), origin,
-                  profile, false, context);
+  draw_attributes(world, first_row, count,
+                  entrant_id(origin, context.when.step, 0, context.burn_in), origin, profile, false,
+                  context);
   context.model.entrants_arrived(world, first_row, origin, context);
 }
 
 void Entry::step(World& world, const StepContext& context, StepTotals& totals) const {
   const double dt = time_.step_months / 12.0;
-  const double rates[] = {0.0, p_.registrations_per_year * p_.tech_firm_share, p_.spinoffs_per_year,
-                          p_.talent_teams_per_year};
+  // The burn-in city is burn_in_pool_factor times the scenario's, entry included.
+  const double scale = context.burn_in ? p_.burn_in_pool_factor : 1.0;
+  const double rates[] = {0.0, scale * p_.registrations_per_year * p_.tech_firm_share,
+                          scale * p_.spinoffs_per_year, scale * p_.talent_teams_per_year};
   const sim::StreamKey births = context.stream(PURPOSE_BIRTHS);
   for (int origin = REGISTRATION; origin <= TALENT_TEAM; ++origin) {
     sim::DrawSequence draws(births, static_cast<std::uint32_t>(origin));

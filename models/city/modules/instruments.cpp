@@ -62,11 +62,16 @@ class Instruments final : public Module {
   }
   void year_start(World& world, const StepContext&) const override { world.ledger.start_year(); }
   void rounds(World& world, const StepContext& context, StepTotals&) const override {
+    if (context.burn_in) return;  // the scenario's package starts with the run
     if (context.when.contains_month(static_cast<int>(p_.rd_award_month)))
       rd_claims(world, context.when);
     generated_events(world, context);
   }
   void payments(World& world, const StepContext& context, StepTotals& totals) const override {
+    if (context.burn_in) {  // events of the burn-in are not paid: no instrument existed
+      world.applications.clear();
+      return;
+    }
     world.ledger.pay(world.applications, FirmView(world.firms), context.when.year);
     world.instrument_spending = world.ledger.take_spending();
     sim::Money total;

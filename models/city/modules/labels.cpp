@@ -1,12 +1,16 @@
-// Labels (docs/model.md §3.3, docs/policy-rules.md): once a year, gazelle, innovation leader,
-// little giant and fledgling are selected by their criteria, by priority where a quota binds.
-// A newly labelled firm is an event instruments can pay on.
-#include <algorithm>
+// Labels (docs/model.md §3.3, docs/policy-rules.md §4): the initial label stocks; once a year,
+// gazelle, innovation leader, little giant and fledgling are selected by their criteria, at most
+// a quota of new ones by priority, and held for their holding periods. A new selection (not a
+// renewal) is an event instruments can pay on.
+#include <array>
+#include <cstdint>
+#include <vector>
 
 #include "models/city/city_model.hpp"
 #include "models/city/modules/modules.hpp"
 #include "models/city/parameter_entries.hpp"
 #include "models/city/rules.hpp"
+#include "sim/rng/distributions.hpp"
 
 namespace innosim::models::city {
 
@@ -31,8 +35,14 @@ const ParameterTable& labels_parameters() {
       real("leader_min_rd_ratio", 0.03, 0.0, 1.0, "1", "R&D / sales of a leader",
            "docs/policy-rules.md §4.1: many leaders have R&D >= 5% (assumption: 3%)",
            FIELD(label_rules.leader_min_rd_ratio)),
-      real("little_giant_min_age_years", 3.0, 0.0, 200.0, "years", "years in its niche",
-           RULES_UPPER, FIELD(label_rules.little_giant_min_age_years)),
+      real("little_giant_min_years_in_niche", 3.0, 0.0, 200.0, "years", "years in its niche market",
+           RULES_UPPER, FIELD(label_rules.little_giant_min_years_in_niche)),
+      real("little_giant_min_main_business_share", 0.90, 0.0, 1.0, "1", "main business / revenue",
+           RULES_UPPER, FIELD(label_rules.little_giant_min_main_business_share)),
+      real("little_giant_min_market_share", 0.10, 0.0, 1.0, "1",
+           "share of its niche market (the rule's alternative, top 3 in the niche, is not "
+           "represented)",
+           RULES_UPPER, FIELD(label_rules.little_giant_min_market_share)),
       real("little_giant_min_sales", 5000.0, 0.0, HUGE_MONEY, "万元/year", "sales", RULES_UPPER,
            FIELD(label_rules.little_giant_min_sales)),
       real("little_giant_min_growth", 0.05, -1.0, 100.0, "1/year",
@@ -52,66 +62,137 @@ const ParameterTable& labels_parameters() {
            "assumption: 雏鹰 is a young-firm reserve", FIELD(label_rules.fledgling_max_age_years)),
       real("fledgling_min_growth", 0.20, -1.0, 100.0, "1/year", "last year's sales growth",
            "assumption", FIELD(label_rules.fledgling_min_growth)),
-      integer("gazelle_quota", 0, 0, 1000000000, "firms/year",
-              "at most this many gazelles a year, fastest growers first (0: no quota)",
-              "scenario lever", FIELD(gazelle_quota)),
-      integer("leader_quota", 0, 0, 1000000000, "firms/year",
-              "at most this many leaders a year, largest first (0: no quota)", "scenario lever",
+      integer("gazelle_quota", 2, 0, 1000000000, "firms/year",
+              "at most this many new gazelles a year, fastest growers first (0: no quota)",
+              "Henan picks about 100 百快 gazelles a year (郑州高新区's 19 in 2022 were nearly a "
+              "fifth; docs/references.md §4.1) x 信阳's share of Henan's high-tech enterprises "
+              "(233 of > 10,000 at the end of 2022: 2.3%) = 2.3",
+              FIELD(gazelle_quota)),
+      integer("leader_quota", 2, 0, 1000000000, "firms/year",
+              "at most this many new leaders a year, largest first (0: no quota)",
+              "Henan picks about 100 百强 leaders a year (郑州高新区's 13 in 2022 were 11%; 166 "
+              "in 2024; docs/references.md §4.1) x 信阳's 2.3% of Henan's high-tech enterprises "
+              "= 2.3",
               FIELD(leader_quota)),
-      integer("little_giant_quota", 0, 0, 1000000000, "firms/year",
-              "at most this many little giants a year, most class-I IP first (0: no quota)",
-              "scenario lever", FIELD(little_giant_quota)),
-      integer("fledgling_quota", 0, 0, 1000000000, "firms/year",
-              "at most this many fledglings a year, fastest growers first (0: no quota)",
-              "docs/seed-documents.md §4.2: 许昌 >= 30", FIELD(fledgling_quota)),
+      integer("little_giant_quota", 2, 0, 1000000000, "firms/year",
+              "at most this many new little giants a year, most class-I IP first (0: no quota)",
+              "Henan aims at 100 new national little giants a year (Henan industry department, "
+              "2022; docs/references.md §4.1) x 信阳's 2.3% of Henan's high-tech enterprises = "
+              "2.3; 信阳 had 2 in the 2022 batch (docs/references.md §4.3). Its target of > 20 by "
+              "2025 would need 5",
+              FIELD(little_giant_quota)),
+      integer("fledgling_quota", 5, 0, 1000000000, "firms/year",
+              "at most this many new fledglings a year, fastest growers first (0: no quota)",
+              "docs/seed-documents.md §4.2: 许昌 >= 30 over 2020-2022 (10 a year) for about 500 "
+              "high-tech enterprises, x 信阳's 233 / 500 = 4.7",
+              FIELD(fledgling_quota)),
+      integer("gazelle_holding_years", 1, 1, 20, "years",
+              "a gazelle is reviewed at the round this many years after its selection",
+              "Henan publishes a gazelle list each year (2023年度 list; docs/references.md "
+              "§4.3): held to the next list",
+              FIELD(gazelle_holding_years)),
+      integer("leader_holding_years", 1, 1, 20, "years",
+              "a leader is reviewed at the round this many years after its selection",
+              "Henan publishes a leader list each year (2024's 166; docs/policy-rules.md §4.1): "
+              "held to the next list",
+              FIELD(leader_holding_years)),
+      integer("little_giant_holding_years", 3, 1, 20, "years",
+              "the little-giant label lasts this long, then is reviewed (复核)",
+              "docs/policy-rules.md §4.3 (工信部企业〔2022〕63号)",
+              FIELD(little_giant_holding_years)),
+      integer("fledgling_holding_years", 1, 1, 20, "years",
+              "a fledgling is reviewed at the round this many years after its selection",
+              "assumption: a city reserve list, reviewed yearly like the provincial lists it "
+              "feeds (docs/policy-rules.md §4.4)",
+              FIELD(fledgling_holding_years)),
+      integer("initial_gazelles", 9, 0, 1000000000, "firms", "gazelles at the start",
+              "驻马店 (255 high-tech enterprises) had 10 provincial gazelles in 2023 "
+              "(docs/references.md §4.3), x 信阳's 233 / 255 = 9.1",
+              FIELD(initial_gazelles)),
+      integer("initial_leaders", 1, 0, 1000000000, "firms", "leaders at the start",
+              "驻马店 (255 high-tech enterprises) had 1 provincial leader in 2023 "
+              "(docs/references.md §4.3), x 信阳's 233 / 255 = 0.9",
+              FIELD(initial_leaders)),
+      integer("initial_little_giants", 7, 0, 1000000000, "firms", "little giants at the start",
+              "信阳 had 7 national little giants in 2022 (docs/references.md §4.3)",
+              FIELD(initial_little_giants)),
+      integer("initial_fledglings", 14, 0, 1000000000, "firms", "fledglings at the start",
+              "docs/seed-documents.md §4.2: 许昌 >= 30 for about 500 high-tech enterprises, x "
+              "信阳's 233 / 500 = 14",
+              FIELD(initial_fledglings)),
+      real("niche_main_business_median", 0.85, 0.0, 1.0, "1",
+           "median main-business share of revenue (logit-normal across firms)",
+           "calibrated: to the little-giant count (docs/seed-documents.md §1: 信阳 > 20 by "
+           "2025); no published distribution",
+           FIELD(niche_traits.main_business_median)),
+      real("niche_main_business_logit_sd", 1.0, 0.0, 10.0, "1",
+           "s.d. of the main-business share's logit",
+           "calibrated: to the little-giant count; no published distribution",
+           FIELD(niche_traits.main_business_logit_sd)),
+      real("niche_since_founding_probability", 0.5, 0.0, 1.0, "1",
+           "share of firms in their niche since founding (the others moved in at a uniform "
+           "point of their life)",
+           "calibrated: to the little-giant count; no published distribution",
+           FIELD(niche_traits.since_founding_probability)),
+      real("niche_market_median", 200000.0, 1.0, HUGE_MONEY, "万元/year",
+           "median size of a firm's niche market (log-normal across firms)",
+           "calibrated: to the little-giant count (20亿 gives a firm at the little giant's "
+           "typical 2亿 a 10% share); no published distribution",
+           FIELD(niche_traits.market_median)),
+      real("niche_market_log_sd", 1.0, 0.0, 10.0, "1", "log s.d. of the niche market's size",
+           "calibrated: to the little-giant count; no published distribution",
+           FIELD(niche_traits.market_log_sd)),
   });
   return table;
 }
 
 namespace {
 
-struct Candidate {
-  std::uint32_t row;
-  double priority;  ///< larger first when a quota binds
-};
-
-struct Selection {
+/// One label's place in the firm table and its parameters.
+struct LabelSpec {
   Flag flag;
   Trigger trigger;
   std::int64_t quota;
-  std::vector<Candidate> candidates;
+  std::int64_t holding_years;
+  std::int64_t initial_count;
+  std::uint16_t* FirmView::*until;
+  int (*criteria_met)(const LabelInputs&, const LabelRules&);
+  int criteria;
+  double (*priority)(const LabelInputs&);
 };
 
-class Labels final : public Module {
- public:
-  explicit Labels(const ModuleSetup& setup) : p_(setup.params), instruments_(setup.instruments) {}
+double gazelle_priority(const LabelInputs& firm) {
+  return compound_growth(firm.sales_y4, firm.sales_y1, 3.0);
+}
+double leader_priority(const LabelInputs& firm) { return firm.sales_y1; }
+double little_giant_priority(const LabelInputs& firm) {
+  return static_cast<double>(firm.ip_class1);
+}
+double fledgling_priority(const LabelInputs& firm) {
+  return compound_growth(firm.sales_y2, firm.sales_y1, 1.0);
+}
 
-  [[nodiscard]] const ModuleInfo& info() const override {
-    static const ModuleInfo info{
-        "labels",
-        "the annual selections of gazelles, leaders, little giants and fledglings",
-        {Phase::ROUNDS},
-        {"flags"},
-        {"alive", "age_months", "revenue", "revenue_y1", "revenue_y2", "revenue_y3", "revenue_y4",
-         "rd_reported_last_year", "rd_reported_y2", "cash", "debt", "ip_class1",
-         "high_tech_until_step", "tech_sme_until_step"},
-        {},
-        {}};
-    return info;
-  }
+constexpr std::size_t LABEL_COUNT = 4;
 
-  void rounds(World& world, const StepContext& context, StepTotals& totals) const override;
+std::array<LabelSpec, LABEL_COUNT> label_specs(const CityParams& p) {
+  return {{{FLAG_GAZELLE, Trigger::GAZELLE_SELECTED, p.gazelle_quota, p.gazelle_holding_years,
+            p.initial_gazelles, &FirmView::gazelle_until, gazelle_criteria_met, GAZELLE_CRITERIA,
+            gazelle_priority},
+           {FLAG_LEADER, Trigger::LEADER_SELECTED, p.leader_quota, p.leader_holding_years,
+            p.initial_leaders, &FirmView::leader_until, leader_criteria_met, LEADER_CRITERIA,
+            leader_priority},
+           {FLAG_LITTLE_GIANT, Trigger::LITTLE_GIANT_SELECTED, p.little_giant_quota,
+            p.little_giant_holding_years, p.initial_little_giants, &FirmView::little_giant_until,
+            little_giant_criteria_met, LITTLE_GIANT_CRITERIA, little_giant_priority},
+           {FLAG_FLEDGLING, Trigger::FLEDGLING_SELECTED, p.fledgling_quota,
+            p.fledgling_holding_years, p.initial_fledglings, &FirmView::fledgling_until,
+            fledgling_criteria_met, FLEDGLING_CRITERIA, fledgling_priority}}};
+}
 
- private:
-  [[nodiscard]] LabelInputs inputs_of(const FirmView& f, std::size_t row, int step) const;
-  /// Labels the chosen candidates (the quota's best), removes the label from the rest.
-  void select(World& world, Selection& selection, const StepContext& context) const;
-
-  const CityParams& p_;
-  const InstrumentSet& instruments_;
-};
-
-LabelInputs Labels::inputs_of(const FirmView& f, std::size_t row, int step) const {
+/// The firm's figures as the label rules read them. The niche attributes are persistent traits
+/// recomputed from the firm's id (block 4 of its attribute draws), so they need no column.
+LabelInputs inputs_of(const CityParams& p, const FirmView& f, std::size_t row, int step,
+                      const sim::StreamKey& attributes) {
   LabelInputs firm;
   firm.age_years = f.age_months[row] / 12.0;
   firm.sales_y1 = f.revenue_y1[row];
@@ -120,71 +201,149 @@ LabelInputs Labels::inputs_of(const FirmView& f, std::size_t row, int step) cons
   firm.sales_y4 = f.revenue_y4[row];
   firm.rd_y1 = f.rd_reported_y1[row];
   firm.rd_y2 = f.rd_reported_y2[row];
-  const double assets = f.cash[row].value() + p_.assets_per_revenue * f.revenue[row];
+  const double assets = f.cash[row].value() + p.assets_per_revenue * f.revenue[row];
   firm.debt_ratio = assets > 0.0 ? f.debt[row].value() / assets : 0.0;
   firm.ip_class1 = f.ip_class1[row];
   firm.high_tech = f.high_tech_until[row] > step;
   firm.tech_sme = f.tech_sme_until[row] > step;
-  firm.niche = (f.flags[row] & FLAG_NICHE) != 0;
+  const sim::PhiloxBlock words = attributes.block(f.id[row], 4);
+  const sim::NormalPair z = sim::normal_pair(words[0], words[1]);
+  const NicheTraits traits =
+      niche_traits(p.niche_traits, z.first, z.second, sim::u01_closed_open(words[2]),
+                   sim::u01_closed_open(words[3]));
+  firm.main_business_share = traits.main_business_share;
+  firm.years_in_niche = firm.age_years * traits.niche_life_share;
+  firm.market_share = traits.market_size > 0.0 ? firm.sales_y1 / traits.market_size : 0.0;
   return firm;
 }
 
-void Labels::select(World& world, Selection& selection, const StepContext& context) const {
-  FirmView f(world.firms);
-  auto& candidates = selection.candidates;
-  if (selection.quota > 0 && candidates.size() > static_cast<std::size_t>(selection.quota)) {
-    // Ties go to the lower firm id: the order never depends on row positions.
-    std::partial_sort(candidates.begin(), candidates.begin() + selection.quota, candidates.end(),
-                      [&](const Candidate& a, const Candidate& b) {
-                        return a.priority != b.priority ? a.priority > b.priority
-                                                        : f.id[a.row] < f.id[b.row];
-                      });
-    candidates.resize(static_cast<std::size_t>(selection.quota));
-  }
-  std::vector<std::uint8_t> chosen(world.firms.size(), 0);
-  for (const Candidate& candidate : candidates) chosen[candidate.row] = 1;
-  const sim::StreamKey order = context.stream(PURPOSE_ORDER);
-  for (std::size_t row = 0; row < world.firms.size(); ++row) {
-    const bool had = (f.flags[row] & selection.flag) != 0;
-    if (chosen[row] != 0) {
-      f.flags[row] |= selection.flag;
-      if (!had)
-        instruments_.claim(world.applications, static_cast<std::uint32_t>(row), f.id[row],
-                           selection.trigger, order);
-    } else {
-      f.flags[row] &= static_cast<std::uint8_t>(~selection.flag);
-    }
-  }
+sim::StreamKey attribute_stream(const StepContext& context) {
+  return {context.seed, PURPOSE_ATTRIBUTES, context.replication, 0};
 }
+
+class Labels final : public Module {
+ public:
+  explicit Labels(const ModuleSetup& setup) : p_(setup.params), instruments_(setup.instruments) {}
+
+  [[nodiscard]] const ModuleInfo& info() const override {
+    static const ModuleInfo info{
+        "labels",
+        "the initial label stocks; the annual selections of gazelles, leaders, little giants "
+        "and fledglings, held for their holding periods",
+        {Phase::ROUNDS},
+        {"flags", "gazelle_until_step", "leader_until_step", "little_giant_until_step",
+         "fledgling_until_step"},
+        {"alive", "age_months", "revenue", "revenue_y1", "revenue_y2", "revenue_y3", "revenue_y4",
+         "rd_reported_last_year", "rd_reported_y2", "cash", "debt", "ip_class1",
+         "high_tech_until_step", "tech_sme_until_step"},
+        {},
+        {{PURPOSE_ATTRIBUTES, 4, 4}, {PURPOSE_LABELS, 0, 0}}};
+    return info;
+  }
+
+  void rounds(World& world, const StepContext& context, StepTotals& totals) const override;
+
+ private:
+  const CityParams& p_;
+  const InstrumentSet& instruments_;
+};
 
 void Labels::rounds(World& world, const StepContext& context, StepTotals& /*totals*/) const {
   const CityParams& p = p_;
   if (!context.when.contains_month(static_cast<int>(p.label_month))) return;
   FirmView f(world.firms);
-  Selection selections[] = {
-      {FLAG_GAZELLE, Trigger::GAZELLE_SELECTED, p.gazelle_quota, {}},
-      {FLAG_LEADER, Trigger::LEADER_SELECTED, p.leader_quota, {}},
-      {FLAG_LITTLE_GIANT, Trigger::LITTLE_GIANT_SELECTED, p.little_giant_quota, {}},
-      {FLAG_FLEDGLING, Trigger::FLEDGLING_SELECTED, p.fledgling_quota, {}}};
+  const int step = context.when.step;
+  const sim::StreamKey attributes = attribute_stream(context);
+  const sim::StreamKey order = context.stream(PURPOSE_ORDER);
+  std::vector<std::uint32_t> rows;
+  std::vector<LabelInputs> inputs;
   for (std::size_t row = 0; row < world.firms.size(); ++row) {
     if (f.alive[row] == 0) continue;
-    const LabelInputs firm = inputs_of(f, row, context.when.step);
-    const auto row32 = static_cast<std::uint32_t>(row);
-    if (qualifies_gazelle(firm, p.label_rules))
-      selections[0].candidates.push_back(
-          {row32, compound_growth(firm.sales_y4, firm.sales_y1, 3.0)});
-    if (qualifies_leader(firm, p.label_rules))
-      selections[1].candidates.push_back({row32, firm.sales_y1});
-    if (qualifies_little_giant(firm, p.label_rules))
-      selections[2].candidates.push_back({row32, static_cast<double>(firm.ip_class1)});
-    if (qualifies_fledgling(firm, p.label_rules))
-      selections[3].candidates.push_back(
-          {row32, compound_growth(firm.sales_y2, firm.sales_y1, 1.0)});
+    rows.push_back(static_cast<std::uint32_t>(row));
+    inputs.push_back(inputs_of(p, f, row, step, attributes));
   }
-  for (Selection& selection : selections) select(world, selection, context);
+  std::vector<LabelCandidate> candidates(rows.size());
+  for (const LabelSpec& label : label_specs(p)) {
+    std::uint16_t* until = f.*label.until;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const std::uint32_t row = rows[i];
+      const bool holds = (f.flags[row] & label.flag) != 0;
+      candidates[i] = {f.id[row], holds, holds && until[row] <= step,
+                       label.criteria_met(inputs[i], p.label_rules) == label.criteria,
+                       label.priority(inputs[i])};
+    }
+    const std::vector<LabelOutcome> outcomes = decide_label_round(candidates, label.quota);
+    const auto held_until =
+        static_cast<std::uint16_t>(step + label.holding_years * context.model.steps_per_year());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const std::uint32_t row = rows[i];
+      switch (outcomes[i]) {
+        case LabelOutcome::SELECTED:
+          instruments_.claim(world.applications, row, f.id[row], label.trigger, order);
+          [[fallthrough]];
+        case LabelOutcome::RENEWED:
+          f.flags[row] |= label.flag;
+          until[row] = held_until;
+          break;
+        case LabelOutcome::LAPSED:
+        case LabelOutcome::NONE:
+          f.flags[row] &= static_cast<std::uint8_t>(~label.flag);
+          until[row] = 0;
+          break;
+        case LabelOutcome::KEPT:
+          break;
+      }
+    }
+  }
 }
 
 }  // namespace
+
+void select_initial_labels(const CityParams& p, World& world, const StepContext& context) {
+  FirmView f(world.firms);
+  const CityModel& model = context.model;
+  const int spy = model.steps_per_year();
+  // The first selection round: initial holds end there or at a later round.
+  int first_round = context.when.step;
+  for (int step = context.when.step; step < context.when.step + spy; ++step) {
+    if (model.calendar(step).contains_month(static_cast<int>(p.label_month))) {
+      first_round = step;
+      break;
+    }
+  }
+  const int step = context.when.step;
+  const sim::StreamKey attributes = attribute_stream(context);
+  const sim::StreamKey holds(context.seed, PURPOSE_LABELS, context.replication, 0);
+  std::vector<std::uint32_t> rows;
+  std::vector<LabelInputs> inputs;
+  for (std::size_t row = 0; row < world.firms.size(); ++row) {
+    if (f.alive[row] == 0) continue;
+    rows.push_back(static_cast<std::uint32_t>(row));
+    inputs.push_back(inputs_of(p, f, row, step, attributes));
+  }
+  std::vector<InitialLabelCandidate> candidates(rows.size());
+  std::size_t word = 0;
+  for (const LabelSpec& label : label_specs(p)) {
+    std::uint16_t* until = f.*label.until;
+    // Labels the burn-in gave are chosen afresh: its holders qualify and come first by priority.
+    for (std::size_t row = 0; row < world.firms.size(); ++row) {
+      f.flags[row] &= static_cast<std::uint8_t>(~label.flag);
+      until[row] = 0;
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      candidates[i] = {f.id[rows[i]], label.criteria_met(inputs[i], p.label_rules),
+                       label.priority(inputs[i])};
+    for (const std::size_t i : pick_initial_labels(candidates, label.initial_count)) {
+      const std::uint32_t row = rows[i];
+      // Selected in one of the last `holding_years` rounds: the holds end over as many rounds.
+      const auto rounds_left = static_cast<int>(holds.block(f.id[row], 0)[word] %
+                                                static_cast<std::uint32_t>(label.holding_years));
+      f.flags[row] |= label.flag;
+      until[row] = static_cast<std::uint16_t>(first_round + rounds_left * spy);
+    }
+    ++word;
+  }
+}
 
 std::unique_ptr<Module> make_labels(const ModuleSetup& setup) { return make_module<Labels>(setup); }
 

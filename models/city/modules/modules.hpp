@@ -36,8 +36,15 @@ INNOSIM_CITY_MODULE(high_tech)
 INNOSIM_CITY_MODULE(labels)
 INNOSIM_CITY_MODULE(instruments)
 INNOSIM_CITY_MODULE(accounts)
+INNOSIM_CITY_MODULE(context)
 INNOSIM_CITY_MODULE(recording)
 #undef INNOSIM_CITY_MODULE
+
+/// The initial label stocks (exactly initial_gazelles, ... firms): for each label, firms that
+/// qualify first by the label's priority, then the closest (most criteria met). Holds end over
+/// the next holding_years rounds. The labels module's code, called by entry's START hook once
+/// the starting firms are chosen (so that tiers, after entry in the schedule, see the labels).
+void select_initial_labels(const CityParams& p, World& world, const StepContext& context);
 
 /// A module without parameters.
 const sim::ParameterTable<CityParams>& no_parameters();

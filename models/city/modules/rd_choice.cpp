@@ -130,7 +130,8 @@ class RdChoice final : public Module {
     set_tech_staff(world, first_row, context);
   }
   void year_start(World& world, const StepContext& context) const override {
-    if (context.when.step > 0) choose(world, 0, context, false);
+    // The burn-in's seed firms chose in INITIAL, in this same January.
+    if (!(context.burn_in && context.when.step == 0)) choose(world, 0, context, false);
   }
 
  private:
@@ -196,7 +197,7 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
       1.0f - std::exp(-1.0f / static_cast<float>(std::max(1e-6, p.employee_adjustment_years)));
   std::vector<const Instrument*> rd_subsidies;  // instruments paying a share of R&D this year
   for (const Instrument& instrument : instruments_.all()) {
-    if (instrument.trigger == Trigger::ANNUAL_RD && instrument.share > 0.0 &&
+    if (!context.burn_in && instrument.trigger == Trigger::ANNUAL_RD && instrument.share > 0.0 &&
         instrument.active_in(when.year))
       rd_subsidies.push_back(&instrument);
   }

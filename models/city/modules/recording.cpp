@@ -27,7 +27,7 @@ class Recording final : public Module {
     static const ModuleInfo info{
         "recording",
         "metrics at every point; snapshots of every alive firm at the year ends asked for",
-        {Phase::INITIAL, Phase::RECORD},
+        {Phase::START, Phase::RECORD},
         {},
         {"alive", "tier", "flags", "tech_sme_until_step", "high_tech_until_step", "ip_class1",
          "ip_class2", "revenue", "knowledge", "employees"},
@@ -39,7 +39,7 @@ class Recording final : public Module {
     return info;
   }
 
-  void initial(World& world, const StepContext& context) const override {
+  void start(World& world, const StepContext& context) const override {
     record_stocks(world, context, 0);
     take_snapshot(world, context, context.when.year - 1);
   }

@@ -15,7 +15,7 @@ class Tiers final : public Module {
     static const ModuleInfo info{
         "tiers",
         "each firm's rung from its registers and labels (before the rounds and before payment)",
-        {Phase::INITIAL, Phase::ROUNDS, Phase::PAYMENTS},
+        {Phase::INITIAL, Phase::START, Phase::ROUNDS, Phase::PAYMENTS},
         {"tier"},
         {"flags", "high_tech_until_step", "tech_sme_until_step"},
         {},
@@ -23,6 +23,7 @@ class Tiers final : public Module {
     return info;
   }
   void initial(World& world, const StepContext& context) const override { assign(world, context); }
+  void start(World& world, const StepContext& context) const override { assign(world, context); }
   void rounds(World& world, const StepContext& context, StepTotals&) const override {
     assign(world, context);
   }
