@@ -230,15 +230,21 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
     outlook.horizon_years = high_tech || tech_sme ? LOSS_YEARS_QUALIFIED : LOSS_YEARS;
     outlook.discount_rate = p.interest_rate;
     const double usable = deduction_value(outlook);
-    const auto user_cost = [&](double rate, double extra, double subsidy) {
-      return std::max(0.05, 1.0 - rate * (1.0 + extra) * usable - subsidy);
+    const auto user_cost = [&](double rate, double extra) {
+      return std::max(0.05, 1.0 - rate * (1.0 + extra) * usable - subsidy_share);
     };
     if (first) {
       // The reference: this firm's cost under the start year's national super-deduction, with
-      // no local subsidy (the scenario's instruments move R&D away from the observed start).
-      f.rd_reference_cost[row] = static_cast<float>(user_cost(
-          tax_rate, super_deduction_rate(start_year, tech_sme, is_manufacturing(f.sector[row])),
-          0.0));
+      // no local subsidy (the scenario's instruments move R&D away from the observed start), in
+      // its steady tax position: a firm whose R&D deductions exceed its income carries the
+      // losses of a full horizon (an entrant's or a short history's losses are still building).
+      TaxOutlook steady = outlook;
+      const double yearly_loss = std::max(0.0, outlook.rd_deductions - outlook.income_before_rd);
+      steady.carried_losses = std::max(outlook.carried_losses, outlook.horizon_years * yearly_loss);
+      const double start_deduction =
+          super_deduction_rate(start_year, tech_sme, is_manufacturing(f.sector[row]));
+      f.rd_reference_cost[row] = static_cast<float>(
+          std::max(0.05, 1.0 - tax_rate * (1.0 + start_deduction) * deduction_value(steady)));
     }
     const double reference = std::max(0.05f, f.rd_reference_cost[row]);
     const auto intensity = [&](double cost) {
@@ -246,9 +252,8 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
                       f.rd_propensity[row] *
                           static_cast<float>(std::pow(cost / reference, -p.rd_price_elasticity)));
     };
-    const float own = intensity(user_cost(tax_rate, deduction, subsidy_share));
-    const float standard =
-        high_tech ? intensity(user_cost(p.corporate_tax_rate, deduction, subsidy_share)) : own;
+    const float own = intensity(user_cost(tax_rate, deduction));
+    const float standard = high_tech ? intensity(user_cost(p.corporate_tax_rate, deduction)) : own;
     // The threshold: bunching and relabelling (applicants with a chance, certified firms
     // always).
     const float latest_sales = f.revenue_y1[row] > 0.0f ? f.revenue_y1[row] : f.revenue[row];
