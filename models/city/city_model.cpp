@@ -43,9 +43,9 @@ std::vector<std::string> CityModel::snapshot_columns() const {
 }
 
 int CityModel::burn_in_steps() const {
-  const std::int64_t firms =
-      params_.initial_candidates + params_.initial_tech_sme + params_.initial_high_tech;
-  return firms > 0 ? static_cast<int>(params_.burn_in_years) * steps_per_year() : 0;
+  return starting_firms_to_draw_from(params_) > 0.0
+             ? static_cast<int>(params_.burn_in_years) * steps_per_year()
+             : 0;
 }
 
 StepCalendar CityModel::burn_in_calendar(int step) const {
@@ -93,7 +93,8 @@ void CityModel::run_firm_pass(World& world, const StepContext& context, StepTota
   }
 }
 
-void CityModel::run_step(World& world, const StepContext& context) const {
+void CityModel::run_step(World& world, const StepContext& context,
+                         const StepObserver* observe) const {
   StepTotals totals;
   if (context.when.starts_year()) {
     for (const Module* module : in(Phase::YEAR_START)) module->year_start(world, context);
@@ -108,6 +109,7 @@ void CityModel::run_step(World& world, const StepContext& context) const {
   if (!context.burn_in) {
     for (const Module* module : in(Phase::RECORD)) module->record(world, context, totals);
   }
+  if (observe != nullptr) (*observe)(world, context.when);
 
   // Exited rows are dropped once they are an eighth of the table (as in REF-1).
   world.exited_rows += static_cast<std::size_t>(totals[EXITS_MARKET] + totals[EXITS_DISTRESS]);
@@ -140,11 +142,17 @@ bool CityModel::build_start(World& world, const sim::ReplicationContext& context
 
 bool CityModel::run_replication(const sim::ReplicationContext& context,
                                 sim::SeriesBuffer& out) const {
+  return run_observed(context, out, nullptr);
+}
+
+bool CityModel::run_observed(const sim::ReplicationContext& context, sim::SeriesBuffer& out,
+                             const StepObserver& observe) const {
   World world(instruments_.all());
   if (!build_start(world, context, out)) return false;
   for (int step = 0; step < time_.steps; ++step) {
     if (context.cancelled()) return false;
-    run_step(world, {*this, calendar(step), context.seed, context.replication, &context, &out});
+    run_step(world, {*this, calendar(step), context.seed, context.replication, &context, &out},
+             observe ? &observe : nullptr);
     context.step_completed();
   }
   return true;

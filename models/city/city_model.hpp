@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,6 +50,12 @@ class CityModel final : public sim::Model {
   [[nodiscard]] sim::TimeAxis time_axis() const override { return time_; }
   bool run_replication(const sim::ReplicationContext& context,
                        sim::SeriesBuffer& out) const override;
+  /// Sees the whole firm table at the end of each run step (after RECORD, before compaction).
+  using StepObserver = std::function<void(const World&, const StepCalendar&)>;
+  /// run_replication, calling `observe` after every run step: for tests that measure what the
+  /// metrics do not carry (e.g. every firm's annual accounts).
+  bool run_observed(const sim::ReplicationContext& context, sim::SeriesBuffer& out,
+                    const StepObserver& observe) const;
   [[nodiscard]] sim::AgentTable agent_table() const override { return {"firms", "firm"}; }
   [[nodiscard]] std::vector<std::string> snapshot_columns() const override;
 
@@ -77,7 +84,8 @@ class CityModel final : public sim::Model {
   }
   /// ROWS then SETTLE over fixed chunks of rows (in parallel), gathered in chunk order.
   void run_firm_pass(World& world, const StepContext& context, StepTotals& totals) const;
-  void run_step(World& world, const StepContext& context) const;
+  void run_step(World& world, const StepContext& context,
+                const StepObserver* observe = nullptr) const;
   /// INITIAL, the burn-in steps, then START: the state at point 0. False if cancelled.
   bool build_start(World& world, const sim::ReplicationContext& context,
                    sim::SeriesBuffer& out) const;

@@ -68,6 +68,8 @@ struct CityParams {
   double knowledge_depreciation = 0;
   double class1_ip_knowledge = 0;
   double class2_ip_knowledge = 0;
+  double class1_ip_life = 0;
+  double class2_ip_life = 0;
   double bunching_window = 0;
   double bunching_probability = 0;
   double bunching_margin = 0;
@@ -82,8 +84,11 @@ struct CityParams {
   double interest_rate = 0;
   double cash_buffer_months = 0;
   double assets_per_revenue = 0;
-  double exit_hazard = 0;
-  double exit_age_exponent = 0;
+  double exit_hazard_birth = 0;
+  double exit_hazard_peak = 0;
+  double exit_peak_age_years = 0;
+  double exit_decline_years = 0;
+  double exit_hazard_old = 0;
   double exit_size_reference = 0;
   double exit_size_exponent = 0;
   double distress_hazard = 0;
@@ -96,9 +101,14 @@ struct CityParams {
   std::int64_t high_tech_month = 0;
   double high_tech_apply_probability = 0;
   double high_tech_reapply_probability = 0;
-  double high_tech_review_pass_rate = 0;
+  double high_tech_apply_margin = 0;
+  double high_tech_review_sd = 0;
   std::int64_t high_tech_validity_years = 0;
   double high_tech_audit_probability = 0;
+  double high_tech_trait_sd = 0;
+  double high_tech_conversion_knowledge = 0;
+  double high_tech_organisation_rd = 0;
+  double high_tech_ip_price = 0;
   HighTechRules high_tech_rules;
   std::int64_t label_month = 0;
   LabelRules label_rules;
@@ -137,5 +147,20 @@ struct CityParams {
 };
 
 [[nodiscard]] const std::vector<sim::ParameterSpec>& parameter_specs();
+
+/// initial_candidates = DERIVED_CANDIDATES: as many candidates per registered firm as the
+/// burn-in city has (docs/model.md §3.1).
+inline constexpr std::int64_t DERIVED_CANDIDATES = -1;
+
+/// The firms the burn-in city is sized for (times burn_in_pool_factor): the scenario's initial
+/// firms, derived candidates counted as 5 per registered firm (about the burn-in's ratio; it
+/// sets only how many firms there are to draw from).
+[[nodiscard]] inline double starting_firms_to_draw_from(const CityParams& p) {
+  const auto registered = static_cast<double>(p.initial_tech_sme + p.initial_high_tech);
+  const double candidates = p.initial_candidates == DERIVED_CANDIDATES
+                                ? 5.0 * registered
+                                : static_cast<double>(p.initial_candidates);
+  return candidates + registered;
+}
 
 }  // namespace innosim::models::city

@@ -130,7 +130,20 @@ inline constexpr bool STATE_ONLY = false;
   X(little_giant_until, LittleGiantUntil, std::uint16_t, "little_giant_until_step", "step",       \
     "the little-giant label's hold ends at this step's round (with the flag)", STATE_ONLY)        \
   X(fledgling_until, FledglingUntil, std::uint16_t, "fledgling_until_step", "step",               \
-    "the fledgling label's hold ends at this step's round (with the flag)", STATE_ONLY)           \
+    "the fledgling label's hold ends at this step's round (with the flag)", STATE_ONLY) \
+  X(equity_base, EquityBase, float, "equity_base", "万元",                                         \
+    "net assets less (cash - debt): paid-in capital at entry less the cash it brought",          \
+    STATE_ONLY)                                                                                   \
+  X(net_assets_y1, NetAssetsY1, float, "net_assets_y1", "万元",                                    \
+    "net assets at the end of the last completed year", STATE_ONLY)                               \
+  X(net_assets_y2, NetAssetsY2, float, "net_assets_y2", "万元", "net assets two year-ends back",   \
+    STATE_ONLY)                                                                                   \
+  X(net_assets_y3, NetAssetsY3, float, "net_assets_y3", "万元", "net assets three year-ends back", \
+    STATE_ONLY)                                                                                   \
+  X(ip_class2_used, IpClass2Used, std::uint16_t, "ip_class2_used", "items",                       \
+    "class-II IP already used by a high-tech certification (of ip_class2)", STATE_ONLY)           \
+  X(ip_bought, IpBought, std::uint16_t, "ip_bought", "items",                                     \
+    "class-II IP bought or licensed and not yet used (of ip_class2)", STATE_ONLY)                 \
   X(operating_margin, OperatingMargin, float, "operating_margin", "1",                            \
     "operating profit / revenue before R&D and interest (fixed trait)", STATE_ONLY)               \
   X(rd_reference_cost, RdReferenceCost, float, "rd_reference_cost", "1",                          \

@@ -56,7 +56,11 @@ namespace innosim::models::city {
   X(HIGH_TECH_LAPSED, "high_tech_lapsed", "firms/step", FLOW,                                     \
     "certificates that expired without renewal")                                                  \
   X(HIGH_TECH_REVOKED, "high_tech_revoked", "firms/step", FLOW,                                   \
-    "certificates revoked at the mid-term R&D check")                                             \
+    "certificates revoked at the mid-term check")                                                 \
+  X(HIGH_TECH_APPLICATIONS, "high_tech_applications", "firms/step", FLOW,                         \
+    "high-tech applications, first and renewal (pass rate: (granted + renewed) / this)")          \
+  X(HIGH_TECH_IP_BOUGHT, "high_tech_ip_bought", "items/step", FLOW,                               \
+    "class-II IP items bought or licensed for a high-tech application")                          \
   X(REVENUE_TOTAL, "revenue_total", "万元/year", STOCK, "revenue of alive firms (annual rate)")    \
   X(RD_REAL, "rd_real", "万元/step", FLOW,                                                        \
     "real R&D spending in the step (firms' own; grants spent on R&D are in their instrument's "   \

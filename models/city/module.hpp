@@ -57,8 +57,9 @@ inline constexpr sim::StreamPurpose PURPOSE_RD_CHOICE = 6;   ///< annual R&D cho
 inline constexpr sim::StreamPurpose PURPOSE_ROUNDS = 7;      ///< applying, expert review, audit
 inline constexpr sim::StreamPurpose PURPOSE_ORDER = 8;       ///< application order for budgets
 inline constexpr sim::StreamPurpose PURPOSE_EVENTS = 9;      ///< generated instrument events
-inline constexpr sim::StreamPurpose PURPOSE_LABELS = 12;     ///< initial label holds
-inline constexpr sim::StreamPurpose PURPOSE_START = 14;      ///< choosing the starting firms
+inline constexpr sim::StreamPurpose PURPOSE_GROWTH_YEAR = 10;  ///< growth shock per firm-year
+inline constexpr sim::StreamPurpose PURPOSE_LABELS = 12;       ///< initial label holds
+inline constexpr sim::StreamPurpose PURPOSE_START = 14;        ///< choosing the starting firms
 
 /// Draw slots of PURPOSE_ROUNDS per firm and step (block index), one per decision.
 enum RoundDraw : std::uint32_t { DRAW_TECH_SME = 0, DRAW_HIGH_TECH = 1 };

@@ -59,6 +59,11 @@ double high_tech_rd_threshold(double latest_sales, const HighTechRules& rules) {
   return rules.rd_ratio_large;
 }
 
+int high_tech_graded_points(double grade, int max) {
+  if (!(grade > 0.0)) return 0;
+  return std::min(max, static_cast<int>(std::lround(grade * max)));
+}
+
 int high_tech_ip_points(int ip_class1, int ip_class2) {
   if (ip_class1 >= 2) return 8;
   if (ip_class1 == 1) return 7;
@@ -66,6 +71,21 @@ int high_tech_ip_points(int ip_class1, int ip_class2) {
   if (ip_class2 >= 3) return 4;
   if (ip_class2 >= 1) return 2;
   return 0;
+}
+
+int high_tech_acquisition_points(int items, int bought) {
+  if (items <= 0) return 0;
+  const double own_share =
+      static_cast<double>(items - std::clamp(bought, 0, items)) / static_cast<double>(items);
+  return static_cast<int>(std::lround(3.0 + 3.0 * own_share));
+}
+
+int high_tech_commercialisation_points(double conversions) {
+  if (!(conversions >= 1.0)) return 0;
+  if (conversions >= 5.0) return std::min(30, 25 + static_cast<int>(conversions - 5.0));
+  const int band = static_cast<int>(conversions);  // 1-4
+  const int within = std::min(5, static_cast<int>(6.0 * (conversions - band)));
+  return 6 * band - 5 + within;
 }
 
 int high_tech_growth_points(double growth) {
@@ -76,23 +96,45 @@ int high_tech_growth_points(double growth) {
   return growth > 0.0 ? 2 : 0;
 }
 
+double high_tech_growth(double x_y3, double x_y2, double x_y1) {
+  if (x_y1 <= 0.0 || x_y2 <= 0.0) return 0.0;
+  if (x_y3 > 0.0) return (x_y2 / x_y3 + x_y1 / x_y2) / 2.0 - 1.0;
+  return x_y1 / x_y2 - 1.0;
+}
+
 double high_tech_sales_growth(double sales_y3, double sales_y2, double sales_y1) {
-  if (sales_y3 > 0.0 && sales_y2 > 0.0)
-    return (sales_y2 / sales_y3 + sales_y1 / sales_y2) / 2.0 - 1.0;
-  if (sales_y2 > 0.0) return sales_y1 / sales_y2 - 1.0;
-  return 0.0;
+  return high_tech_growth(sales_y3, sales_y2, sales_y1);
+}
+
+int HighTechScore::ip() const {
+  return std::min(30, advancement + core_support + quantity + acquisition + standards);
+}
+
+HighTechScore score_high_tech(const HighTechScoreInputs& firm) {
+  HighTechScore score;
+  score.advancement = high_tech_graded_points(firm.advancement, 8);
+  score.core_support = high_tech_graded_points(firm.core_support, 8);
+  score.quantity = high_tech_ip_points(firm.ip_class1, firm.ip_class2);
+  score.acquisition = high_tech_acquisition_points(firm.ip_class1 + firm.ip_class2, firm.ip_bought);
+  score.standards = firm.standards ? 2 : 0;
+  score.commercialisation = high_tech_commercialisation_points(firm.conversions);
+  score.management = high_tech_graded_points(firm.organisation, 6);
+  score.institution = high_tech_graded_points(firm.organisation, 6);
+  score.incentives = high_tech_graded_points(firm.organisation, 4);
+  score.talent = high_tech_graded_points(firm.organisation, 4);
+  score.net_asset_growth = high_tech_growth_points(firm.net_asset_growth);
+  score.sales_growth = high_tech_growth_points(firm.sales_growth);
+  return score;
 }
 
 HighTechResult evaluate_high_tech(const HighTechInputs& firm, const HighTechRules& rules) {
   HighTechResult result;
-  // Net-asset growth is not tracked; it is scored like sales growth (docs/model.md).
-  result.score = high_tech_ip_points(firm.ip_class1, firm.ip_class2) +
-                 2 * high_tech_growth_points(firm.sales_growth) + rules.assessed_points;
+  result.score = score_high_tech(firm.score).total();
   const double rd_ratio =
       firm.sales_recent_years > 0.0 ? firm.rd_recent_years / firm.sales_recent_years : 0.0;
   if (firm.age_months < rules.min_age_months) {
     result.failure = HighTechFailure::AGE;
-  } else if (firm.ip_class1 + firm.ip_class2 == 0) {
+  } else if (firm.score.ip_class1 + firm.score.ip_class2 <= 0) {
     result.failure = HighTechFailure::NO_IP;
   } else if (firm.tech_staff_share < rules.min_tech_staff_share) {
     result.failure = HighTechFailure::TECH_STAFF;
@@ -104,6 +146,31 @@ HighTechResult evaluate_high_tech(const HighTechInputs& firm, const HighTechRule
     result.failure = HighTechFailure::SCORE;
   }
   return result;
+}
+
+int high_tech_class2_claimed(int ip_class1, int ip_class2_available) {
+  if (ip_class1 >= 1) return 0;
+  return std::clamp(ip_class2_available, 0, 5);
+}
+
+bool high_tech_self_check(const HighTechResult& result, const HighTechRules& rules, double margin) {
+  return result.passes() && result.score > rules.pass_score + margin;
+}
+
+Class2Ledger class2_after_certification(Class2Ledger ledger, int ip_class1) {
+  const int claimed = high_tech_class2_claimed(ip_class1, ledger.available());
+  ledger.used += claimed;
+  ledger.bought = std::max(0, ledger.bought - claimed);
+  return ledger;
+}
+
+Class2Ledger class2_after_lapse(Class2Ledger ledger, int lapsed, int granted) {
+  lapsed = std::clamp(lapsed, 0, ledger.held);
+  ledger.used -= std::min(ledger.used, lapsed);
+  ledger.held -= lapsed;
+  ledger.bought = std::min(ledger.bought, ledger.held - ledger.used);
+  ledger.held += std::max(0, granted);
+  return ledger;
 }
 
 double compound_growth(double base, double latest, double years) {

@@ -48,7 +48,8 @@ struct TechSmeResult {
 [[nodiscard]] TechSmeResult evaluate_tech_sme(const TechSmeInputs& firm, const TechSmeRules& rules);
 
 // ---------------------------------------------------------------------------------------------
-// 高新技术企业 — high-tech enterprise certification (国科发火〔2016〕32号)
+// 高新技术企业 — high-tech enterprise certification (国科发火〔2016〕32号; the score of its work
+// guideline 国科发火〔2016〕195号, docs/policy-rules.md §2.3)
 
 struct HighTechRules {
   double min_age_months = 12.0;
@@ -59,21 +60,53 @@ struct HighTechRules {
   double small_sales_limit = 5000.0;
   double medium_sales_limit = 20000.0;
   double min_high_tech_revenue_share = 0.60;
-  int pass_score = 70;       ///< the score must exceed this
-  int assessed_points = 56;  ///< points the model assumes for the qualitative items
+  int pass_score = 70;  ///< the score must exceed this
+};
+
+/// What the experts grade, as the model derives it from the firm (docs/model.md §3.3). Grades
+/// are in [0, 1]: the position of the firm on an item's scale of points.
+struct HighTechScoreInputs {
+  int ip_class1 = 0;
+  int ip_class2 = 0;              ///< class-II items not yet used for a certification
+  int ip_bought = 0;              ///< of the items counted, those bought or licensed
+  double advancement = 0.0;       ///< grade of the IP's technical advancement
+  double core_support = 0.0;      ///< grade of the IP's support of the main products
+  bool standards = false;         ///< took part in drafting a national or industry standard
+  double conversions = 0.0;       ///< results commercialised a year, mean of three years
+  double organisation = 0.0;      ///< grade of the R&D organisation and management items
+  double sales_growth = 0.0;      ///< by the guideline's formula (high_tech_growth)
+  double net_asset_growth = 0.0;  ///< the same formula over year-end net assets
+};
+
+/// The points of each scored item (docs/policy-rules.md §2.3).
+struct HighTechScore {
+  int advancement = 0;        ///< 0-8
+  int core_support = 0;       ///< 0-8
+  int quantity = 0;           ///< 0-8
+  int acquisition = 0;        ///< 0-6
+  int standards = 0;          ///< 0-2
+  int commercialisation = 0;  ///< 0-30
+  int management = 0;         ///< 0-6: management rules and R&D accounts
+  int institution = 0;        ///< 0-6: R&D unit and cooperation
+  int incentives = 0;         ///< 0-4: commercialisation rules, open platforms
+  int talent = 0;             ///< 0-4: training, recruitment, rewards
+  int net_asset_growth = 0;   ///< 0-10
+  int sales_growth = 0;       ///< 0-10
+  /// IP: the five items, at most 30 (the standards bonus cannot lift it above).
+  [[nodiscard]] int ip() const;
+  [[nodiscard]] int organisation() const { return management + institution + incentives + talent; }
+  [[nodiscard]] int growth() const { return net_asset_growth + sales_growth; }
+  [[nodiscard]] int total() const { return ip() + commercialisation + organisation() + growth(); }
 };
 
 struct HighTechInputs {
   double age_months = 0.0;
-  int ip_class1 = 0;
-  int ip_class2 = 0;
   double tech_staff_share = 0.0;
   double rd_recent_years = 0.0;     ///< reported R&D summed over up to the last three years
   double sales_recent_years = 0.0;  ///< sales over the same years
   double latest_sales = 0.0;
   double high_tech_revenue_share = 0.0;
-  /// Sales growth by the rule's formula ((S2/S1 + S3/S2)/2 - 1), 0 with fewer than two years.
-  double sales_growth = 0.0;
+  HighTechScoreInputs score;  ///< its IP counts are also the criterion "owns IP"
 };
 
 enum class HighTechFailure : std::uint8_t {
@@ -88,23 +121,64 @@ enum class HighTechFailure : std::uint8_t {
 
 struct HighTechResult {
   HighTechFailure failure = HighTechFailure::NONE;
-  int score = 0;
+  int score = 0;  ///< the score before the expert review's noise
   [[nodiscard]] bool passes() const { return failure == HighTechFailure::NONE; }
 };
 
 /// The R&D / sales ratio required for a firm whose latest sales are `latest_sales`.
 [[nodiscard]] double high_tech_rd_threshold(double latest_sales, const HighTechRules& rules);
+/// Points of a graded item worth `max` points: the grade times `max`, rounded to the nearest
+/// integer (the guideline's grades A-E are bands of two points on the 8-point items).
+[[nodiscard]] int high_tech_graded_points(double grade, int max);
 /// IP quantity points (max 8): class-I >= 2: 8, 1: 7; class-II >= 5: 6, 3-4: 4, 1-2: 2.
 [[nodiscard]] int high_tech_ip_points(int ip_class1, int ip_class2);
+/// Acquisition-mode points (max 6): some IP of the firm's own R&D 1-6, only bought, licensed,
+/// gifted or merged 1-3. The model: own share s of the items counted gives round(3 + 3s);
+/// no IP gives 0.
+[[nodiscard]] int high_tech_acquisition_points(int items, int bought);
+/// Commercialisation points (max 30) for `conversions` a year (mean of three years): >= 5:
+/// 25-30, >= 4: 19-24, >= 3: 13-18, >= 2: 7-12, >= 1: 1-6, below 1: 0. Within a band the points
+/// rise with the fraction of the way to the next band (one point a sixth); above 5, one point
+/// for each further conversion a year.
+[[nodiscard]] int high_tech_commercialisation_points(double conversions);
 /// Growth points for one growth indicator (max 10): >= 35%: 10, >= 25%: 8, >= 15%: 6,
 /// >= 5%: 4, > 0: 2, otherwise 0 (the top of each band of the rule).
 [[nodiscard]] int high_tech_growth_points(double growth);
-/// The rule's growth formula over up to three years of sales (oldest first); 0 if fewer
-/// than two years have sales.
+/// The guideline's growth formula ((x2/x1 + x3/x2)/2 - 1) over up to three year-end values,
+/// oldest first. A non-positive oldest value (the firm was younger, or its net assets were
+/// negative) leaves the last ratio alone; a non-positive value in either later year gives 0 (the
+/// formula does not apply to negative net assets; the model scores such growth as none).
+[[nodiscard]] double high_tech_growth(double x_y3, double x_y2, double x_y1);
+/// The rule's sales-growth formula (high_tech_growth over three years of sales).
 [[nodiscard]] double high_tech_sales_growth(double sales_y3, double sales_y2, double sales_y1);
-/// Every hard criterion, then the score. (The expert review's chance is applied by the model.)
+/// Every scored item of the guideline (the expert review's noise is applied by the model).
+[[nodiscard]] HighTechScore score_high_tech(const HighTechScoreInputs& firm);
+/// Every hard criterion, then the score. (The expert review's noise is applied by the model.)
 [[nodiscard]] HighTechResult evaluate_high_tech(const HighTechInputs& firm,
                                                 const HighTechRules& rules);
+/// The class-II items a successful application uses up: none when a class-I item gives the
+/// quantity points, otherwise as many available items as the quantity score counts (at most 5;
+/// more add no point). Class-I items may support later certifications (docs/policy-rules.md
+/// §2.2).
+[[nodiscard]] int high_tech_class2_claimed(int ip_class1, int ip_class2_available);
+/// The self-check before applying, of first applicants and of firms due for renewal alike: every
+/// criterion met and the firm's own score above the pass mark by more than `margin` points.
+[[nodiscard]] bool high_tech_self_check(const HighTechResult& result, const HighTechRules& rules,
+                                        double margin);
+
+/// A firm's class-II items as the one-use rule sees them.
+struct Class2Ledger {
+  int held = 0;    ///< valid items
+  int used = 0;    ///< of them, used by a certification
+  int bought = 0;  ///< of the unused ones, bought or licensed
+  [[nodiscard]] int available() const { return held - used; }
+};
+/// After a successful application: the claimed items (high_tech_class2_claimed) are used, the
+/// bought ones first (they were bought for it).
+[[nodiscard]] Class2Ledger class2_after_certification(Class2Ledger ledger, int ip_class1);
+/// After `lapsed` items lapse (at most those held; used items first, being the older) and
+/// `granted` new ones arrive.
+[[nodiscard]] Class2Ledger class2_after_lapse(Class2Ledger ledger, int lapsed, int granted);
 
 // ---------------------------------------------------------------------------------------------
 // Upper tiers and labels (docs/policy-rules.md §4); each returns whether the firm qualifies.

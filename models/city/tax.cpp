@@ -93,8 +93,10 @@ RdReport report_rd(float own, float standard, float threshold, bool could_certif
   }
   const bool near = standard >= threshold * (1.0f - static_cast<float>(p.bunching_window));
   if (!near || !(certified || applicant_bunches)) return plain;
+  // An applicant's real R&D need only carry the reported ratio after relabelling; a certified
+  // firm's must meet the threshold itself, since the mid-term check disallows relabelled costs.
   const float kept = std::max(1e-3f, 1.0f - static_cast<float>(p.relabel_share));
-  const float real = std::min(cap, std::max(standard, kept * top));
+  const float real = std::min(cap, std::max(standard, certified ? top : kept * top));
   return {real, std::min(1.0f, real / kept), true};
 }
 

@@ -127,15 +127,64 @@ TEST(HighTechRules, RdThresholdBands) {
   EXPECT_DOUBLE_EQ(high_tech_rd_threshold(20000.01, rules), 0.03);
 }
 
-TEST(HighTechRules, IpAndGrowthPoints) {
+// The guideline (国科发火〔2016〕195号, docs/policy-rules.md §2.3) item by item at its band
+// limits. Each fails if a band edge moves, a band's points change or an item's maximum is lost.
+TEST(HighTechScore, IpQuantityBands) {
   EXPECT_EQ(high_tech_ip_points(0, 0), 0);
   EXPECT_EQ(high_tech_ip_points(0, 1), 2);
   EXPECT_EQ(high_tech_ip_points(0, 2), 2);
   EXPECT_EQ(high_tech_ip_points(0, 3), 4);
   EXPECT_EQ(high_tech_ip_points(0, 4), 4);
   EXPECT_EQ(high_tech_ip_points(0, 5), 6);
+  EXPECT_EQ(high_tech_ip_points(0, 50), 6);
   EXPECT_EQ(high_tech_ip_points(1, 0), 7);
   EXPECT_EQ(high_tech_ip_points(2, 0), 8);
+}
+
+TEST(HighTechScore, GradedItemsSpanTheirPoints) {
+  // Technical advancement and core support (8 each): grades A-E, two points a grade.
+  EXPECT_EQ(high_tech_graded_points(0.0, 8), 0);
+  EXPECT_EQ(high_tech_graded_points(-1.0, 8), 0);
+  EXPECT_EQ(high_tech_graded_points(0.0624, 8), 0);  // 0.499 rounds down
+  EXPECT_EQ(high_tech_graded_points(0.0625, 8), 1);  // 0.5 rounds up
+  EXPECT_EQ(high_tech_graded_points(0.5, 8), 4);
+  EXPECT_EQ(high_tech_graded_points(1.0, 8), 8);
+  EXPECT_EQ(high_tech_graded_points(2.0, 8), 8);  // never above the item's maximum
+  // R&D organisation: 6 + 6 + 4 + 4.
+  EXPECT_EQ(high_tech_graded_points(1.0, 6), 6);
+  EXPECT_EQ(high_tech_graded_points(1.0, 4), 4);
+  EXPECT_EQ(high_tech_graded_points(0.5, 6), 3);
+}
+
+TEST(HighTechScore, AcquisitionModeOwnUpToSixBoughtUpToThree) {
+  EXPECT_EQ(high_tech_acquisition_points(0, 0), 0);
+  EXPECT_EQ(high_tech_acquisition_points(1, 0), 6);  // own R&D only: top of 1-6
+  EXPECT_EQ(high_tech_acquisition_points(1, 1), 3);  // bought only: top of 1-3
+  EXPECT_EQ(high_tech_acquisition_points(5, 5), 3);
+  EXPECT_EQ(high_tech_acquisition_points(2, 1), 5);  // 3 + 1.5 rounds up
+  EXPECT_EQ(high_tech_acquisition_points(3, 2), 4);  // 3 + 1
+  EXPECT_EQ(high_tech_acquisition_points(3, 9), 3);  // bought is capped at the items
+}
+
+TEST(HighTechScore, CommercialisationBands) {
+  EXPECT_EQ(high_tech_commercialisation_points(0.0), 0);
+  EXPECT_EQ(high_tech_commercialisation_points(0.999), 0);
+  EXPECT_EQ(high_tech_commercialisation_points(1.0), 1);  // >= 1: 1-6
+  EXPECT_EQ(high_tech_commercialisation_points(1.99), 6);
+  EXPECT_EQ(high_tech_commercialisation_points(2.0), 7);  // >= 2: 7-12
+  EXPECT_EQ(high_tech_commercialisation_points(2.99), 12);
+  EXPECT_EQ(high_tech_commercialisation_points(3.0), 13);  // >= 3: 13-18
+  EXPECT_EQ(high_tech_commercialisation_points(3.99), 18);
+  EXPECT_EQ(high_tech_commercialisation_points(4.0), 19);  // >= 4: 19-24
+  EXPECT_EQ(high_tech_commercialisation_points(4.99), 24);
+  EXPECT_EQ(high_tech_commercialisation_points(5.0), 25);  // >= 5: 25-30
+  EXPECT_EQ(high_tech_commercialisation_points(5.99), 25);
+  EXPECT_EQ(high_tech_commercialisation_points(6.0), 26);
+  EXPECT_EQ(high_tech_commercialisation_points(10.0), 30);
+  EXPECT_EQ(high_tech_commercialisation_points(1000.0), 30);
+}
+
+TEST(HighTechScore, GrowthBandsAndFormula) {
   EXPECT_EQ(high_tech_growth_points(-0.1), 0);
   EXPECT_EQ(high_tech_growth_points(0.0), 0);
   EXPECT_EQ(high_tech_growth_points(1e-9), 2);
@@ -143,29 +192,57 @@ TEST(HighTechRules, IpAndGrowthPoints) {
   EXPECT_EQ(high_tech_growth_points(0.05), 4);
   EXPECT_EQ(high_tech_growth_points(0.1499), 4);
   EXPECT_EQ(high_tech_growth_points(0.15), 6);
+  EXPECT_EQ(high_tech_growth_points(0.2499), 6);
   EXPECT_EQ(high_tech_growth_points(0.25), 8);
   EXPECT_EQ(high_tech_growth_points(0.3499), 8);
   EXPECT_EQ(high_tech_growth_points(0.35), 10);
-}
-
-TEST(HighTechRules, SalesGrowthFormula) {
-  // ((S2/S1) + (S3/S2)) / 2 - 1 with S1 the oldest year.
+  // (x2/x1 + x3/x2)/2 - 1, computed by hand.
   EXPECT_DOUBLE_EQ(high_tech_sales_growth(100, 110, 132), (1.1 + 1.2) / 2 - 1);
   EXPECT_DOUBLE_EQ(high_tech_sales_growth(0, 100, 150), 0.5);  // two years of sales
   EXPECT_DOUBLE_EQ(high_tech_sales_growth(0, 0, 150), 0.0);    // one year: no growth score
+  EXPECT_DOUBLE_EQ(high_tech_growth(-50, 100, 125), 0.25);     // negative oldest: last ratio
+  EXPECT_DOUBLE_EQ(high_tech_growth(100, -5, 10), 0.0);        // negative net assets: none
+  EXPECT_DOUBLE_EQ(high_tech_growth(100, 110, -1), 0.0);
 }
 
+TEST(HighTechScore, IpIsCappedAtThirtyAndTheTotalAddsTheItems) {
+  HighTechScoreInputs firm;
+  firm.ip_class1 = 2;        // 8
+  firm.advancement = 1.0;    // 8
+  firm.core_support = 1.0;   // 8
+  firm.standards = true;     // 2
+  firm.conversions = 12.0;   // 30
+  firm.organisation = 1.0;   // 20
+  firm.sales_growth = 0.35;  // 10
+  firm.net_asset_growth = 0.35;
+  const HighTechScore score = score_high_tech(firm);
+  EXPECT_EQ(score.acquisition, 6);
+  EXPECT_EQ(score.ip(), 30);  // 8 + 8 + 8 + 6 + 2 = 32, capped
+  EXPECT_EQ(score.organisation(), 20);
+  EXPECT_EQ(score.growth(), 20);
+  EXPECT_EQ(score.total(), 100);
+  // Net-asset growth is scored on its own: flat net assets lose their 10 points only.
+  firm.net_asset_growth = 0.0;
+  EXPECT_EQ(score_high_tech(firm).total(), 90);
+}
+
+/// A firm that meets every criterion at its edge with a score of exactly 71.
 HighTechInputs passing_high_tech() {
   HighTechInputs firm;
   firm.age_months = 12;
-  firm.ip_class1 = 1;  // 7 points
   firm.tech_staff_share = 0.10;
   firm.latest_sales = 4000;
   firm.sales_recent_years = 10000;
   firm.rd_recent_years = 500;  // exactly 5%
   firm.high_tech_revenue_share = 0.60;
-  firm.sales_growth = 0.05;  // 2 x 4 points
-  return firm;               // 7 + 8 + 56 = 71 > 70
+  firm.score.ip_class1 = 1;        // quantity 7, acquisition 6
+  firm.score.advancement = 0.5;    // 4
+  firm.score.core_support = 0.6;   // 4.8: 5  (IP 22)
+  firm.score.conversions = 5.0;    // 25
+  firm.score.organisation = 1.0;   // 20
+  firm.score.sales_growth = 0.05;  // 4
+  firm.score.net_asset_growth = 0.0;
+  return firm;  // 22 + 25 + 20 + 4 = 71 > 70
 }
 
 TEST(HighTechRules, EveryCriterionAtItsEdge) {
@@ -178,7 +255,7 @@ TEST(HighTechRules, EveryCriterionAtItsEdge) {
   young.age_months = 11.99;
   EXPECT_EQ(evaluate_high_tech(young, rules).failure, HighTechFailure::AGE);
   HighTechInputs no_ip = firm;
-  no_ip.ip_class1 = 0;
+  no_ip.score.ip_class1 = 0;
   EXPECT_EQ(evaluate_high_tech(no_ip, rules).failure, HighTechFailure::NO_IP);
   HighTechInputs few_staff = firm;
   few_staff.tech_staff_share = 0.0999;
@@ -196,13 +273,86 @@ TEST(HighTechRules, EveryCriterionAtItsEdge) {
 }
 
 TEST(HighTechRules, ScoreMustExceedSeventy) {
-  HighTechRules rules;
+  const HighTechRules rules;
   HighTechInputs firm = passing_high_tech();
-  rules.assessed_points = 55;  // 7 + 8 + 55 = 70: not above 70
+  firm.score.sales_growth = 0.0499;  // 2 points: 69
+  EXPECT_EQ(evaluate_high_tech(firm, rules).score, 69);
+  EXPECT_EQ(evaluate_high_tech(firm, rules).failure, HighTechFailure::SCORE);
+  firm.score.net_asset_growth = 1e-9;  // +2: 71
+  EXPECT_TRUE(evaluate_high_tech(firm, rules).passes());
+  firm.score.core_support = 0.56;  // 4.48: 4 points, 70: not above 70
   EXPECT_EQ(evaluate_high_tech(firm, rules).score, 70);
   EXPECT_EQ(evaluate_high_tech(firm, rules).failure, HighTechFailure::SCORE);
-  firm.ip_class1 = 2;  // 71
+}
+
+// The self-check firms run before applying, first applicants and renewals alike: it fails if a
+// firm applies without a passing score or with a failed criterion, or ignores the margin.
+TEST(HighTechRules, SelfCheckAppliesOnlyAboveThePassMarkPlusTheMargin) {
+  const HighTechRules rules;
+  const HighTechInputs firm = passing_high_tech();  // 71
+  const HighTechResult result = evaluate_high_tech(firm, rules);
+  EXPECT_TRUE(high_tech_self_check(result, rules, 0.0));
+  EXPECT_TRUE(high_tech_self_check(result, rules, 0.99));
+  EXPECT_FALSE(high_tech_self_check(result, rules, 1.0));  // 71 is not above 71
+  EXPECT_TRUE(high_tech_self_check(evaluate_high_tech(firm, rules), rules, -5.0));
+  // A firm due for renewal whose sales went flat keeps the growth points of its net assets:
+  // sales growth 0 and net-asset growth 15% give 71 - 4 + 6 = 73 and it re-applies; with both
+  // flat (67) it does not, and with a failed criterion it does not whatever its score.
+  HighTechInputs renewal = firm;
+  renewal.score.sales_growth = 0.0;
+  renewal.score.net_asset_growth = 0.15;
+  EXPECT_EQ(evaluate_high_tech(renewal, rules).score, 73);
+  EXPECT_TRUE(high_tech_self_check(evaluate_high_tech(renewal, rules), rules, 0.0));
+  renewal.score.net_asset_growth = 0.0;
+  EXPECT_FALSE(high_tech_self_check(evaluate_high_tech(renewal, rules), rules, 0.0));
+  HighTechInputs below_ratio = firm;
+  below_ratio.score.conversions = 12.0;  // score 76, but R&D under 5%
+  below_ratio.rd_recent_years = 499.0;
+  EXPECT_FALSE(high_tech_self_check(evaluate_high_tech(below_ratio, rules), rules, -10.0));
+}
+
+// Class-II items count toward one certification only (docs/policy-rules.md §2.2). Fails if a
+// firm could re-use its items, if class-I items were used up, or if lapses left used or bought
+// counts above what is held.
+TEST(HighTechRules, ClassTwoIpCountsForOneCertificationOnly) {
+  EXPECT_EQ(high_tech_class2_claimed(1, 7), 0);  // a class-I item gives the quantity points
+  EXPECT_EQ(high_tech_class2_claimed(0, 7), 5);  // five is the top of the class-II bands
+  EXPECT_EQ(high_tech_class2_claimed(0, 3), 3);
+  EXPECT_EQ(high_tech_class2_claimed(0, 0), 0);
+
+  const HighTechRules rules;
+  HighTechInputs firm = passing_high_tech();
+  firm.score.ip_class1 = 0;
+  Class2Ledger ledger{5, 0, 2};  // five items, two of them bought
+  firm.score.ip_class2 = ledger.available();
+  firm.score.ip_bought = ledger.bought;
+  firm.score.conversions = 7.0;  // 27; quantity 6 + acquisition 5 (3 + 3 x 3/5) + 9: IP 20; 71
   EXPECT_TRUE(evaluate_high_tech(firm, rules).passes());
+  ledger = class2_after_certification(ledger, firm.score.ip_class1);
+  EXPECT_EQ(ledger.used, 5);
+  EXPECT_EQ(ledger.bought, 0);
+  EXPECT_EQ(ledger.available(), 0);
+  // Three years on, with no new item, the same items cannot support the renewal.
+  firm.score.ip_class2 = ledger.available();
+  firm.score.ip_bought = ledger.bought;
+  EXPECT_EQ(evaluate_high_tech(firm, rules).failure, HighTechFailure::NO_IP);
+  // A firm with a class-I item keeps its class-II items.
+  Class2Ledger with_class1{4, 0, 0};
+  with_class1 = class2_after_certification(with_class1, 1);
+  EXPECT_EQ(with_class1.available(), 4);
+  // Of 7 held (5 used, 2 unused and bought), 6 lapse: the 5 used, then one unused; one item is
+  // left and at most it is bought; 3 new items arrive.
+  Class2Ledger old{7, 5, 2};
+  old = class2_after_lapse(old, 6, 3);
+  EXPECT_EQ(old.held, 4);
+  EXPECT_EQ(old.used, 0);
+  EXPECT_EQ(old.bought, 1);
+  // Lapses never exceed what is held.
+  Class2Ledger few{2, 1, 1};
+  few = class2_after_lapse(few, 9, 0);
+  EXPECT_EQ(few.held, 0);
+  EXPECT_EQ(few.used, 0);
+  EXPECT_EQ(few.bought, 0);
 }
 
 // ------------------------------------------------------------------ labels

@@ -2,6 +2,8 @@
 // (registrations, spin-offs, talent teams), with their attributes drawn at birth.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -18,9 +20,11 @@ namespace {
 /// The starting population: counts per register, and the burn-in that makes their firms.
 std::vector<ParameterEntry> initial_population() {
   return {
-      integer("initial_candidates", 3000, 0, 50000000, "firms",
-              "technology firms in no register at the start",
-              "assumption: about 4x the registered firms, as in Henan cities' firm censuses",
+      integer("initial_candidates", DERIVED_CANDIDATES, DERIVED_CANDIDATES, 50000000, "firms",
+              "technology firms in no register at the start; -1: as many per registered firm "
+              "as the burn-in city has",
+              "method: no document counts them; -1 keeps the start consistent with the model's "
+              "own registration rates (docs/model.md §3.1)",
               FIELD(initial_candidates)),
       integer("initial_tech_sme", 503, 0, 50000000, "firms",
               "size of the tech-SME register at the start, certified firms that registered "
@@ -293,8 +297,7 @@ int Entry::first_tech_sme_round(const StepContext& context) const {
 /// entrants are but with ages and a past (draw_attributes); the burn-in replaces that past.
 void Entry::initial(World& world, const StepContext& context) const {
   const CityParams& p = p_;
-  const auto total =
-      static_cast<double>(p.initial_candidates + p.initial_tech_sme + p.initial_high_tech);
+  const double total = starting_firms_to_draw_from(p);
   if (total <= 0.0) return;
   const auto seeds = static_cast<std::size_t>(std::ceil(p.burn_in_pool_factor * total));
   world.firms.reserve(seeds + seeds / 4);
@@ -302,6 +305,11 @@ void Entry::initial(World& world, const StepContext& context) const {
                                 0.1 * p.spinoff_class1_ip_mean, p.direct_route_probability};
   const std::size_t first_row = world.firms.append(seeds);
   draw_attributes(world, first_row, seeds, 0, INITIAL, profile, true, context);
+}
+
+/// Initial certified firms that are also in the tech-SME register.
+std::int64_t certified_in_register_count(const CityParams& p) {
+  return std::llround(p.initial_high_tech_in_tech_sme * static_cast<double>(p.initial_high_tech));
 }
 
 /// Rows of one register group, in the order of their random keys: the first n are chosen.
@@ -337,12 +345,20 @@ void Entry::start(World& world, const StepContext& context) const {
       candidates.rows.push_back(row32);
     }
   }
-  const auto certified_in_register = static_cast<std::int64_t>(
-      std::llround(p.initial_high_tech_in_tech_sme * static_cast<double>(p.initial_high_tech)));
+  if (std::getenv("INNOSIM_DEBUG_POOL"))
+    std::fprintf(stderr, "pool: certified %zu registered %zu candidates %zu\n",
+                 certified.rows.size(), registered.rows.size(), candidates.rows.size());
+  const std::int64_t sme_only = p.initial_tech_sme - certified_in_register_count(p);
+  // Derived: the burn-in city's candidates per firm registered without a certificate.
+  const std::int64_t candidate_count =
+      p.initial_candidates != DERIVED_CANDIDATES ? p.initial_candidates
+      : registered.rows.empty()                  ? 0
+                                : std::llround(static_cast<double>(candidates.rows.size()) *
+                                               static_cast<double>(sme_only) /
+                                               static_cast<double>(registered.rows.size()));
+  const std::int64_t certified_in_register = certified_in_register_count(p);
   const std::pair<Group*, std::int64_t> wanted[] = {
-      {&certified, p.initial_high_tech},
-      {&registered, p.initial_tech_sme - certified_in_register},
-      {&candidates, p.initial_candidates}};
+      {&certified, p.initial_high_tech}, {&registered, sme_only}, {&candidates, candidate_count}};
   std::vector<std::uint8_t> keep(world.firms.size(), 0);
   struct Copy {
     Group* group;

@@ -1,6 +1,9 @@
-// Exit (docs/model.md §3.2.6): a hazard falling with age and size, plus distress for debt above
-// a leverage, drawn each step after growth; the exits take effect at the end of the firm pass
-// (SETTLE), when survivors also age. Each exit is attributed to a cause in proportion.
+// Exit (docs/model.md §3.2.6): a hazard hump-shaped in age (rising to a peak in the third year,
+// then falling, as the national survival report measures) and falling with size, plus distress
+// for debt above a leverage, drawn each step after growth; the exits take effect at the end of the
+// firm pass (SETTLE), when survivors also age. Each exit is attributed to a cause in proportion.
+#include "models/city/modules/exit.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -14,12 +17,29 @@ namespace innosim::models::city {
 
 const ParameterTable& exit_parameters() {
   static const ParameterTable table({
-      real("exit_hazard", 0.12, 0.0, 10.0, "1/year",
-           "exit hazard of a newborn firm at the reference size",
-           "docs/policy-rules.md §5.4: ~6% of Chinese firms exit a year", FIELD(exit_hazard)),
-      real("exit_age_exponent", 0.5, 0.0, 5.0, "1",
-           "hazard falls with age as (1 + age in years)^-exponent",
-           "docs/policy-rules.md §5.3: exit hazard falls with age", FIELD(exit_age_exponent)),
+      real("exit_hazard_birth", 0.015, 0.0, 10.0, "1/year",
+           "market exit hazard at founding, at the reference size",
+           "calibrated: exit rate in the founding year 1.6% (国家工商总局 2013, docs/references.md "
+           "§4.4; half a year exposed on average)",
+           FIELD(exit_hazard_birth)),
+      real("exit_hazard_peak", 0.085, 0.0, 10.0, "1/year",
+           "market exit hazard at its peak age, at the reference size",
+           "calibrated: exit rate 9.5% in the third year, above 8% through the seventh "
+           "(国家工商总局 2013)",
+           FIELD(exit_hazard_peak)),
+      real("exit_peak_age_years", 2.0, 0.01, 100.0, "years",
+           "age at which the market exit hazard peaks (linear rise before)",
+           "国家工商总局 2013: exits peak in the third calendar year of life (ages 1-3 during it)",
+           FIELD(exit_peak_age_years)),
+      real("exit_decline_years", 15.0, 0.01, 1000.0, "years",
+           "time constant of the hazard's exponential fall from the peak towards exit_hazard_old",
+           "calibrated: exit rate above 8% through the seventh year, falling after "
+           "(国家工商总局 2013)",
+           FIELD(exit_decline_years)),
+      real("exit_hazard_old", 0.04, 0.0, 10.0, "1/year",
+           "market exit hazard of old firms at the reference size (the fall's asymptote)",
+           "calibrated: stationary exit rate ~6% a year (6.2% in 2012, 国家工商总局 2013)",
+           FIELD(exit_hazard_old)),
       real("exit_size_reference", 500.0, 0.01, HUGE_MONEY, "万元/year",
            "revenue at which the size factor of the hazard is 1", "assumption",
            FIELD(exit_size_reference)),
@@ -34,6 +54,14 @@ const ParameterTable& exit_parameters() {
            FIELD(distress_leverage)),
   });
   return table;
+}
+
+double exit_hazard_at_age(const CityParams& p, double years) {
+  if (years < p.exit_peak_age_years)
+    return p.exit_hazard_birth +
+           (p.exit_hazard_peak - p.exit_hazard_birth) * years / p.exit_peak_age_years;
+  return p.exit_hazard_old + (p.exit_hazard_peak - p.exit_hazard_old) *
+                                 std::exp(-(years - p.exit_peak_age_years) / p.exit_decline_years);
 }
 
 namespace {
@@ -76,8 +104,7 @@ class Exit final : public Module {
     const CityParams& p = setup.params;
     for (std::size_t age = 0; age <= CityModel::MAX_TABLE_AGE_MONTHS; ++age) {
       const double years = static_cast<double>(age) / 12.0;
-      exit_by_age_.push_back(
-          static_cast<float>(p.exit_hazard * std::pow(1.0 + years, -p.exit_age_exponent)));
+      exit_by_age_.push_back(static_cast<float>(exit_hazard_at_age(p, years)));
     }
     c_.dt = setup.dt();
     c_.exit_size_exponent = static_cast<float>(p.exit_size_exponent);
@@ -89,7 +116,8 @@ class Exit final : public Module {
 
   [[nodiscard]] const ModuleInfo& info() const override {
     static const ModuleInfo info{"exit",
-                                 "exit hazard by age, size and debt, drawn after growth; exits "
+                                 "exit hazard hump-shaped in age, falling with size, and debt "
+                                 "distress, drawn after growth; exits "
                                  "take effect at the end of the firm pass, survivors age",
                                  {Phase::ROWS, Phase::SETTLE},
                                  {"alive", "age_months"},
@@ -126,7 +154,7 @@ class Exit final : public Module {
  private:
   ExitConstants c_{};
   int step_months_;
-  std::vector<float> exit_by_age_;  ///< exit_hazard * (1 + age in years)^-exit_age_exponent
+  std::vector<float> exit_by_age_;  ///< exit_hazard_at_age by month of age
 };
 
 }  // namespace

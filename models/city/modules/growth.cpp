@@ -1,6 +1,7 @@
-// Growth (docs/model.md §3.2.2): revenue follows a heavy-tailed (Laplace) log growth process
-// whose volatility falls with size and whose drift is raised by youth at small size and by the
-// knowledge stock. One vectorised pass over a chunk's rows.
+// Growth (docs/model.md §3.2.2): revenue drifts every step (drift raised by youth at small size
+// and by the knowledge stock) and takes one Laplace shock a year, in the step that opens the
+// year, whose size falls with revenue: annual growth rates are then Laplace within a size class,
+// in the annual accounts as from point to point. One vectorised pass over a chunk's rows.
 #include <cmath>
 
 #include "models/city/city_model.hpp"
@@ -30,8 +31,11 @@ const ParameterTable& growth_parameters() {
            "assumption; Chen et al. (AER 2021): doubling real R&D raises productivity ~9%",
            FIELD(growth_knowledge)),
       real("growth_sd", 0.45, 0.0, 5.0, "1/year",
-           "standard deviation of annual log growth at the reference size (Laplace shocks)",
-           "assumption; Bottazzi & Secchi: Laplace growth rates", FIELD(growth_sd)),
+           "standard deviation of the annual Laplace shock to log revenue at the reference size "
+           "(one shock per firm and year, in its first step)",
+           "calibrated: Pareto exponent ~1 of the stationary revenue distribution (Axtell 2001); "
+           "Laplace shape: Bottazzi & Secchi (2003, 2006)",
+           FIELD(growth_sd)),
       real("growth_sd_size_reference", 1000.0, 0.01, HUGE_MONEY, "万元/year",
            "revenue at which growth_sd applies", "assumption", FIELD(growth_sd_size_reference)),
       real("growth_sd_size_exponent", 0.2, 0.0, 2.0, "1",
@@ -51,7 +55,7 @@ namespace {
 
 /// Constants of the growth pass, in single precision.
 struct GrowthConstants {
-  float dt, sqrt_dt, min_revenue, laplace_scale;
+  float dt, min_revenue, laplace_scale;
   float growth_sd, growth_sd_min, growth_sd_max, sd_exponent, log_sd_reference;
   float young_size, growth_drift, growth_knowledge;
   std::uint32_t max_age_index;
@@ -59,30 +63,37 @@ struct GrowthConstants {
 
 /// The columns are __restrict function parameters and every condition is a select, so GCC
 /// vectorises the pass with its transcendental functions and Philox; rows that are not alive
-/// compute but change nothing.
-void grow(const GrowthConstants c, const sim::StreamKey stream, std::size_t rows,
+/// compute but change nothing. With SHOCK (the step that opens a year) each firm older than its
+/// entry step also takes the year's shock, word 0 of its block of the year's stream
+/// (PURPOSE_GROWTH_YEAR keyed by the calendar year: one draw per firm-year, whatever the step
+/// length); other steps draw nothing.
+template <bool SHOCK>
+void grow(const GrowthConstants c, const sim::StreamKey year_stream, std::size_t rows,
           const std::uint32_t* __restrict ids, const std::uint8_t* __restrict alive_flags,
           const std::uint16_t* __restrict ages, const float* __restrict knowledge,
           const float* __restrict youth_by_age, float* __restrict revenues) {
   for (std::size_t row = 0; row < rows; ++row) {
-    const sim::PhiloxBlock words = stream.block(ids[row]);  // word 0; words 1-2 are exit's
     const std::int32_t alive = alive_flags[row];
     const float before = revenues[row];
     const std::uint32_t age = ages[row];
     const std::uint32_t age_index = age < c.max_age_index ? age : c.max_age_index;
-    const float volatility_raw =
-        c.growth_sd *
-        sim::fastmath::exp(-c.sd_exponent * (sim::fastmath::log(before) - c.log_sd_reference));
-    const float volatility_low =
-        volatility_raw > c.growth_sd_min ? volatility_raw : c.growth_sd_min;
-    const float volatility = volatility_low < c.growth_sd_max ? volatility_low : c.growth_sd_max;
     const float youth = youth_by_age[age_index] * c.young_size / (c.young_size + before);
     const float knowledge_ratio = knowledge[row] / before;
     const float drift =
         c.growth_drift + youth + c.growth_knowledge * knowledge_ratio / (1.0f + knowledge_ratio);
-    const float shock = sim::laplace(words[0], 0.0f, c.laplace_scale);
-    const float grown_raw =
-        before * sim::fastmath::exp(drift * c.dt + volatility * c.sqrt_dt * shock);
+    float log_change = drift * c.dt;
+    if constexpr (SHOCK) {
+      const sim::PhiloxBlock words = year_stream.block(ids[row]);
+      const float volatility_raw =
+          c.growth_sd *
+          sim::fastmath::exp(-c.sd_exponent * (sim::fastmath::log(before) - c.log_sd_reference));
+      const float volatility_low =
+          volatility_raw > c.growth_sd_min ? volatility_raw : c.growth_sd_min;
+      const float volatility = volatility_low < c.growth_sd_max ? volatility_low : c.growth_sd_max;
+      const float shock = sim::laplace(words[0], 0.0f, c.laplace_scale);
+      log_change += age > 0 ? volatility * shock : 0.0f;
+    }
+    const float grown_raw = before * sim::fastmath::exp(log_change);
     const float grown = grown_raw > c.min_revenue ? grown_raw : c.min_revenue;
     revenues[row] = alive != 0 ? grown : before;
   }
@@ -100,7 +111,6 @@ class Growth final : public Module {
     }
     const float dt = setup.dt();
     c_.dt = dt;
-    c_.sqrt_dt = std::sqrt(dt);
     c_.min_revenue = static_cast<float>(p.min_revenue);
     c_.laplace_scale = 1.0f / std::sqrt(2.0f);  // unit variance
     c_.growth_sd = static_cast<float>(p.growth_sd);
@@ -116,21 +126,30 @@ class Growth final : public Module {
 
   [[nodiscard]] const ModuleInfo& info() const override {
     static const ModuleInfo info{"growth",
-                                 "revenue growth each step: Laplace shocks, size-dependent "
-                                 "volatility, youth and knowledge drift",
+                                 "revenue growth each step: youth and knowledge drift; one "
+                                 "Laplace shock a year, its size falling with revenue",
                                  {Phase::ROWS},
                                  {"revenue"},
                                  {"alive", "age_months", "knowledge"},
                                  {},
-                                 {{PURPOSE_STEP, 0, 0, 0b0001}}};
+                                 {{PURPOSE_GROWTH_YEAR, 0, 0, 0b0001}}};
     return info;
   }
 
   void rows(World& world, const StepContext& context, ChunkWork& work) const override {
     const FirmView f(world.firms);
     const std::size_t begin = work.begin;
-    grow(c_, context.stream(PURPOSE_STEP), work.end - begin, f.id + begin, f.alive + begin,
-         f.age_months + begin, f.knowledge + begin, youth_by_age_.data(), f.revenue + begin);
+    const sim::StreamKey year_stream(context.seed, PURPOSE_GROWTH_YEAR, context.replication,
+                                     static_cast<std::uint32_t>(context.when.year));
+    if (context.when.starts_year()) {
+      grow<true>(c_, year_stream, work.end - begin, f.id + begin, f.alive + begin,
+                 f.age_months + begin, f.knowledge + begin, youth_by_age_.data(),
+                 f.revenue + begin);
+    } else {
+      grow<false>(c_, year_stream, work.end - begin, f.id + begin, f.alive + begin,
+                  f.age_months + begin, f.knowledge + begin, youth_by_age_.data(),
+                  f.revenue + begin);
+    }
   }
 
  private:

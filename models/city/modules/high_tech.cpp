@@ -1,6 +1,11 @@
-// High-tech certification (docs/model.md §3.3, docs/policy-rules.md): once a year, firms check
-// the public criteria and apply when they meet them; expiring firms re-apply; the expert
-// review passes a share. Certified firms face a mid-term R&D check that can revoke.
+// High-tech certification (docs/model.md §3.3, docs/policy-rules.md §2): once a year, firms score
+// themselves by the work guideline's items and apply when they meet every criterion with a
+// passing score; firms whose certificate expires check themselves the same way; the expert
+// review adds its noise to the score. A firm that lacks IP may buy class-II items. Certified
+// firms face a mid-term check that can revoke. Net assets are recorded at each year's end.
+#include <algorithm>
+#include <cmath>
+
 #include "models/city/city_model.hpp"
 #include "models/city/modules/modules.hpp"
 #include "models/city/parameter_entries.hpp"
@@ -14,21 +19,50 @@ const ParameterTable& high_tech_parameters() {
       integer("high_tech_month", 10, 1, 12, "month", "month of the annual certification round",
               "assumption: Henan batches are reviewed in autumn", FIELD(high_tech_month)),
       real("high_tech_apply_probability", 0.5, 0.0, 1.0, "1/year",
-           "chance an uncertified firm with IP and a year of age applies in a round", "assumption",
-           FIELD(high_tech_apply_probability)),
+           "chance an uncertified firm checks itself and, if it qualifies, applies in a round",
+           "assumption", FIELD(high_tech_apply_probability)),
       real("high_tech_reapply_probability", 0.9, 0.0, 1.0, "1",
-           "chance a firm whose certificate expires re-applies", "assumption",
-           FIELD(high_tech_reapply_probability)),
-      real("high_tech_review_pass_rate", 0.77, 0.0, 1.0, "1",
-           "chance the expert review passes an application that meets every criterion",
-           "docs/policy-rules.md §2.4: observed pass rates 75-79% in Henan cities",
-           FIELD(high_tech_review_pass_rate)),
+           "chance a firm whose certificate expires and whose self-check passes re-applies",
+           "assumption", FIELD(high_tech_reapply_probability)),
+      real("high_tech_apply_margin", 0.0, -30.0, 30.0, "points",
+           "a firm applies when its own score exceeds the pass mark by more than this (0: it "
+           "scores itself by the published guideline, without the experts' noise)",
+           "calibrated: to the observed pass rate of applications, 75-79% (docs/policy-rules.md "
+           "§2.4)",
+           FIELD(high_tech_apply_margin)),
+      real("high_tech_review_sd", 9.5, 0.0, 50.0, "points",
+           "sd of the expert review's normal noise on the score of an application",
+           "calibrated: to the observed pass rate of applications, 75-79% (docs/policy-rules.md "
+           "§2.4; 郑州 2022 79.4%, 许昌 2023 74.8%)",
+           FIELD(high_tech_review_sd)),
       integer("high_tech_validity_years", 3, 1, 20, "years", "certificate validity", RULES_HTE,
               FIELD(high_tech_validity_years)),
-      real("high_tech_audit_probability", 0.05, 0.0, 1.0, "1/year",
-           "chance a certified firm below the R&D ratio in a year is found and revoked",
-           "assumption: ~4,000 revocations of ~460,000 HTEs (2025), ~1 in 5 below the ratio",
+      real("high_tech_audit_probability", 0.25, 0.0, 1.0, "1/year",
+           "chance a certified firm is checked in a year; a checked firm that no longer meets "
+           "the R&D ratio, tech-staff or product-share criterion on its last year loses the "
+           "certificate",
+           "calibrated: to revocations of 0.2-0.9% of the stock a year (about 700 in 2022 and "
+           "over 4,000 in 2025 of 400,000-460,000; docs/policy-rules.md §2.6)",
            FIELD(high_tech_audit_probability)),
+      real("high_tech_trait_sd", 1.0, 0.0, 10.0, "1",
+           "sd of a firm's persistent log-odds deviation in the graded items (technical "
+           "advancement; R&D organisation)",
+           "calibrated: to the observed pass rate of applications (docs/policy-rules.md §2.4)",
+           FIELD(high_tech_trait_sd)),
+      real("high_tech_conversion_knowledge", 50.0, 1.0e-6, HUGE_MONEY, "万元 year",
+           "knowledge stock per result commercialised a year (the commercialisation item)",
+           "calibrated: to the observed pass rate; of the order of the knowledge per class-II "
+           "IP item a year (class2_ip_knowledge)",
+           FIELD(high_tech_conversion_knowledge)),
+      real("high_tech_organisation_rd", 20.0, 1.0e-6, HUGE_MONEY, "万元/year",
+           "mean yearly reported R&D at which a firm's R&D organisation items score half",
+           "calibrated: to the observed pass rate of applications (docs/policy-rules.md §2.4)",
+           FIELD(high_tech_organisation_rd)),
+      real("high_tech_ip_price", 2.0, 0.0, HUGE_MONEY, "万元/item",
+           "price of a class-II IP item bought or licensed for an application, paid from cash",
+           "calibrated: to the pass rate of first applications; of the order of listed "
+           "utility-model transfer prices",
+           FIELD(high_tech_ip_price)),
       real("high_tech_min_tech_staff", 0.10, 0.0, 1.0, "1", "tech staff / employees", RULES_HTE,
            FIELD(high_tech_rules.min_tech_staff_share)),
       real("high_tech_rd_ratio_small", 0.05, 0.0, 1.0, "1",
@@ -50,16 +84,17 @@ const ParameterTable& high_tech_parameters() {
            FIELD(high_tech_rules.min_high_tech_revenue_share)),
       integer("high_tech_pass_score", 70, 0, 100, "points", "the innovation score must exceed this",
               RULES_HTE, FIELD(high_tech_rules.pass_score)),
-      integer("high_tech_assessed_points", 56, 0, 72, "points",
-              "points the model gives every applicant for the items it does not represent "
-              "(IP quality 22, commercialisation 30, R&D management 20 of 72)",
-              "assumption: 78% of them, the typical pass share",
-              FIELD(high_tech_rules.assessed_points)),
   });
   return table;
 }
 
 namespace {
+
+/// Block of PURPOSE_ATTRIBUTES with a firm's persistent high-tech traits (words 0-1: the
+/// deviations of technical advancement and of R&D organisation).
+constexpr std::uint32_t TRAIT_BLOCK = 5;
+
+double logistic_of(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 class HighTechRound final : public Module {
  public:
@@ -69,54 +104,157 @@ class HighTechRound final : public Module {
   [[nodiscard]] const ModuleInfo& info() const override {
     static const ModuleInfo info{
         "high_tech",
-        "the annual high-tech round: self-check, application, review, renewal, lapse, "
-        "mid-term revocation",
-        {Phase::ROUNDS},
-        {"high_tech_until_step", "high_tech_since_step"},
-        {"alive", "age_months", "ip_class1", "ip_class2", "tech_staff_share", "revenue_y1",
-         "revenue_y2", "revenue_y3", "rd_reported_last_year", "rd_reported_y2", "rd_reported_y3",
-         "high_tech_revenue_share"},
+        "the annual high-tech round: self-check by the guideline's score, IP purchase, "
+        "application, review with noise, renewal, lapse, mid-term revocation; year-end net assets",
+        {Phase::INITIAL, Phase::ENTRANTS, Phase::ROUNDS, Phase::YEAR_END},
+        {"high_tech_until_step", "high_tech_since_step", "equity_base", "net_assets_y1",
+         "net_assets_y2", "net_assets_y3", "ip_class2_used", "ip_bought"},
+        {"alive", "age_months", "ip_class1", "ip_class2", "tech_staff_share", "revenue",
+         "revenue_y1", "revenue_y2", "revenue_y3", "rd_reported_last_year", "rd_reported_y2",
+         "rd_reported_y3", "high_tech_revenue_share", "knowledge", "flags", "cash", "debt",
+         "rd_propensity", "rd_intensity_real"},
         {HIGH_TECH_GRANTED, HIGH_TECH_RENEWED, HIGH_TECH_FAILED, HIGH_TECH_LAPSED,
-         HIGH_TECH_REVOKED},
-        {{PURPOSE_ROUNDS, DRAW_HIGH_TECH, DRAW_HIGH_TECH}}};
+         HIGH_TECH_REVOKED, HIGH_TECH_APPLICATIONS, HIGH_TECH_IP_BOUGHT},
+        {{PURPOSE_ROUNDS, DRAW_HIGH_TECH, DRAW_HIGH_TECH},
+         {PURPOSE_ATTRIBUTES, TRAIT_BLOCK, TRAIT_BLOCK, 0b0011}}};
     return info;
   }
 
+  void initial(World& world, const StepContext& context) const override;
+  void entrants(World& world, std::size_t first_row, Origin origin,
+                const StepContext& context) const override;
   void rounds(World& world, const StepContext& context, StepTotals& totals) const override;
+  void year_end(World& world, const StepContext& context) const override;
 
  private:
-  [[nodiscard]] HighTechInputs inputs_of(const FirmView& f, std::size_t row) const;
-  /// The mid-term check of a certified firm: last year's R&D ratio below the threshold can
-  /// cost the certificate.
+  [[nodiscard]] HighTechInputs inputs_of(const FirmView& f, std::size_t row,
+                                         const sim::StreamKey& attributes) const;
+  /// The mid-term check of a certified firm: checked with high_tech_audit_probability, it
+  /// loses the certificate when its real R&D ratio, tech staff or product share misses the
+  /// criterion.
   void audit(const FirmView& f, std::size_t row, const sim::PhiloxBlock& words, int step,
              StepTotals& totals) const;
+  /// The fewest class-II items a firm short of IP would buy so that its own check passes with
+  /// the margin (up to the five the quantity score counts), 0 if none does or it cannot pay.
+  [[nodiscard]] int items_to_buy(const FirmView& f, std::size_t row, HighTechInputs inputs) const;
+  [[nodiscard]] bool self_check(const HighTechResult& result) const;
 
   const CityParams& p_;
   const InstrumentSet& instruments_;
 };
 
-HighTechInputs HighTechRound::inputs_of(const FirmView& f, std::size_t row) const {
+// Net assets at entry are the paid-in capital: the cash a firm starts with and its non-cash
+// assets (assets_per_revenue x revenue), without debt; the base holds the non-cash part, and net
+// assets = base + cash - debt move with after-tax profit, grants and what the firm pays for IP.
+void HighTechRound::initial(World& world, const StepContext& /*context*/) const {
+  const CityParams& p = p_;
+  FirmView f(world.firms);
+  for (std::size_t row = 0; row < world.firms.size(); ++row) {
+    f.equity_base[row] = static_cast<float>(p.assets_per_revenue) * f.revenue[row];
+    // The past year-ends: net assets less each year's after-tax retained profit at the firm's
+    // margin and R&D (the cash-and-tax rule, docs/model.md §3.2.5), back to its founding.
+    const float now = f.equity_base[row] + f.cash[row].value() - f.debt[row].value();
+    const float retained_share = static_cast<float>((p.operating_margin - f.rd_propensity[row]) *
+                                                    (1.0 - p.corporate_tax_rate));
+    f.net_assets_y1[row] = f.revenue_y1[row] > 0.0f ? now : 0.0f;
+    f.net_assets_y2[row] =
+        f.revenue_y2[row] > 0.0f ? now - retained_share * f.revenue_y1[row] : 0.0f;
+    f.net_assets_y3[row] =
+        f.revenue_y3[row] > 0.0f ? f.net_assets_y2[row] - retained_share * f.revenue_y2[row] : 0.0f;
+  }
+}
+
+void HighTechRound::entrants(World& world, std::size_t first_row, Origin /*origin*/,
+                             const StepContext& /*context*/) const {
+  FirmView f(world.firms);
+  for (std::size_t row = first_row; row < world.firms.size(); ++row) {
+    f.equity_base[row] = static_cast<float>(p_.assets_per_revenue) * f.revenue[row];
+  }
+}
+
+void HighTechRound::year_end(World& world, const StepContext& /*context*/) const {
+  FirmView f(world.firms);
+  for (std::size_t row = 0; row < world.firms.size(); ++row) {
+    f.net_assets_y3[row] = f.net_assets_y2[row];
+    f.net_assets_y2[row] = f.net_assets_y1[row];
+    f.net_assets_y1[row] = f.equity_base[row] + f.cash[row].value() - f.debt[row].value();
+  }
+}
+
+HighTechInputs HighTechRound::inputs_of(const FirmView& f, std::size_t row,
+                                        const sim::StreamKey& attributes) const {
+  const CityParams& p = p_;
   HighTechInputs inputs;
   inputs.age_months = f.age_months[row];
-  inputs.ip_class1 = f.ip_class1[row];
-  inputs.ip_class2 = f.ip_class2[row];
   inputs.tech_staff_share = f.tech_staff_share[row];
   inputs.rd_recent_years = f.rd_reported_y1[row] + f.rd_reported_y2[row] + f.rd_reported_y3[row];
   inputs.sales_recent_years = f.revenue_y1[row] + f.revenue_y2[row] + f.revenue_y3[row];
   inputs.latest_sales = f.revenue_y1[row];
   inputs.high_tech_revenue_share = f.high_tech_share[row];
-  inputs.sales_growth =
+
+  HighTechScoreInputs& score = inputs.score;
+  score.ip_class1 = f.ip_class1[row];
+  score.ip_class2 = std::max(0, f.ip_class2[row] - f.ip_class2_used[row]);
+  score.ip_bought = std::min<int>(f.ip_bought[row], score.ip_class2);
+  const sim::PhiloxBlock traits = attributes.block(f.id[row], TRAIT_BLOCK);
+  const sim::NormalPair z = sim::normal_pair(traits[0], traits[1]);
+  // Technical advancement: knowledge per sales against that of a firm that has spent the
+  // small-band R&D ratio for long (ratio / depreciation), plus the firm's trait.
+  const double reference_intensity =
+      p.high_tech_rules.rd_ratio_small / std::max(1.0e-6, p.knowledge_depreciation);
+  score.advancement =
+      f.revenue_y1[row] > 0.0f
+          ? logistic_of(p.high_tech_trait_sd * z.first +
+                        std::log(std::max(1.0e-9, static_cast<double>(f.knowledge[row])) /
+                                 (reference_intensity * f.revenue_y1[row])))
+          : 0.0;
+  // Core support: the share of revenue from the high-tech products the IP supports.
+  score.core_support = f.high_tech_share[row];
+  score.standards = (f.flags[row] & FLAG_DIRECT_ROUTE) != 0;
+  score.conversions = f.knowledge[row] / p.high_tech_conversion_knowledge;
+  const int years = (f.revenue_y1[row] > 0.0f ? 1 : 0) + (f.revenue_y2[row] > 0.0f ? 1 : 0) +
+                    (f.revenue_y3[row] > 0.0f ? 1 : 0);
+  const double rd_per_year = years > 0 ? inputs.rd_recent_years / years : 0.0;
+  score.organisation = rd_per_year > 0.0
+                           ? logistic_of(p.high_tech_trait_sd * z.second +
+                                         std::log(rd_per_year / p.high_tech_organisation_rd))
+                           : 0.0;
+  score.sales_growth =
       high_tech_sales_growth(f.revenue_y3[row], f.revenue_y2[row], f.revenue_y1[row]);
+  score.net_asset_growth =
+      high_tech_growth(f.net_assets_y3[row], f.net_assets_y2[row], f.net_assets_y1[row]);
   return inputs;
+}
+
+bool HighTechRound::self_check(const HighTechResult& result) const {
+  return high_tech_self_check(result, p_.high_tech_rules, p_.high_tech_apply_margin);
+}
+
+int HighTechRound::items_to_buy(const FirmView& f, std::size_t row, HighTechInputs inputs) const {
+  const double cash = f.cash[row].value();
+  const int held = inputs.score.ip_class2;
+  const int held_bought = inputs.score.ip_bought;
+  for (int items = 1; held + items <= 5; ++items) {
+    if (items * p_.high_tech_ip_price > cash) return 0;
+    inputs.score.ip_class2 = held + items;
+    inputs.score.ip_bought = held_bought + items;
+    if (self_check(evaluate_high_tech(inputs, p_.high_tech_rules))) return items;
+  }
+  return 0;
 }
 
 void HighTechRound::audit(const FirmView& f, std::size_t row, const sim::PhiloxBlock& words,
                           int step, StepTotals& totals) const {
-  const double last_ratio =
-      f.revenue_y1[row] > 0.0f ? f.rd_reported_y1[row] / f.revenue_y1[row] : 0.0;
-  if (f.revenue_y1[row] > 0.0f &&
-      last_ratio < high_tech_rd_threshold(f.revenue_y1[row], p_.high_tech_rules) &&
-      sim::bernoulli(words[2], static_cast<float>(p_.high_tech_audit_probability))) {
+  if (!sim::bernoulli(words[2], static_cast<float>(p_.high_tech_audit_probability))) return;
+  // The check looks behind the reports: relabelled costs are disallowed, so the firm's R&D is
+  // its real R&D intensity of the year (docs/policy-rules.md §2.6: most revocations are for the
+  // R&D ratio), against the threshold of its last year's sales.
+  const HighTechRules& rules = p_.high_tech_rules;
+  const float sales = f.revenue_y1[row] > 0.0f ? f.revenue_y1[row] : f.revenue[row];
+  const bool fails = f.rd_real[row] < high_tech_rd_threshold(sales, rules) ||
+                     f.tech_staff_share[row] < rules.min_tech_staff_share ||
+                     f.high_tech_share[row] < rules.min_high_tech_revenue_share;
+  if (fails) {
     f.high_tech_until[row] = static_cast<std::uint16_t>(step);
     totals[HIGH_TECH_REVOKED] += 1.0;
   }
@@ -129,8 +267,10 @@ void HighTechRound::rounds(World& world, const StepContext& context, StepTotals&
   FirmView f(world.firms);
   const sim::StreamKey stream = context.stream(PURPOSE_ROUNDS);
   const sim::StreamKey order = context.stream(PURPOSE_ORDER);
+  const sim::StreamKey attributes(context.seed, PURPOSE_ATTRIBUTES, context.replication, 0);
   const int valid_until =
       when.step + static_cast<int>(p.high_tech_validity_years) * context.model.steps_per_year();
+  const auto review_sd = static_cast<float>(p.high_tech_review_sd);
   for (std::size_t row = 0; row < world.firms.size(); ++row) {
     if (f.alive[row] == 0) continue;
     const sim::PhiloxBlock words = stream.block(f.id[row], DRAW_HIGH_TECH);
@@ -139,24 +279,54 @@ void HighTechRound::rounds(World& world, const StepContext& context, StepTotals&
       audit(f, row, words, when.step, totals);
       continue;
     }
-    const bool meets_criteria = evaluate_high_tech(inputs_of(f, row), p.high_tech_rules).passes();
-    // Expiring firms re-apply out of habit; others check the public criteria first and apply
-    // only when they meet them. The expert review then passes a share of applications.
-    const bool applies =
-        expiring ? sim::bernoulli(words[0], static_cast<float>(p.high_tech_reapply_probability))
-                 : meets_criteria &&
-                       sim::bernoulli(words[0], static_cast<float>(p.high_tech_apply_probability));
-    if (!applies) {
+    // Firms that would apply this round (first applicants with the apply probability, firms
+    // due for renewal with the re-apply probability) check themselves by the guideline.
+    const float chance = static_cast<float>(expiring ? p.high_tech_reapply_probability
+                                                     : p.high_tech_apply_probability);
+    if (!sim::bernoulli(words[0], chance)) {
       if (expiring) totals[HIGH_TECH_LAPSED] += 1.0;
       continue;
     }
-    const bool passes = meets_criteria &&
-                        sim::bernoulli(words[1], static_cast<float>(p.high_tech_review_pass_rate));
-    if (!passes) {
+    HighTechInputs inputs = inputs_of(f, row, attributes);
+    HighTechResult result = evaluate_high_tech(inputs, p.high_tech_rules);
+    // A firm short of IP (none usable, or too few class-II items for the score) may buy some.
+    int bought = 0;
+    const bool short_of_ip =
+        inputs.score.ip_class1 == 0 && inputs.score.ip_class2 < 5 &&
+        (result.failure == HighTechFailure::NO_IP || result.failure == HighTechFailure::SCORE ||
+         (result.passes() && !self_check(result)));
+    if (short_of_ip) {
+      bought = items_to_buy(f, row, inputs);
+      if (bought > 0) {
+        inputs.score.ip_class2 += bought;
+        inputs.score.ip_bought += bought;
+        result = evaluate_high_tech(inputs, p.high_tech_rules);
+      }
+    }
+    if (!self_check(result)) {
+      if (expiring) totals[HIGH_TECH_LAPSED] += 1.0;
+      continue;
+    }
+    if (bought > 0) {
+      f.cash[row] =
+          sim::MoneyColumn(f.cash[row].value() - static_cast<float>(bought * p.high_tech_ip_price));
+      f.ip_class2[row] = static_cast<std::uint16_t>(std::min(65535, f.ip_class2[row] + bought));
+      f.ip_bought[row] = static_cast<std::uint16_t>(std::min(65535, f.ip_bought[row] + bought));
+      totals[HIGH_TECH_IP_BOUGHT] += bought;
+    }
+    totals[HIGH_TECH_APPLICATIONS] += 1.0;
+    const float noise = review_sd * sim::normal(words[1], words[3]);
+    if (!(static_cast<float>(result.score) + noise >
+          static_cast<float>(p.high_tech_rules.pass_score))) {
       totals[HIGH_TECH_FAILED] += 1.0;
       if (expiring) totals[HIGH_TECH_LAPSED] += 1.0;
       continue;
     }
+    // The class-II items counted are used up (bought ones first); class-I items stay usable.
+    const Class2Ledger ledger = class2_after_certification(
+        {f.ip_class2[row], f.ip_class2_used[row], f.ip_bought[row]}, inputs.score.ip_class1);
+    f.ip_class2_used[row] = static_cast<std::uint16_t>(ledger.used);
+    f.ip_bought[row] = static_cast<std::uint16_t>(ledger.bought);
     f.high_tech_until[row] = static_cast<std::uint16_t>(valid_until);
     f.high_tech_since[row] = static_cast<std::uint16_t>(when.step + 1);
     totals[expiring ? HIGH_TECH_RENEWED : HIGH_TECH_GRANTED] += 1.0;

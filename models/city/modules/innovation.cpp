@@ -1,11 +1,13 @@
 // Innovation (docs/model.md §3.2.4): R&D spending of the step adds to the knowledge stock, which
-// depreciates; class-I and class-II IP arrive as Poisson processes in knowledge.
+// depreciates; class-I and class-II IP arrive as Poisson processes in knowledge and lapse at a
+// constant hazard (their legal lives cap what they can last; most are dropped earlier).
 #include <algorithm>
 #include <cmath>
 
 #include "models/city/city_model.hpp"
 #include "models/city/modules/modules.hpp"
 #include "models/city/parameter_entries.hpp"
+#include "models/city/rules.hpp"
 #include "sim/rng/distributions.hpp"
 
 namespace innosim::models::city {
@@ -22,24 +24,41 @@ const ParameterTable& innovation_parameters() {
       real("class2_ip_knowledge", 600.0, 1.0e-6, HUGE_MONEY, "万元 year",
            "knowledge stock per class-II IP item a year", "assumption: 4x as many as class I",
            FIELD(class2_ip_knowledge)),
+      real("class1_ip_life", 10.0, 0.1, 20.0, "years",
+           "mean life of a class-I item (lapse hazard 1 / this; an invention patent lasts at most "
+           "20 years from filing)",
+           "calibrated: to the stock of valid class-I IP per firm; at most the legal term of 20 "
+           "years (专利法 Art. 42, docs/references.md)",
+           FIELD(class1_ip_life)),
+      real("class2_ip_life", 5.0, 0.1, 10.0, "years",
+           "mean life of a class-II item (lapse hazard 1 / this; a utility model lasts at most "
+           "10 years from filing)",
+           "calibrated: to the stock of valid class-II IP per firm; at most the legal term of 10 "
+           "years (专利法 Art. 42, docs/references.md)",
+           FIELD(class2_ip_life)),
   });
   return table;
 }
 
 namespace {
 
+/// The IP events of one firm-step: arrivals of each class and lapses of each class.
 struct IpArrivals {
   std::int64_t class1 = 0;
   std::int64_t class2 = 0;
+  std::int64_t class1_lapsed = 0;
+  std::int64_t class2_lapsed = 0;
 };
 
-/// IP arrivals of one firm-step: N ~ Poisson(mean1 + mean2) by inversion, each arrival of
-/// class I with probability mean1 / (mean1 + mean2) (the two counts are then independent
-/// Poissons). Most firm-steps have none, decided by one Philox call and one exp.
+/// IP events of one firm-step: N ~ Poisson(mean1 + mean2 + lapse1 + lapse2) by inversion, each
+/// event of a kind with probability its mean / the total (the four counts are then independent
+/// Poissons). Lapses are Poisson with mean items x hazard x dt, the Poisson approximation of the
+/// binomial (exact to first order in hazard x dt, which is below 2% a step); the caller caps
+/// them at the items held. Most firm-steps have none, decided by one Philox call and one exp.
 IpArrivals ip_arrivals(const sim::StreamKey& stream, std::uint32_t firm_id, double mean1,
-                       double mean2) {
+                       double mean2, double lapse1, double lapse2) {
   IpArrivals arrivals;
-  const double mean = mean1 + mean2;
+  const double mean = mean1 + mean2 + lapse1 + lapse2;
   if (!(mean > 0.0)) return arrivals;
   const sim::PhiloxBlock words = stream.block(firm_id, 0);
   const double u = sim::u01_double(words[0], words[1]);
@@ -51,6 +70,8 @@ IpArrivals ip_arrivals(const sim::StreamKey& stream, std::uint32_t firm_id, doub
     for (int skip = 0; skip < 4; ++skip) draws.next_word();
     arrivals.class1 = sim::poisson(draws, mean1);
     arrivals.class2 = sim::poisson(draws, mean2);
+    arrivals.class1_lapsed = sim::poisson(draws, lapse1);
+    arrivals.class2_lapsed = sim::poisson(draws, lapse2);
     return arrivals;
   }
   std::int64_t count = 0;
@@ -59,18 +80,42 @@ IpArrivals ip_arrivals(const sim::StreamKey& stream, std::uint32_t firm_id, doub
     probability *= mean / static_cast<double>(count);
     cumulative += probability;
   }
-  const double class1_share = mean1 / mean;
+  // Cumulative shares of the kinds: class-I arrival, class-II arrival, class-I lapse, the rest
+  // class-II lapses.
+  const double to_class1 = mean1 / mean;
+  const double to_class2 = (mean1 + mean2) / mean;
+  const double to_lapse1 = (mean1 + mean2 + lapse1) / mean;
   // Block 0 decided the count (words 0-1; word 2 is the IPO draw); the split uses block 1 on.
   sim::DrawSequence draws(stream, firm_id);
   for (int skip = 0; skip < 4; ++skip) draws.next_word();
-  for (std::int64_t arrival = 0; arrival < count; ++arrival) {
-    if (sim::u01_closed_open(draws.next_word()) < class1_share) {
+  for (std::int64_t event = 0; event < count; ++event) {
+    const double kind = sim::u01_closed_open(draws.next_word());
+    if (kind < to_class1) {
       ++arrivals.class1;
-    } else {
+    } else if (kind < to_class2) {
       ++arrivals.class2;
+    } else if (kind < to_lapse1) {
+      ++arrivals.class1_lapsed;
+    } else {
+      ++arrivals.class2_lapsed;
     }
   }
   return arrivals;
+}
+
+/// Adds a firm-step's arrivals and removes its lapses (class2_after_lapse: used class-II items
+/// lapse first, being the older; bought ones stay at most the unused items left).
+void update_ip(const FirmView& f, std::size_t row, const IpArrivals& ip) {
+  const std::int64_t class1_lapsed = std::min<std::int64_t>(f.ip_class1[row], ip.class1_lapsed);
+  f.ip_class1[row] = static_cast<std::uint16_t>(
+      std::min<std::int64_t>(65535, f.ip_class1[row] - class1_lapsed + ip.class1));
+  const Class2Ledger ledger = class2_after_lapse(
+      {f.ip_class2[row], f.ip_class2_used[row], f.ip_bought[row]},
+      static_cast<int>(std::min<std::int64_t>(f.ip_class2[row], ip.class2_lapsed)),
+      static_cast<int>(std::min<std::int64_t>(65535, ip.class2)));
+  f.ip_class2[row] = static_cast<std::uint16_t>(std::min(65535, ledger.held));
+  f.ip_class2_used[row] = static_cast<std::uint16_t>(ledger.used);
+  f.ip_bought[row] = static_cast<std::uint16_t>(ledger.bought);
 }
 
 class Innovation final : public Module {
@@ -80,15 +125,19 @@ class Innovation final : public Module {
     knowledge_keep_ = std::exp(-static_cast<float>(setup.params.knowledge_depreciation) * dt_);
     class1_rate_ = dt_ / setup.params.class1_ip_knowledge;
     class2_rate_ = dt_ / setup.params.class2_ip_knowledge;
+    class1_lapse_ = dt_ / setup.params.class1_ip_life;
+    class2_lapse_ = dt_ / setup.params.class2_ip_life;
   }
 
   [[nodiscard]] const ModuleInfo& info() const override {
     static const ModuleInfo info{
         "innovation",
-        "R&D spending into a depreciating knowledge stock; class-I/II IP as Poisson in knowledge",
+        "R&D spending into a depreciating knowledge stock; class-I/II IP as Poisson in "
+        "knowledge, lapsing at a constant hazard",
         {Phase::ROWS},
         {"knowledge", "ip_class1", "ip_class2"},
-        {"alive", "revenue", "rd_intensity_real", "rd_intensity_reported"},
+        {"alive", "revenue", "rd_intensity_real", "rd_intensity_reported", "ip_class2_used",
+         "ip_bought"},
         {RD_REAL, RD_REPORTED, IP_CLASS1_NEW, IP_CLASS2_NEW},
         // Block 0 words 0-1 decide the count, blocks 1 on split it; word 2 of block 0 is IPO's.
         {{PURPOSE_IP, 0, 0, 0b1011}, {PURPOSE_IP, 1, ALL_BLOCKS}}};
@@ -109,13 +158,11 @@ class Innovation final : public Module {
       f.knowledge[row] = f.knowledge[row] * knowledge_keep_ + rd_real;
       rd_real_sum += rd_real;
       rd_reported_sum += rd_reported;
-      const IpArrivals ip = ip_arrivals(ip_stream, f.id[row], f.knowledge[row] * class1_rate_,
-                                        f.knowledge[row] * class2_rate_);
-      if (ip.class1 + ip.class2 > 0) {
-        f.ip_class1[row] =
-            static_cast<std::uint16_t>(std::min<std::int64_t>(65535, f.ip_class1[row] + ip.class1));
-        f.ip_class2[row] =
-            static_cast<std::uint16_t>(std::min<std::int64_t>(65535, f.ip_class2[row] + ip.class2));
+      const IpArrivals ip = ip_arrivals(
+          ip_stream, f.id[row], f.knowledge[row] * class1_rate_, f.knowledge[row] * class2_rate_,
+          f.ip_class1[row] * class1_lapse_, f.ip_class2[row] * class2_lapse_);
+      if (ip.class1 + ip.class2 + ip.class1_lapsed + ip.class2_lapsed > 0) {
+        update_ip(f, row, ip);
         class1_new += static_cast<double>(ip.class1);
         class2_new += static_cast<double>(ip.class2);
       }
@@ -131,6 +178,8 @@ class Innovation final : public Module {
   float knowledge_keep_;
   double class1_rate_;
   double class2_rate_;
+  double class1_lapse_;
+  double class2_lapse_;
 };
 
 }  // namespace
