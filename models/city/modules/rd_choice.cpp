@@ -238,11 +238,12 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
       // no local subsidy (the scenario's instruments move R&D away from the observed start), in
       // its steady tax position: a firm whose R&D deductions exceed its income carries the
       // losses of a full horizon (an entrant's or a short history's losses are still building).
-      TaxOutlook steady = outlook;
-      const double yearly_loss = std::max(0.0, outlook.rd_deductions - outlook.income_before_rd);
-      steady.carried_losses = std::max(outlook.carried_losses, outlook.horizon_years * yearly_loss);
       const double start_deduction =
           super_deduction_rate(start_year, tech_sme, is_manufacturing(f.sector[row]));
+      TaxOutlook steady = outlook;
+      steady.rd_deductions = (real_before + start_deduction * reported_before) * sales;
+      const double yearly_loss = std::max(0.0, steady.rd_deductions - steady.income_before_rd);
+      steady.carried_losses = std::max(outlook.carried_losses, outlook.horizon_years * yearly_loss);
       f.rd_reference_cost[row] = static_cast<float>(
           std::max(0.05, 1.0 - tax_rate * (1.0 + start_deduction) * deduction_value(steady)));
     }
