@@ -156,10 +156,11 @@ class RdChoice final : public Module {
 };
 
 /// The initial population's carried-forward losses: its past years' taxable income (its margin
-/// on its sales less its reported R&D with the national super-deduction of that year; no debt),
-/// settled year by year over the years it existed, up to the longest carry-forward horizon:
-/// the last four years from its history, earlier ones at the sales of four years back and R&D
-/// at its propensity. A registered firm counts as qualified in those years.
+/// on its sales less its reported R&D with the super-deduction of that year as the scenario sets
+/// it, as in the burn-in; no debt), settled year by year over the years it existed, up to the
+/// longest carry-forward horizon: the last four years from its history, earlier ones at the sales
+/// of four years back and R&D at its propensity. A registered firm counts as qualified in those
+/// years.
 void RdChoice::initial_losses(World& world, const StepContext& context) const {
   FirmView f(world.firms);
   const int start_year = context.when.year;
@@ -176,8 +177,7 @@ void RdChoice::initial_losses(World& world, const StepContext& context) const {
     for (int back = years; back >= 1; --back) {
       const std::size_t k = static_cast<std::size_t>(std::min(back, 4) - 1);
       if (sales[k] <= 0.0f) continue;
-      const double d =
-          super_deduction_rate(start_year - back, tech_sme, is_manufacturing(f.sector[row]));
+      const double d = deduction_rate(p_, start_year - back, tech_sme, f.sector[row]);
       const double profit = static_cast<double>(f.operating_margin[row]) * sales[k] - rd[k];
       const double income = profit - d * rd[k];
       settle_tax_year(losses, income, std::max(0.0, -income) - std::max(0.0, -profit), qualified);
