@@ -80,6 +80,7 @@ struct CityParams {
   double high_tech_tax_rate = 0;
   // cash and exit
   double operating_margin = 0;
+  double operating_margin_sd = 0;
   double interest_rate = 0;
   double cash_buffer_months = 0;
   double assets_per_revenue = 0;

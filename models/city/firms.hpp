@@ -100,7 +100,7 @@ inline constexpr bool STATE_ONLY = false;
     SNAPSHOT)                                                                                     \
   X(revenue, Revenue, float, "revenue", "万元/year", "revenue (annual rate)", SNAPSHOT)            \
   X(rd_propensity, RdPropensity, float, "rd_propensity", "1",                                     \
-    "R&D intensity the firm chooses at baseline cost", STATE_ONLY)                                \
+    "R&D intensity the firm chooses at its reference cost (start year's regime)", STATE_ONLY)     \
   X(rd_real, RdReal, float, "rd_intensity_real", "1", "real R&D / revenue this year", SNAPSHOT)   \
   X(rd_reported, RdReported, float, "rd_intensity_reported", "1",                                 \
     "reported R&D / revenue this year", SNAPSHOT)                                                 \
@@ -143,7 +143,46 @@ inline constexpr bool STATE_ONLY = false;
   X(ip_class2_used, IpClass2Used, std::uint16_t, "ip_class2_used", "items",                       \
     "class-II IP already used by a high-tech certification (of ip_class2)", STATE_ONLY)           \
   X(ip_bought, IpBought, std::uint16_t, "ip_bought", "items",                                     \
-    "class-II IP bought or licensed and not yet used (of ip_class2)", STATE_ONLY)
+    "class-II IP bought or licensed and not yet used (of ip_class2)", STATE_ONLY)                 \
+  X(operating_margin, OperatingMargin, float, "operating_margin", "1",                            \
+    "operating profit / revenue before R&D and interest (fixed trait)", STATE_ONLY)               \
+  X(rd_reference_cost, RdReferenceCost, float, "rd_reference_cost", "1",                          \
+    "after-tax cost of R&D at which the firm chooses its propensity (start year's regime)",       \
+    STATE_ONLY)                                                                                   \
+  X(tax_profit_ytd, TaxProfitYtd, float, "tax_profit_ytd", "万元",                                \
+    "profit so far this tax year (before the super-deduction)", STATE_ONLY)                       \
+  X(tax_deduction_ytd, TaxDeductionYtd, float, "tax_deduction_ytd", "万元",                       \
+    "super-deduction so far this tax year", STATE_ONLY)                                           \
+  X(tax_paid_ytd, TaxPaidYtd, float, "tax_paid_ytd", "万元",                                      \
+    "provisional corporate tax paid so far this tax year", STATE_ONLY)                            \
+  X(tax_reduced_rate, TaxReducedRate, std::uint8_t, "tax_reduced_rate", "",                       \
+    "1 if this year's provisional tax so far is at the high-tech rate", STATE_ONLY)               \
+  X(tax_losses, TaxLosses, float, "tax_losses", "万元",                                           \
+    "tax losses carried into this tax year, usable (sum of tax_loss_1..10)", STATE_ONLY)          \
+  X(tax_loss_from_deduction, TaxLossFromDeduction, float, "tax_loss_from_deduction", "万元",      \
+    "part of tax_losses created by the super-deduction", STATE_ONLY)                              \
+  X(tax_loss_extended, TaxLossExtended, std::uint16_t, "tax_loss_extended", "",                   \
+    "bit k-1: the loss of k years back may be carried 10 years", STATE_ONLY)                      \
+  X(tax_loss_1, TaxLoss1, float, "tax_loss_1", "万元",                                            \
+    "unused tax loss of the year 1 year back", STATE_ONLY)                                        \
+  X(tax_loss_2, TaxLoss2, float, "tax_loss_2", "万元",                                            \
+    "unused tax loss of the year 2 years back", STATE_ONLY)                                       \
+  X(tax_loss_3, TaxLoss3, float, "tax_loss_3", "万元",                                            \
+    "unused tax loss of the year 3 years back", STATE_ONLY)                                       \
+  X(tax_loss_4, TaxLoss4, float, "tax_loss_4", "万元",                                            \
+    "unused tax loss of the year 4 years back", STATE_ONLY)                                       \
+  X(tax_loss_5, TaxLoss5, float, "tax_loss_5", "万元",                                            \
+    "unused tax loss of the year 5 years back", STATE_ONLY)                                       \
+  X(tax_loss_6, TaxLoss6, float, "tax_loss_6", "万元",                                            \
+    "unused tax loss of the year 6 years back", STATE_ONLY)                                       \
+  X(tax_loss_7, TaxLoss7, float, "tax_loss_7", "万元",                                            \
+    "unused tax loss of the year 7 years back", STATE_ONLY)                                       \
+  X(tax_loss_8, TaxLoss8, float, "tax_loss_8", "万元",                                            \
+    "unused tax loss of the year 8 years back", STATE_ONLY)                                       \
+  X(tax_loss_9, TaxLoss9, float, "tax_loss_9", "万元",                                            \
+    "unused tax loss of the year 9 years back", STATE_ONLY)                                       \
+  X(tax_loss_10, TaxLoss10, float, "tax_loss_10", "万元",                                         \
+    "unused tax loss of the year 10 years back", STATE_ONLY)
 // clang-format on
 
 #define INNOSIM_CITY_COLUMN_TAG(member, Tag, Type, name, ...) \
