@@ -93,10 +93,12 @@ RdReport report_rd(float own, float standard, float threshold, bool could_certif
   }
   const bool near = standard >= threshold * (1.0f - static_cast<float>(p.bunching_window));
   if (!near || !(certified || applicant_bunches)) return plain;
-  // An applicant's real R&D need only carry the reported ratio after relabelling; a certified
-  // firm's must meet the threshold itself, since the mid-term check disallows relabelled costs.
+  // Real R&D need only carry the reported ratio after relabelling, for applicants and for
+  // certified firms alike (Chen et al. 2021 measure the relabelling among firms claiming the
+  // status); a certified firm always closes the gap, since the certificate is at stake. The
+  // mid-term check, which disallows relabelled costs, revokes some of them (§3.3).
   const float kept = std::max(1e-3f, 1.0f - static_cast<float>(p.relabel_share));
-  const float real = std::min(cap, std::max(standard, certified ? top : kept * top));
+  const float real = std::min(cap, std::max(standard, kept * top));
   return {real, std::min(1.0f, real / kept), true};
 }
 

@@ -110,10 +110,9 @@ struct RdReport {
 /// firm's choice without the certificate; equal to `own` for an uncertified firm). A firm that
 /// could be certified and whose `standard` R&D is in the bunching window below `threshold`
 /// bunches (applicants when `applicant_bunches`, certified firms always: they keep meeting the
-/// ratio for renewal and the mid-term check): real R&D at least `standard` and at least
-/// (1 - relabel_share) of threshold x (1 + bunching_margin) for an applicant, threshold x (1 +
-/// bunching_margin) for a certified firm (the mid-term check disallows relabelled costs);
-/// reported real / (1 - relabel_share).
+/// ratio for renewal): real R&D at least `standard` and at least (1 - relabel_share) of
+/// threshold x (1 + bunching_margin), reported real / (1 - relabel_share). The mid-term check,
+/// which disallows relabelled costs, can revoke a certified buncher (docs/model.md §3.3).
 /// A certified firm whose own-cost R&D falls below the threshold while `standard` does not
 /// keeps meeting it with real R&D.
 [[nodiscard]] RdReport report_rd(float own, float standard, float threshold, bool could_certify,

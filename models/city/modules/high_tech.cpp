@@ -37,7 +37,7 @@ const ParameterTable& high_tech_parameters() {
            FIELD(high_tech_review_sd)),
       integer("high_tech_validity_years", 3, 1, 20, "years", "certificate validity", RULES_HTE,
               FIELD(high_tech_validity_years)),
-      real("high_tech_audit_probability", 0.25, 0.0, 1.0, "1/year",
+      real("high_tech_audit_probability", 0.10, 0.0, 1.0, "1/year",
            "chance a certified firm is checked in a year; a checked firm that no longer meets "
            "the R&D ratio, tech-staff or product-share criterion on its last year loses the "
            "certificate",
