@@ -16,9 +16,12 @@
 namespace innosim::models::city {
 
 /// The R&D super-deduction rate a firm gets in `year` (city.super_deduction chooses the
-/// national schedule, none, or a fixed rate).
+/// national schedule, none, or a fixed rate from the start year on; years before the start, the
+/// burn-in's and the starting firms' past, had the national schedule whatever the scenario
+/// chooses, so the starting firms are the same in every variant of a scenario).
 [[nodiscard]] inline double deduction_rate(const CityParams& p, int year, bool tech_sme,
-                                           std::uint8_t sector) {
+                                           std::uint8_t sector, bool before_start) {
+  if (before_start) return super_deduction_rate(year, tech_sme, is_manufacturing(sector));
   if (p.super_deduction == "none") return 0.0;
   if (p.super_deduction == "fixed") return p.super_deduction_fixed_rate;
   return super_deduction_rate(year, tech_sme, is_manufacturing(sector));

@@ -186,11 +186,12 @@ TEST(CityLabels, InTheModelTheQuotaBindsAndEachSelectionIsPaidOnce) {
       ++rounds;
       EXPECT_EQ(paid, 3.0) << "replication " << replication << " step " << step;
       // Holders keep their label for the 3 years, so the stock is 3 per round so far, less
-      // holders that exited: the bound allows two (under one is expected at the 6% a year
-      // exit rate of docs/policy-rules.md §5; the seed is fixed).
+      // holders that exited: the bound allows three (about 1.3 are expected among at most nine
+      // holders over three years at the 6-8% a year exit rate of docs/policy-rules.md §5; the
+      // seed is fixed). Labels re-selected yearly would leave the stock at 3 in round 3.
       const double stock = ensemble.at(LABEL_LITTLE_GIANT, replication, point);
       EXPECT_LE(stock, 3.0 * rounds);
-      EXPECT_GE(stock, 3.0 * rounds - 2.0);
+      EXPECT_GE(stock, 3.0 * rounds - 3.0);
     }
     EXPECT_EQ(rounds, 3);
   }

@@ -263,7 +263,8 @@ TEST(CityRd, TheSuperDeductionRaisesRealRdAndBunchingRaisesReportedRd) {
     }
     return sum;
   };
-  // Same draws (common random numbers), only the policy differs.
+  // Same draws (common random numbers), only the policy differs; the scenario's super-deduction
+  // acts from the start year, so both arms start from the same firms.
   const double with_deduction = total("", RD_REAL);
   const double without = total("super_deduction = \"none\"\n", RD_REAL);
   EXPECT_GT(with_deduction, without * 1.1);
@@ -273,8 +274,11 @@ TEST(CityRd, TheSuperDeductionRaisesRealRdAndBunchingRaisesReportedRd) {
       "tiers = [\"candidate\", \"tech_sme\", \"high_tech\", \"gazelle\", \"leader\"]\n",
       RD_REAL);
   EXPECT_GT(subsidised, with_deduction * 1.1);
-  const double honest_reported = total("bunching_probability = 0.0\n", RD_REPORTED);
-  const double honest_real = total("bunching_probability = 0.0\n", RD_REAL);
+  // Without relabelling, what firms report is what they spend (certified firms near the
+  // threshold still bunch, with real R&D).
+  const char* honest = "bunching_probability = 0.0\nrelabel_share = 0.0\n";
+  const double honest_reported = total(honest, RD_REPORTED);
+  const double honest_real = total(honest, RD_REAL);
   EXPECT_DOUBLE_EQ(honest_reported, honest_real);
   EXPECT_GT(total("", RD_REPORTED), total("", RD_REAL));
 }

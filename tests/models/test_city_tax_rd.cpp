@@ -112,7 +112,7 @@ TEST(CityTaxRd, TheSuperDeductionIsWorthNothingNowWithoutTaxableIncome) {
   ample.rd_deductions = 100.0;
   EXPECT_DOUBLE_EQ(deduction_value(ample), 1.0);
   const CityParams p = CityParams::defaults();
-  const double rate = deduction_rate(p, 2023, false, OTHER_SECTOR);
+  const double rate = deduction_rate(p, 2023, false, OTHER_SECTOR, false);
   EXPECT_DOUBLE_EQ(rate, 1.0);
   EXPECT_NEAR(p.corporate_tax_rate * (1.0 + rate) * deduction_value(ample), 0.5, 1e-12);
 }

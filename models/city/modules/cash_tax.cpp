@@ -79,9 +79,9 @@ void CashTax::rows(World& world, const StepContext& context, ChunkWork& work) co
   double deduction_by_kind[2][2];
   for (int tech_sme = 0; tech_sme < 2; ++tech_sme) {
     deduction_by_kind[tech_sme][0] =
-        deduction_rate(p, context.when.year, tech_sme != 0, OTHER_SECTOR);
-    deduction_by_kind[tech_sme][1] =
-        deduction_rate(p, context.when.year, tech_sme != 0, EQUIPMENT_MANUFACTURING);
+        deduction_rate(p, context.when.year, tech_sme != 0, OTHER_SECTOR, context.burn_in);
+    deduction_by_kind[tech_sme][1] = deduction_rate(p, context.when.year, tech_sme != 0,
+                                                    EQUIPMENT_MANUFACTURING, context.burn_in);
   }
   const double standard_rate = p.corporate_tax_rate;
   // Sums in locals, added to the chunk's totals once (see innovation.cpp).

@@ -2,8 +2,6 @@
 // (registrations, spin-offs, talent teams), with their attributes drawn at birth.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -52,13 +50,13 @@ std::vector<ParameterEntry> initial_population() {
            "mean of the exponential age of the burn-in's seed firms",
            "assumption; the burn-in ages the seeds and adds younger firms (docs/model.md §3.1)",
            FIELD(initial_age_mean_years)),
-      real("initial_revenue_median", 600.0, 0.01, HUGE_MONEY, "万元/year",
+      real("initial_revenue_median", 130.0, 0.01, HUGE_MONEY, "万元/year",
            "median revenue of the burn-in's seed firms",
-           "assumption; the burn-in's growth replaces it (docs/model.md §3.1)",
+           "calibrated: firm R&D at the start, 65% of 0.8% of GDP (docs/model.md §3.7)",
            FIELD(initial_revenue_median)),
-      real("initial_revenue_log_sd", 1.5, 0.0, 5.0, "1",
+      real("initial_revenue_log_sd", 1.2, 0.0, 5.0, "1",
            "sigma of log revenue of the burn-in's seed firms",
-           "assumption: lognormal body of the size distribution (Axtell 2001)",
+           "calibrated: firm R&D at the start (docs/model.md §3.7); lognormal body (Axtell 2001)",
            FIELD(initial_revenue_log_sd)),
   };
 }
@@ -89,17 +87,22 @@ std::vector<ParameterEntry> entry_channels() {
            FIELD(talent_team_revenue_median)),
       real("entry_revenue_log_sd", 1.2, 0.0, 5.0, "1", "sigma of log revenue at entry",
            "assumption", FIELD(entry_revenue_log_sd)),
-      real("rd_propensity_median", 0.02, 0.0, 1.0, "1",
-           "median R&D intensity a firm chooses at baseline cost (no super-deduction, 25% tax)",
-           "assumption: Henan industrial R&D/revenue ~1-3%", FIELD(rd_propensity_median)),
+      real("rd_propensity_median", 0.03, 0.0, 1.0, "1",
+           "median R&D intensity a firm chooses at its reference cost (the start year's tax "
+           "regime in its steady tax position, docs/model.md §3.2.3)",
+           "calibrated: enough firms of each register in the burn-in city to draw the start "
+           "from, with firm R&D at the start (docs/model.md §3.7)",
+           FIELD(rd_propensity_median)),
       real("rd_propensity_log_sd", 0.7, 0.0, 5.0, "1", "sigma of log R&D propensity", "assumption",
            FIELD(rd_propensity_log_sd)),
       real("spinoff_rd_factor", 1.5, 0.0, 100.0, "1",
            "R&D propensity and knowledge of spin-offs and talent teams relative to others",
            "assumption", FIELD(spinoff_rd_factor)),
-      real("high_tech_share_median", 0.55, 0.001, 0.999, "1",
+      real("high_tech_share_median", 0.7, 0.001, 0.999, "1",
            "median share of revenue from high-tech products (logit-normal, fixed per firm)",
-           "assumption", FIELD(high_tech_share_median)),
+           "calibrated: certified firms relative to the tech-SME register (信阳 2022 233 : 503; "
+           "docs/model.md §3.7)",
+           FIELD(high_tech_share_median)),
       real("high_tech_share_logit_sd", 1.0, 0.0, 10.0, "1", "sigma of its logit", "assumption",
            FIELD(high_tech_share_logit_sd)),
       real("spinoff_class1_ip_mean", 1.0, 0.0, 1000.0, "items",
@@ -345,9 +348,6 @@ void Entry::start(World& world, const StepContext& context) const {
       candidates.rows.push_back(row32);
     }
   }
-  if (std::getenv("INNOSIM_DEBUG_POOL"))
-    std::fprintf(stderr, "pool: certified %zu registered %zu candidates %zu\n",
-                 certified.rows.size(), registered.rows.size(), candidates.rows.size());
   const std::int64_t sme_only = p.initial_tech_sme - certified_in_register_count(p);
   // Derived: the burn-in city's candidates per firm registered without a certificate.
   const std::int64_t candidate_count =

@@ -40,8 +40,10 @@ const ParameterTable& exit_parameters() {
            "market exit hazard of old firms at the reference size (the fall's asymptote)",
            "calibrated: stationary exit rate ~6% a year (6.2% in 2012, 国家工商总局 2013)",
            FIELD(exit_hazard_old)),
-      real("exit_size_reference", 500.0, 0.01, HUGE_MONEY, "万元/year",
-           "revenue at which the size factor of the hazard is 1", "assumption",
+      real("exit_size_reference", 150.0, 0.01, HUGE_MONEY, "万元/year",
+           "revenue at which the size factor of the hazard is 1 (the age profile applies as "
+           "observed to firms of this size)",
+           "calibrated: the example city's exit rate, about 6% a year (docs/model.md §3.7)",
            FIELD(exit_size_reference)),
       real("exit_size_exponent", 0.15, 0.0, 5.0, "1",
            "hazard falls with size as (revenue/reference)^-exponent (capped at 3x)",

@@ -17,9 +17,10 @@ const ParameterTable& innovation_parameters() {
       real("knowledge_depreciation", 0.15, 0.0, 1.0, "1/year",
            "depreciation rate of the knowledge stock", "assumption: the conventional 15% (Hall)",
            FIELD(knowledge_depreciation)),
-      real("class1_ip_knowledge", 2400.0, 1.0e-6, HUGE_MONEY, "万元 year",
+      real("class1_ip_knowledge", 5300.0, 1.0e-6, HUGE_MONEY, "万元 year",
            "knowledge stock per class-I IP item a year (Poisson rate = stock / this)",
-           "assumption: ~360万 of R&D per Chinese invention patent, stock ~6.7x annual R&D",
+           "calibrated: invention patents per 10,000 people at the start, 1.4 for 信阳 2022 "
+           "(docs/model.md §3.7)",
            FIELD(class1_ip_knowledge)),
       real("class2_ip_knowledge", 600.0, 1.0e-6, HUGE_MONEY, "万元 year",
            "knowledge stock per class-II IP item a year", "assumption: 4x as many as class I",

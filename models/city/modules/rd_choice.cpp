@@ -177,7 +177,7 @@ void RdChoice::initial_losses(World& world, const StepContext& context) const {
     for (int back = years; back >= 1; --back) {
       const std::size_t k = static_cast<std::size_t>(std::min(back, 4) - 1);
       if (sales[k] <= 0.0f) continue;
-      const double d = deduction_rate(p_, start_year - back, tech_sme, f.sector[row]);
+      const double d = deduction_rate(p_, start_year - back, tech_sme, f.sector[row], true);
       const double profit = static_cast<double>(f.operating_margin[row]) * sales[k] - rd[k];
       const double income = profit - d * rd[k];
       settle_tax_year(losses, income, std::max(0.0, -income) - std::max(0.0, -profit), qualified);
@@ -206,7 +206,7 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
     const bool high_tech = f.high_tech_until[row] > when.step;
     const bool tech_sme = f.tech_sme_until[row] > when.step;
     const double tax_rate = high_tech ? p.high_tech_tax_rate : p.corporate_tax_rate;
-    const double deduction = deduction_rate(p, when.year, tech_sme, f.sector[row]);
+    const double deduction = deduction_rate(p, when.year, tech_sme, f.sector[row], context.burn_in);
     // An R&D subsidy the firm is eligible for pays its share, as long as its cap does not bind
     // on the firm's R&D at last year's intensity. Firms do not anticipate budgets running out.
     double subsidy_share = 0.0;

@@ -14,8 +14,10 @@ const ParameterTable& tech_sme_parameters() {
       integer("tech_sme_month", 3, 1, 12, "month",
               "month of the annual evaluation round (admission lasts one year)",
               "docs/policy-rules.md §1.5 (assumption: March)", FIELD(tech_sme_month)),
-      real("tech_sme_apply_probability", 0.6, 0.0, 1.0, "1/year",
-           "chance a firm outside the register applies in a round", "assumption",
+      real("tech_sme_apply_probability", 0.35, 0.0, 1.0, "1/year",
+           "chance a firm outside the register applies in a round",
+           "calibrated: certified firms relative to the tech-SME register (信阳 2022 233 : 503; "
+           "docs/model.md §3.7); 信阳's plan still asks eligible firms to be evaluated (应评尽评)",
            FIELD(tech_sme_apply_probability)),
       real("tech_sme_reapply_probability", 0.95, 0.0, 1.0, "1/year",
            "chance a registered firm re-submits", "assumption",
