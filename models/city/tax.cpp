@@ -99,7 +99,9 @@ RdReport report_rd(float own, float standard, float threshold, bool could_certif
   // mid-term check, which disallows relabelled costs, revokes some of them (§3.3).
   const float kept = std::max(1e-3f, 1.0f - static_cast<float>(p.relabel_share));
   const float real = std::min(cap, std::max(standard, kept * top));
-  return {real, std::min(1.0f, real / kept), true};
+  // It reports what it needs, just above the threshold: relabelled cost is at most
+  // relabel_share of the report (exactly that share for firms whose own R&D is below it).
+  return {real, std::min(1.0f, std::max(top, real)), true};
 }
 
 }  // namespace innosim::models::city

@@ -114,7 +114,8 @@ struct RdReport {
 /// could be certified and whose `standard` R&D is in the bunching window below `threshold`
 /// bunches (applicants when `applicant_bunches`, certified firms always: they keep meeting the
 /// ratio for renewal): real R&D at least `standard` and at least (1 - relabel_share) of
-/// threshold x (1 + bunching_margin), reported real / (1 - relabel_share). The mid-term check,
+/// threshold x (1 + bunching_margin), reported threshold x (1 + bunching_margin) (or its real R&D
+/// if higher): it relabels the gap, at most relabel_share of the report. The mid-term check,
 /// which disallows relabelled costs, can revoke a certified buncher (docs/model.md §3.3).
 /// A certified firm whose own-cost R&D falls below the threshold while `standard` does not
 /// keeps meeting it with real R&D.

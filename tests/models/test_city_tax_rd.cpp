@@ -149,25 +149,33 @@ TEST(CityTaxRd, DeferredDeductionsAreDiscountedAndLostBeyondTheHorizon) {
 
 TEST(CityTaxRd, BunchersRelabelTheirShareOfReportedRd) {
   // Chen et al. (2021): relabelling is 24.2% of the reported R&D of firms at the notch. Over
-  // firms spread across the bunching window (fixed grid), reported - real over reported among
-  // bunchers is relabel_share. Fails if bunchers relabelled at most that share (the earlier
-  // rule: 17.5% on this grid) or more. Tolerance 1e-4 (single precision).
+  // firms spread across the bunching window (fixed grid): every buncher reports just above the
+  // threshold (threshold x (1 + margin)), never lowers its real R&D, and relabels at most
+  // relabel_share of its report: exactly that share when its own R&D is below (1 - share) of
+  // the report, less when its own R&D is closer (it relabels only the gap). Fails if bunchers
+  // over-report (the earlier rule reported real / (1 - share), up to 1.32x the threshold) or
+  // relabel more than the share. Tolerance 1e-4 (single precision).
   const CityParams p = CityParams::defaults();
   const float threshold = 0.05f;
-  double reported = 0.0, relabelled = 0.0;
-  int bunchers = 0;
+  const float top = threshold * (1.0f + static_cast<float>(p.bunching_margin));
+  const auto share = static_cast<float>(p.relabel_share);
+  int bunchers = 0, full_share = 0;
   for (int i = 0; i < 1000; ++i) {
     const float r = threshold * (0.6f + 0.4f * static_cast<float>(i) / 1000.0f);
     const RdReport report = report_rd(r, r, threshold, true, false, true, p);
     if (!report.bunched) continue;
     ++bunchers;
-    EXPECT_GE(report.reported, threshold) << r;
+    EXPECT_NEAR(report.reported, top, 1e-6f) << r;
     EXPECT_GE(report.real, r) << r;  // relabelling never lowers real R&D
-    reported += report.reported;
-    relabelled += report.reported - report.real;
+    const float relabelled = (report.reported - report.real) / report.reported;
+    EXPECT_LE(relabelled, share + 1e-4f) << r;
+    if (r < (1.0f - share) * top) {
+      EXPECT_NEAR(relabelled, share, 1e-4f) << r;
+      ++full_share;
+    }
   }
   EXPECT_GT(bunchers, 500);
-  EXPECT_NEAR(relabelled / reported, p.relabel_share, 1e-4);
+  EXPECT_GT(full_share, 100);
 }
 
 /// A population for the R&D choice run in isolation: n firms with the same sales, IP and

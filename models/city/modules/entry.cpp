@@ -50,7 +50,7 @@ std::vector<ParameterEntry> initial_population() {
            "mean of the exponential age of the burn-in's seed firms",
            "assumption; the burn-in ages the seeds and adds younger firms (docs/model.md §3.1)",
            FIELD(initial_age_mean_years)),
-      real("initial_revenue_median", 130.0, 0.01, HUGE_MONEY, "万元/year",
+      real("initial_revenue_median", 160.0, 0.01, HUGE_MONEY, "万元/year",
            "median revenue of the burn-in's seed firms",
            "calibrated: firm R&D at the start, 65% of 0.8% of GDP (docs/model.md §3.7)",
            FIELD(initial_revenue_median)),

@@ -32,7 +32,7 @@ const ParameterTable& high_tech_parameters() {
            "calibrated: to the observed pass rate of applications, 75-79% (docs/policy-rules.md "
            "§2.4)",
            FIELD(high_tech_apply_margin)),
-      real("high_tech_review_sd", 9.5, 0.0, 50.0, "points",
+      real("high_tech_review_sd", 9.0, 0.0, 50.0, "points",
            "sd of the expert review's normal noise on the score of an application",
            "calibrated: to the observed pass rate of applications, 75-79% (docs/policy-rules.md "
            "§2.4; 郑州 2022 79.4%, 许昌 2023 74.8%)",
@@ -51,14 +51,15 @@ const ParameterTable& high_tech_parameters() {
            "advancement; R&D organisation)",
            "calibrated: to the observed pass rate of applications (docs/policy-rules.md §2.4)",
            FIELD(high_tech_trait_sd)),
-      real("high_tech_conversion_knowledge", 50.0, 1.0e-6, HUGE_MONEY, "万元 year",
+      real("high_tech_conversion_knowledge", 15.0, 1.0e-6, HUGE_MONEY, "万元 year",
            "knowledge stock per result commercialised a year (the commercialisation item)",
-           "calibrated: to the observed pass rate; of the order of the knowledge per class-II "
-           "IP item a year (class2_ip_knowledge)",
+           "calibrated: to the observed pass rate and the growth of the high-tech register "
+           "(docs/model.md §3.7)",
            FIELD(high_tech_conversion_knowledge)),
-      real("high_tech_organisation_rd", 20.0, 1.0e-6, HUGE_MONEY, "万元/year",
+      real("high_tech_organisation_rd", 6.0, 1.0e-6, HUGE_MONEY, "万元/year",
            "mean yearly reported R&D at which a firm's R&D organisation items score half",
-           "calibrated: to the observed pass rate of applications (docs/policy-rules.md §2.4)",
+           "calibrated: to the observed pass rate and the growth of the high-tech register "
+           "(docs/model.md §3.7)",
            FIELD(high_tech_organisation_rd)),
       real("high_tech_ip_price", 2.0, 0.0, HUGE_MONEY, "万元/item",
            "price of a class-II IP item bought or licensed for an application, paid from cash",

@@ -62,11 +62,12 @@ const ParameterTable& labels_parameters() {
            "assumption: 雏鹰 is a young-firm reserve", FIELD(label_rules.fledgling_max_age_years)),
       real("fledgling_min_growth", 0.20, -1.0, 100.0, "1/year", "last year's sales growth",
            "assumption", FIELD(label_rules.fledgling_min_growth)),
-      integer("gazelle_quota", 2, 0, 1000000000, "firms/year",
+      integer("gazelle_quota", 7, 0, 1000000000, "firms/year",
               "at most this many new gazelles a year, fastest growers first (0: no quota)",
-              "Henan picks about 100 百快 gazelles a year (郑州高新区's 19 in 2022 were nearly a "
-              "fifth; docs/references.md §4.1) x 信阳's share of Henan's high-tech enterprises "
-              "(233 of > 10,000 at the end of 2022: 2.3%) = 2.3",
+              "驻马店 (255 high-tech enterprises) got 8 on Henan's 2023 gazelle list "
+              "(docs/references.md §4.3) x 信阳's 233 / 255 = 7.3; Henan's about 100 a year x "
+              "信阳's 2.3% of its high-tech enterprises would give 2.3 (§4.1): cities get more "
+              "than their share",
               FIELD(gazelle_quota)),
       integer("leader_quota", 2, 0, 1000000000, "firms/year",
               "at most this many new leaders a year, largest first (0: no quota)",
@@ -100,14 +101,15 @@ const ParameterTable& labels_parameters() {
               "the little-giant label lasts this long, then is reviewed (复核)",
               "docs/policy-rules.md §4.3 (工信部企业〔2022〕63号)",
               FIELD(little_giant_holding_years)),
-      integer("fledgling_holding_years", 1, 1, 20, "years",
+      integer("fledgling_holding_years", 3, 1, 20, "years",
               "a fledgling is reviewed at the round this many years after its selection",
-              "assumption: a city reserve list, reviewed yearly like the provincial lists it "
-              "feeds (docs/policy-rules.md §4.4)",
+              "assumption: a reserve pool cultivated over a three-year plan (许昌's >= 30 by "
+              "2022, docs/seed-documents.md §4), so the stock is about quota x 3 = the initial "
+              "stock (docs/policy-rules.md §4.4)",
               FIELD(fledgling_holding_years)),
-      integer("initial_gazelles", 9, 0, 1000000000, "firms", "gazelles at the start",
-              "驻马店 (255 high-tech enterprises) had 10 provincial gazelles in 2023 "
-              "(docs/references.md §4.3), x 信阳's 233 / 255 = 9.1",
+      integer("initial_gazelles", 7, 0, 1000000000, "firms", "gazelles at the start",
+              "the stock of one yearly list: gazelle_quota x gazelle_holding_years (驻马店's 8 "
+              "new on the 2023 list of its 10, docs/references.md §4.3, x 233 / 255)",
               FIELD(initial_gazelles)),
       integer("initial_leaders", 1, 0, 1000000000, "firms", "leaders at the start",
               "驻马店 (255 high-tech enterprises) had 1 provincial leader in 2023 "

@@ -230,8 +230,13 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
     outlook.horizon_years = high_tech || tech_sme ? LOSS_YEARS_QUALIFIED : LOSS_YEARS;
     outlook.discount_rate = p.interest_rate;
     const double usable = deduction_value(outlook);
+    // The B-index (Hall & Jorgenson; Bloom, Griffith & Van Reenen 2002): the after-tax cost of a
+    // yuan of R&D over the after-tax value of a yuan of its return. The return is taxed as the
+    // deductions are usable: a firm without taxable income neither saves tax on R&D nor pays
+    // tax on its return, so its cost is 1 whatever the rates.
     const auto user_cost = [&](double rate, double extra) {
-      return std::max(0.05, 1.0 - rate * (1.0 + extra) * usable - subsidy_share);
+      return std::max(
+          0.05, (1.0 - rate * (1.0 + extra) * usable - subsidy_share) / (1.0 - rate * usable));
     };
     if (first) {
       // The reference: this firm's cost under the start year's national super-deduction, with
@@ -244,8 +249,10 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
       steady.rd_deductions = (real_before + start_deduction * reported_before) * sales;
       const double yearly_loss = std::max(0.0, steady.rd_deductions - steady.income_before_rd);
       steady.carried_losses = std::max(outlook.carried_losses, outlook.horizon_years * yearly_loss);
+      const double steady_usable = deduction_value(steady);
       f.rd_reference_cost[row] = static_cast<float>(
-          std::max(0.05, 1.0 - tax_rate * (1.0 + start_deduction) * deduction_value(steady)));
+          std::max(0.05, (1.0 - tax_rate * (1.0 + start_deduction) * steady_usable) /
+                             (1.0 - tax_rate * steady_usable)));
     }
     const double reference = std::max(0.05f, f.rd_reference_cost[row]);
     const auto intensity = [&](double cost) {
