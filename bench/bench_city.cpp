@@ -1,6 +1,10 @@
 // City-model throughput in firm-steps per second (firms alive at the start of a step, summed
 // over steps) for a 50,000-firm city (initial registers of a large Henan city, 4,000 new
-// technology firms a year) over 120 monthly steps with four instruments paying:
+// technology firms a year) over 120 monthly steps with four instruments paying. A replication
+// first builds its starting firms with the burn-in (burn_in_years of ordinary steps of a city
+// burn_in_pool_factor times larger): firm_steps_per_s counts the firm-steps of the burn-in and
+// of the run together (CityModel::work()), run_firm_steps_per_s those of the run alone, and
+// burn_in_share the burn-in's part of the work:
 //   CityReplication/threads:T  one replication; the firm pass is split into chunks over T threads
 //   CityEnsemble/threads:T     2T replications as parallel tasks on T threads
 // Results and the command are recorded in docs/performance.md.
@@ -56,7 +60,8 @@ CityModel large_city() {
   return CityModel(params, instruments(), time);
 }
 
-double firm_steps(const sim::Ensemble& ensemble) {
+/// Firm-steps of the run as the metrics show them: firms alive at points 0 to STEPS - 1.
+double run_firm_steps(const sim::Ensemble& ensemble) {
   double total = 0.0;
   for (std::size_t r = 0; r < ensemble.replications; ++r) {
     for (std::size_t point = 0; point < static_cast<std::size_t>(STEPS); ++point)
@@ -67,7 +72,26 @@ double firm_steps(const sim::Ensemble& ensemble) {
 
 void run_and_count(benchmark::State& state, std::uint32_t replications, int threads) {
   const CityModel model = large_city();
+  CityModel::Work counted;  // model.work() after the previous ensemble
+  double run_steps = 0.0, burn_in_steps = 0.0;
+  // Every firm-step of an ensemble, burn-in included, from the model's work counter; its run
+  // part must be what the FIRMS_ALIVE series shows.
+  const auto firm_steps = [&](const sim::Ensemble& ensemble) {
+    const CityModel::Work now = model.work();
+    const auto run = static_cast<double>(now.run_firm_steps - counted.run_firm_steps);
+    const auto burn_in = static_cast<double>(now.burn_in_firm_steps - counted.burn_in_firm_steps);
+    counted = now;
+    if (run != run_firm_steps(ensemble))
+      state.SkipWithError("the work counter disagrees with the firms_alive series");
+    run_steps += run;
+    burn_in_steps += burn_in;
+    return run + burn_in;
+  };
   bench::run_and_count(state, model, replications, threads, firm_steps, Firms::BYTES_PER_ROW);
+  state.counters["run_firm_steps_per_s"] =
+      benchmark::Counter(run_steps, benchmark::Counter::kIsRate);
+  state.counters["burn_in_share"] =
+      run_steps + burn_in_steps > 0.0 ? burn_in_steps / (run_steps + burn_in_steps) : 0.0;
 }
 
 void CityReplication(benchmark::State& state) {

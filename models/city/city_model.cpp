@@ -95,6 +95,13 @@ void CityModel::run_firm_pass(World& world, const StepContext& context, StepTota
 
 void CityModel::run_step(World& world, const StepContext& context,
                          const StepObserver* observe) const {
+  // The step's work: the firms alive at its start (entrants of the step not yet in).
+  const std::uint8_t* alive = world.firms.column<Alive>().data();
+  std::uint64_t alive_at_start = 0;
+  for (std::size_t row = 0; row < world.firms.size(); ++row)
+    alive_at_start += alive[row] != 0 ? 1 : 0;
+  (context.burn_in ? burn_in_firm_steps_ : run_firm_steps_)
+      .fetch_add(alive_at_start, std::memory_order_relaxed);
   StepTotals totals;
   if (context.when.starts_year()) {
     for (const Module* module : in(Phase::YEAR_START)) module->year_start(world, context);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -68,6 +69,18 @@ class CityModel final : public sim::Model {
   /// Calendar position of burn-in step `step` (its own count from 0).
   [[nodiscard]] StepCalendar burn_in_calendar(int step) const;
 
+  /// Work this model object has done, over every replication so far (for benchmarks):
+  /// firm-steps (firms alive at the start of a step, summed over steps) of the run steps and of
+  /// the burn-in steps that built the starting firms.
+  struct Work {
+    std::uint64_t run_firm_steps = 0;
+    std::uint64_t burn_in_firm_steps = 0;
+  };
+  [[nodiscard]] Work work() const {
+    return {run_firm_steps_.load(std::memory_order_relaxed),
+            burn_in_firm_steps_.load(std::memory_order_relaxed)};
+  }
+
   /// Runs the ENTRANTS hooks for new firms in rows [first_row, size) of one origin.
   void entrants_arrived(World& world, std::size_t first_row, Origin origin,
                         const StepContext& context) const;
@@ -96,6 +109,9 @@ class CityModel final : public sim::Model {
   std::vector<sim::MetricInfo> metrics_;
   std::vector<std::unique_ptr<Module>> modules_;
   std::array<std::vector<const Module*>, static_cast<std::size_t>(Phase::COUNT)> by_phase_;
+  // Counted once per step; replications running concurrently add to them (see work()).
+  mutable std::atomic<std::uint64_t> run_firm_steps_{0};
+  mutable std::atomic<std::uint64_t> burn_in_firm_steps_{0};
 };
 
 }  // namespace innosim::models::city

@@ -120,6 +120,7 @@ struct ChunkWork {
   StepTotals totals;
   std::vector<Application> applications;
   std::vector<std::uint8_t> exit_codes;  ///< per row of the chunk: 0 stays, 1 market, 2 distress
+  std::vector<std::uint8_t> ip_maybe;    ///< per row of the chunk: 1 if an IP event may occur
 };
 
 /// Module objects are built once per model and shared by every replication, which may run

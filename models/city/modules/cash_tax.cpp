@@ -7,6 +7,7 @@
 // instruments is recorded as their spending.
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "models/city/city_model.hpp"
 #include "models/city/modules/modules.hpp"
@@ -41,6 +42,88 @@ const ParameterTable& cash_tax_parameters() {
 }
 
 namespace {
+
+struct CashTaxConstants {
+  double standard_rate, high_tech_rate, interest_rate;
+  double deduction[4];  ///< super-deduction rate by 2 x tech SME + manufacturing
+  float dt, buffer_years;
+  std::int32_t step;
+};
+
+/// A step that does not end the tax year, in one vectorised pass (restrict column parameters,
+/// selects only; rows that are not alive change nothing): the same arithmetic as the scalar
+/// loop of the settling step, each row's forgone tax written to forgone_*[row] for the caller to
+/// sum in row order (so the sums are the same bits).
+[[gnu::noinline]] void provisional_tax(
+    const CashTaxConstants c, std::size_t rows, const std::uint8_t* __restrict alive_flags,
+    const float* __restrict revenues, const float* __restrict rd_reals,
+    const float* __restrict rd_reporteds, const std::uint16_t* __restrict high_tech_until,
+    const std::uint16_t* __restrict tech_sme_until, const std::uint8_t* __restrict sectors,
+    const float* __restrict margins, const float* __restrict carried_losses,
+    const float* __restrict carried_deduction_losses, float* __restrict profits_ytd,
+    float* __restrict deductions_ytd, float* __restrict paid_ytd,
+    std::uint8_t* __restrict reduced_rates, sim::MoneyColumn* __restrict cashes,
+    sim::MoneyColumn* __restrict debts, double* __restrict forgone_deduction,
+    double* __restrict forgone_rate) {
+  for (std::size_t row = 0; row < rows; ++row) {
+    const std::int32_t alive = alive_flags[row] != 0 ? 1 : 0;
+    const float revenue = revenues[row];
+    const float sales = revenue * c.dt;
+    const float rd_real = rd_reals[row] * sales;
+    const float rd_reported = rd_reporteds[row] * sales;
+    const std::int32_t high_tech = high_tech_until[row] > c.step ? 1 : 0;
+    const std::int32_t tech_sme = tech_sme_until[row] > c.step ? 1 : 0;
+    const double tax_rate = high_tech != 0 ? c.high_tech_rate : c.standard_rate;
+    const std::int32_t manufacturing = is_manufacturing(sectors[row]) ? 1 : 0;
+    const double deduction_tech_sme = manufacturing != 0 ? c.deduction[3] : c.deduction[2];
+    const double deduction_other = manufacturing != 0 ? c.deduction[1] : c.deduction[0];
+    const double deduction = tech_sme != 0 ? deduction_tech_sme : deduction_other;
+    const float debt_before = debts[row].value();
+    const double profit =
+        static_cast<double>(margins[row]) * sales - rd_real - c.interest_rate * debt_before * c.dt;
+    const double profit_before = profits_ytd[row];
+    const double deduction_before = deductions_ytd[row];
+    const double profit_ytd = profit_before + profit;
+    const double deduction_ytd = deduction_before + deduction * rd_reported;
+    const double losses = carried_losses[row];
+    const double deduction_losses = carried_deduction_losses[row];
+    const double taxed_raw = profit_ytd - deduction_ytd - losses;
+    const double taxed = 0.0 < taxed_raw ? taxed_raw : 0.0;
+    const double tax = tax_rate * taxed - paid_ytd[row];
+    const double rate_before = reduced_rates[row] != 0 ? c.high_tech_rate : c.standard_rate;
+    const double taxed_before_raw = profit_before - deduction_before - losses;
+    const double taxed_before = 0.0 < taxed_before_raw ? taxed_before_raw : 0.0;
+    const double untaxed_raw = profit_ytd - losses + deduction_losses;
+    const double untaxed = 0.0 < untaxed_raw ? untaxed_raw : 0.0;
+    const double untaxed_before_raw = profit_before - losses + deduction_losses;
+    const double untaxed_before = 0.0 < untaxed_before_raw ? untaxed_before_raw : 0.0;
+    forgone_deduction[row] =
+        alive != 0 ? tax_rate * (untaxed - taxed) - rate_before * (untaxed_before - taxed_before)
+                   : 0.0;
+    forgone_rate[row] = alive != 0 ? (c.standard_rate - tax_rate) * taxed -
+                                         (c.standard_rate - rate_before) * taxed_before
+                                   : 0.0;
+    profits_ytd[row] = alive != 0 ? static_cast<float>(profit_ytd) : profits_ytd[row];
+    deductions_ytd[row] = alive != 0 ? static_cast<float>(deduction_ytd) : deductions_ytd[row];
+    paid_ytd[row] = alive != 0 ? static_cast<float>(tax_rate * taxed) : paid_ytd[row];
+    const auto reduced = static_cast<std::uint8_t>(high_tech);
+    reduced_rates[row] = alive != 0 ? reduced : reduced_rates[row];
+    // Shortfalls are borrowed; cash above the buffer repays debt.
+    const float cash = cashes[row].value() + static_cast<float>(profit - tax);
+    const float buffer = revenue * c.buffer_years;
+    // Two-way selects only (a chain of them becomes branches); x - 0.0f is x.
+    const std::int32_t short_of_cash = alive & (cash < 0.0f ? 1 : 0);
+    const std::int32_t repays =
+        alive & (1 - short_of_cash) & (debt_before > 0.0f ? 1 : 0) & (cash > buffer ? 1 : 0);
+    const float excess = cash - buffer;
+    const float repayable = excess < debt_before ? excess : debt_before;  // std::min(debt, excess)
+    const float repaid = repays != 0 ? repayable : 0.0f;
+    const float debt_after = short_of_cash != 0 ? debt_before - cash : debt_before - repaid;
+    const float cash_kept = short_of_cash != 0 ? 0.0f : cash - repaid;
+    cashes[row] = sim::MoneyColumn(alive != 0 ? cash_kept : cashes[row].value());
+    debts[row] = sim::MoneyColumn(debt_after);
+  }
+}
 
 class CashTax final : public Module {
  public:
@@ -86,6 +169,40 @@ void CashTax::rows(World& world, const StepContext& context, ChunkWork& work) co
   const double standard_rate = p.corporate_tax_rate;
   // Sums in locals, added to the chunk's totals once (see innovation.cpp).
   double forgone_deduction = 0.0, forgone_rate = 0.0;
+  if (!settles) {
+    CashTaxConstants c{};
+    c.standard_rate = standard_rate;
+    c.high_tech_rate = p.high_tech_tax_rate;
+    c.interest_rate = p.interest_rate;
+    for (int tech_sme = 0; tech_sme < 2; ++tech_sme) {
+      c.deduction[2 * tech_sme] = deduction_by_kind[tech_sme][0];
+      c.deduction[2 * tech_sme + 1] = deduction_by_kind[tech_sme][1];
+    }
+    c.dt = dt_;
+    c.buffer_years = static_cast<float>(p.cash_buffer_months / 12.0);
+    c.step = step;
+    const std::size_t begin = work.begin;
+    const std::size_t rows = work.end - begin;
+    // Per-thread scratch that outlives the step: no allocation per chunk and step.
+    thread_local std::vector<double> forgone;
+    forgone.resize(2 * CityModel::CHUNK_ROWS);
+    double* const by_deduction = forgone.data();
+    double* const by_rate = forgone.data() + CityModel::CHUNK_ROWS;
+    provisional_tax(c, rows, f.alive + begin, f.revenue + begin, f.rd_real + begin,
+                    f.rd_reported + begin, f.high_tech_until + begin, f.tech_sme_until + begin,
+                    f.sector + begin, f.operating_margin + begin, f.tax_losses + begin,
+                    f.tax_loss_from_deduction + begin, f.tax_profit_ytd + begin,
+                    f.tax_deduction_ytd + begin, f.tax_paid_ytd + begin, f.tax_reduced_rate + begin,
+                    f.cash + begin, f.debt + begin, by_deduction, by_rate);
+    for (std::size_t i = 0; i < rows; ++i) {
+      if (f.alive[begin + i] == 0) continue;
+      forgone_deduction += by_deduction[i];
+      forgone_rate += by_rate[i];
+    }
+    work.totals[SPENDING_RD_SUPER_DEDUCTION] += forgone_deduction;
+    work.totals[SPENDING_HIGH_TECH_TAX_RATE] += forgone_rate;
+    return;
+  }
   for (std::size_t row = work.begin; row < work.end; ++row) {
     if (f.alive[row] == 0) continue;
     const float revenue = f.revenue[row];

@@ -119,15 +119,50 @@ void update_ip(const FirmView& f, std::size_t row, const IpArrivals& ip) {
   f.ip_bought[row] = static_cast<std::uint16_t>(ledger.bought);
 }
 
+struct InnovationConstants {
+  float dt, knowledge_keep;
+  double class1_rate, class2_rate, class1_lapse, class2_lapse;
+};
+
+/// The knowledge update of a chunk and, per row, whether an IP event may occur: one vectorised
+/// pass as in growth (restrict column parameters, selects only; rows that are not alive change
+/// nothing). A firm-step has no event when its uniform u is at most exp(-mean) (ip_arrivals);
+/// since exp(-mean) > 1 - mean for mean > 0, u <= 1 - mean - 1e-9 already decides "none" without
+/// the exp (the margin is far above the rounding of either side), so the exact draw runs only for
+/// the rows left: the same events, for a fraction of the Philox calls and exps.
+void update_knowledge(const InnovationConstants c, const sim::StreamKey stream, std::size_t rows,
+                      const std::uint32_t* __restrict ids,
+                      const std::uint8_t* __restrict alive_flags, const float* __restrict revenues,
+                      const float* __restrict rd_reals, const std::uint16_t* __restrict class1,
+                      const std::uint16_t* __restrict class2, float* __restrict knowledge,
+                      std::uint8_t* __restrict maybe_event) {
+  for (std::size_t row = 0; row < rows; ++row) {
+    const std::int32_t alive = alive_flags[row] != 0 ? 1 : 0;
+    const float sales = revenues[row] * c.dt;
+    const float rd_real = rd_reals[row] * sales;
+    const float before = knowledge[row];
+    const float after = before * c.knowledge_keep + rd_real;
+    knowledge[row] = alive != 0 ? after : before;
+    const double mean = after * c.class1_rate + after * c.class2_rate +
+                        class1[row] * c.class1_lapse + class2[row] * c.class2_lapse;
+    const sim::PhiloxBlock words = stream.block(ids[row], 0);
+    const double u = sim::u01_double(words[0], words[1]);
+    const std::int32_t positive = mean > 0.0 ? 1 : 0;
+    const std::int32_t surely_none = u <= 1.0 - mean - 1e-9 ? 1 : 0;
+    maybe_event[row] = static_cast<std::uint8_t>(alive & positive & (1 - surely_none));
+  }
+}
+
 class Innovation final : public Module {
  public:
   explicit Innovation(const ModuleSetup& setup) {
-    dt_ = setup.dt();
-    knowledge_keep_ = std::exp(-static_cast<float>(setup.params.knowledge_depreciation) * dt_);
-    class1_rate_ = dt_ / setup.params.class1_ip_knowledge;
-    class2_rate_ = dt_ / setup.params.class2_ip_knowledge;
-    class1_lapse_ = dt_ / setup.params.class1_ip_life;
-    class2_lapse_ = dt_ / setup.params.class2_ip_life;
+    const float dt = setup.dt();
+    c_.dt = dt;
+    c_.knowledge_keep = std::exp(-static_cast<float>(setup.params.knowledge_depreciation) * dt);
+    c_.class1_rate = dt / setup.params.class1_ip_knowledge;
+    c_.class2_rate = dt / setup.params.class2_ip_knowledge;
+    c_.class1_lapse = dt / setup.params.class1_ip_life;
+    c_.class2_lapse = dt / setup.params.class2_ip_life;
   }
 
   [[nodiscard]] const ModuleInfo& info() const override {
@@ -148,20 +183,24 @@ class Innovation final : public Module {
   void rows(World& world, const StepContext& context, ChunkWork& work) const override {
     const FirmView f(world.firms);
     const sim::StreamKey ip_stream = context.stream(PURPOSE_IP);
+    const std::size_t begin = work.begin;
+    work.ip_maybe.resize(work.end - begin);
+    update_knowledge(c_, ip_stream, work.end - begin, f.id + begin, f.alive + begin,
+                     f.revenue + begin, f.rd_real + begin, f.ip_class1 + begin, f.ip_class2 + begin,
+                     f.knowledge + begin, work.ip_maybe.data());
     // Sums in locals, added to the chunk's totals once: a store through the reference in the
     // loop costs throughput. Each starts at 0, so the totals are the same bits.
     double rd_real_sum = 0.0, rd_reported_sum = 0.0, class1_new = 0.0, class2_new = 0.0;
-    for (std::size_t row = work.begin; row < work.end; ++row) {
+    for (std::size_t row = begin; row < work.end; ++row) {
       if (f.alive[row] == 0) continue;
-      const float sales = f.revenue[row] * dt_;
-      const float rd_real = f.rd_real[row] * sales;
-      const float rd_reported = f.rd_reported[row] * sales;
-      f.knowledge[row] = f.knowledge[row] * knowledge_keep_ + rd_real;
-      rd_real_sum += rd_real;
-      rd_reported_sum += rd_reported;
-      const IpArrivals ip = ip_arrivals(
-          ip_stream, f.id[row], f.knowledge[row] * class1_rate_, f.knowledge[row] * class2_rate_,
-          f.ip_class1[row] * class1_lapse_, f.ip_class2[row] * class2_lapse_);
+      const float sales = f.revenue[row] * c_.dt;
+      rd_real_sum += f.rd_real[row] * sales;
+      rd_reported_sum += f.rd_reported[row] * sales;
+      if (work.ip_maybe[row - begin] == 0) continue;
+      const IpArrivals ip =
+          ip_arrivals(ip_stream, f.id[row], f.knowledge[row] * c_.class1_rate,
+                      f.knowledge[row] * c_.class2_rate, f.ip_class1[row] * c_.class1_lapse,
+                      f.ip_class2[row] * c_.class2_lapse);
       if (ip.class1 + ip.class2 + ip.class1_lapsed + ip.class2_lapsed > 0) {
         update_ip(f, row, ip);
         class1_new += static_cast<double>(ip.class1);
@@ -175,12 +214,7 @@ class Innovation final : public Module {
   }
 
  private:
-  float dt_;
-  float knowledge_keep_;
-  double class1_rate_;
-  double class2_rate_;
-  double class1_lapse_;
-  double class2_lapse_;
+  InnovationConstants c_{};
 };
 
 }  // namespace

@@ -257,8 +257,11 @@ void Labels::rounds(World& world, const StepContext& context, StepTotals& /*tota
   const int step = context.when.step;
   const sim::StreamKey attributes = attribute_stream(context);
   const sim::StreamKey order = context.stream(PURPOSE_ORDER);
+  // Reserved at once: growing them copied each firm's inputs several times.
   std::vector<std::uint32_t> rows;
   std::vector<LabelInputs> inputs;
+  rows.reserve(world.firms.size());
+  inputs.reserve(world.firms.size());
   for (std::size_t row = 0; row < world.firms.size(); ++row) {
     if (f.alive[row] == 0) continue;
     rows.push_back(static_cast<std::uint32_t>(row));
@@ -316,8 +319,11 @@ void select_initial_labels(const CityParams& p, World& world, const StepContext&
   const int step = context.when.step;
   const sim::StreamKey attributes = attribute_stream(context);
   const sim::StreamKey holds(context.seed, PURPOSE_LABELS, context.replication, 0);
+  // Reserved at once: growing them copied each firm's inputs several times.
   std::vector<std::uint32_t> rows;
   std::vector<LabelInputs> inputs;
+  rows.reserve(world.firms.size());
+  inputs.reserve(world.firms.size());
   for (std::size_t row = 0; row < world.firms.size(); ++row) {
     if (f.alive[row] == 0) continue;
     rows.push_back(static_cast<std::uint32_t>(row));
