@@ -34,7 +34,8 @@ std::vector<ParameterEntry> initial_population() {
       real("initial_high_tech_in_tech_sme", 0.5, 0.0, 1.0, "1",
            "share of the initial high-tech enterprises that are also in the tech-SME register "
            "(the certificate admits them directly; registering is their choice)",
-           "assumption: no count of the overlap is published (docs/model.md §3.1)",
+           "calibrated (not yet fitted): no count of the overlap is published; docs/model.md §3.7, "
+           "to be fitted",
            FIELD(initial_high_tech_in_tech_sme)),
       integer("burn_in_years", 10, 4, 100, "years",
               "years the model's own processes run before the start year to make the starting "
@@ -78,7 +79,9 @@ std::vector<ParameterEntry> entry_channels() {
            "docs/seed-documents.md §5.2: 焦作 80 (2020) -> 180 (2025) teams, 20 a year",
            FIELD(talent_teams_per_year)),
       real("entry_revenue_median", 100.0, 0.01, HUGE_MONEY, "万元/year",
-           "median first-year revenue of a newly registered technology firm", "assumption",
+           "median first-year revenue of a newly registered technology firm",
+           "calibrated (not yet fitted): the size distribution of young firms; docs/model.md §3.7, "
+           "to be fitted",
            FIELD(entry_revenue_median)),
       real("spinoff_revenue_median", 50.0, 0.01, HUGE_MONEY, "万元/year",
            "median first-year revenue of a spin-off", "assumption", FIELD(spinoff_revenue_median)),
@@ -86,14 +89,17 @@ std::vector<ParameterEntry> entry_channels() {
            "median first-year revenue of a talent-team firm", "assumption",
            FIELD(talent_team_revenue_median)),
       real("entry_revenue_log_sd", 1.2, 0.0, 5.0, "1", "sigma of log revenue at entry",
-           "assumption", FIELD(entry_revenue_log_sd)),
+           "calibrated (not yet fitted): the size distribution of young firms; docs/model.md §3.7, "
+           "to be fitted",
+           FIELD(entry_revenue_log_sd)),
       real("rd_propensity_median", 0.03, 0.0, 1.0, "1",
            "median R&D intensity a firm chooses at its reference cost (the start year's tax "
            "regime in its steady tax position, docs/model.md §3.2.3)",
            "calibrated: enough firms of each register in the burn-in city to draw the start "
            "from, with firm R&D at the start (docs/model.md §3.7)",
            FIELD(rd_propensity_median)),
-      real("rd_propensity_log_sd", 0.7, 0.0, 5.0, "1", "sigma of log R&D propensity", "assumption",
+      real("rd_propensity_log_sd", 0.7, 0.0, 5.0, "1", "sigma of log R&D propensity",
+           "calibrated (not yet fitted): firms' R&D intensities; docs/model.md §3.7, to be fitted",
            FIELD(rd_propensity_log_sd)),
       real("spinoff_rd_factor", 1.5, 0.0, 100.0, "1",
            "R&D propensity and knowledge of spin-offs and talent teams relative to others",
@@ -103,7 +109,9 @@ std::vector<ParameterEntry> entry_channels() {
            "calibrated: certified firms relative to the tech-SME register (信阳 2022 233 : 503; "
            "docs/model.md §3.7)",
            FIELD(high_tech_share_median)),
-      real("high_tech_share_logit_sd", 1.0, 0.0, 10.0, "1", "sigma of its logit", "assumption",
+      real("high_tech_share_logit_sd", 1.0, 0.0, 10.0, "1", "sigma of its logit",
+           "calibrated (not yet fitted): certified firms relative to the tech-SME register; "
+           "docs/model.md §3.7, to be fitted",
            FIELD(high_tech_share_logit_sd)),
       real("spinoff_class1_ip_mean", 1.0, 0.0, 1000.0, "items",
            "mean class-I IP a spin-off brings (Poisson); others bring a tenth of it", "assumption",

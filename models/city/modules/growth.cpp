@@ -16,7 +16,9 @@ const ParameterTable& growth_parameters() {
   static const ParameterTable table({
       real("growth_drift", 0.04, -1.0, 1.0, "1/year",
            "drift of log revenue (nominal) of an old, large firm without knowledge",
-           "assumption, calibrated to the Pareto tail (docs/model.md)", FIELD(growth_drift)),
+           "calibrated: the Pareto exponent about 1 of the stationary revenue distribution (Axtell "
+           "2001; docs/model.md §3.5)",
+           FIELD(growth_drift)),
       real("growth_young", 0.15, 0.0, 5.0, "1/year",
            "extra drift of a newborn small firm; decays with age and size",
            "docs/policy-rules.md §5.3: small and young firms grow faster", FIELD(growth_young)),
@@ -43,7 +45,9 @@ const ParameterTable& growth_parameters() {
            FIELD(growth_sd_size_exponent)),
       real("growth_sd_min", 0.2, 0.0, 5.0, "1/year", "lower bound of that volatility", "assumption",
            FIELD(growth_sd_min)),
-      real("growth_sd_max", 1.0, 0.0, 5.0, "1/year", "upper bound of that volatility", "assumption",
+      real("growth_sd_max", 1.0, 0.0, 5.0, "1/year", "upper bound of that volatility",
+           "calibrated (not yet fitted): growth volatility of the smallest firms; docs/model.md "
+           "§3.7, to be fitted",
            FIELD(growth_sd_max)),
       real("min_revenue", 1.0, 0.0, HUGE_MONEY, "万元/year", "revenue never falls below this",
            "assumption", FIELD(min_revenue)),

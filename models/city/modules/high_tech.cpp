@@ -25,7 +25,9 @@ const ParameterTable& high_tech_parameters() {
            FIELD(high_tech_apply_probability)),
       real("high_tech_reapply_probability", 0.9, 0.0, 1.0, "1",
            "chance a firm whose certificate expires and whose self-check passes re-applies",
-           "assumption", FIELD(high_tech_reapply_probability)),
+           "calibrated (not yet fitted): renewals of expiring certificates; docs/model.md §3.7, to "
+           "be fitted",
+           FIELD(high_tech_reapply_probability)),
       real("high_tech_apply_margin", 0.0, -30.0, 30.0, "points",
            "a firm applies when its own score exceeds the pass mark by more than this (0: it "
            "scores itself by the published guideline, without the experts' noise)",

@@ -25,7 +25,9 @@ const ParameterTable& rd_choice_parameters() {
              "tech-staff share of a firm with no R&D; the share follows base + per_rd x intensity",
              "assumption", FIELD(tech_staff_base)),
         real("tech_staff_per_rd", 4.0, 0.0, 100.0, "1",
-             "tech-staff share added per unit of real R&D intensity", "assumption",
+             "tech-staff share added per unit of real R&D intensity",
+             "calibrated (not yet fitted): tech-staff shares of registered firms; docs/model.md "
+             "§3.7, to be fitted",
              FIELD(tech_staff_per_rd)),
         real("tech_staff_log_sd", 0.3, 0.0, 5.0, "1",
              "sigma of a firm's persistent log deviation from that share", "assumption",

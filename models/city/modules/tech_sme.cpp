@@ -20,7 +20,9 @@ const ParameterTable& tech_sme_parameters() {
            "docs/model.md §3.7); 信阳's plan still asks eligible firms to be evaluated (应评尽评)",
            FIELD(tech_sme_apply_probability)),
       real("tech_sme_reapply_probability", 0.95, 0.0, 1.0, "1/year",
-           "chance a registered firm re-submits", "assumption",
+           "chance a registered firm re-submits",
+           "calibrated (not yet fitted): the tech-SME register's renewals; docs/model.md §3.7, to "
+           "be fitted",
            FIELD(tech_sme_reapply_probability)),
       real("tech_sme_max_employees", 500.0, 0.0, 1.0e9, "employees", "size cap", RULES_SME,
            FIELD(tech_sme_rules.max_employees)),
