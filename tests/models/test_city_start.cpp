@@ -256,5 +256,26 @@ TEST(CityStart, TheExampleCityNeedsNoCopiesToStart) {
   }
 }
 
+TEST(CityStart, InstrumentsLeaveTheStartingStateBitIdentical) {
+  // The scenario's instruments do not exist before the start year: the burn-in pays no claim and
+  // no subsidy enters a user cost (docs/model.md §3.1), so the example city with its package and
+  // without any instrument start from the same firms: every fixed metric at t = 0 is equal, bit
+  // for bit, in every replication. Fails if an instrument acts in the burn-in (e.g. an R&D
+  // subsidy in the burn-in's user cost, or burn-in claims paid at the first step).
+  const io::Scenario scenario = example();
+  const auto with = city_model(scenario);
+  const CityModel without(CityParams::from(scenario.values), {}, scenario.time);
+  ASSERT_FALSE(instruments_from(scenario.values).empty());
+  const sim::Ensemble a = testing::run(*with, 3, 0, 1);
+  const sim::Ensemble b = testing::run(without, 3, 0, 1);
+  for (std::uint32_t r = 0; r < 3; ++r) {
+    for (std::size_t metric = 0; metric < FIXED_METRIC_COUNT; ++metric)
+      EXPECT_EQ(a.at(metric, r, 0), b.at(metric, r, 0))
+          << fixed_metrics()[metric].name << " in replication " << r;
+  }
+  // ... and the package does act once the run starts.
+  EXPECT_NE(a.at(SPENDING_INSTRUMENTS, 0, 12), b.at(SPENDING_INSTRUMENTS, 0, 12));
+}
+
 }  // namespace
 }  // namespace innosim::models::city
