@@ -197,6 +197,12 @@ Rounds observe_rounds(std::uint32_t replications) {
 
 /// |a - b| within 3 standard errors of the difference of two proportions, or 3 points.
 void expect_same_rate(const RoundOutcomes& first, const RoundOutcomes& later, const char* what) {
+  ::testing::Test::RecordProperty(
+      std::string(what) + "_first_round",
+      std::to_string(first.failed) + " of " + std::to_string(first.due));
+  ::testing::Test::RecordProperty(
+      std::string(what) + "_later_rounds",
+      std::to_string(later.failed) + " of " + std::to_string(later.due));
   const double p = (first.failed + later.failed) / (first.due + later.due);
   const double se = std::sqrt(p * (1.0 - p) * (1.0 / first.due + 1.0 / later.due));
   EXPECT_NEAR(first.rate(), later.rate(), std::max(3.0 * se, 0.03))
@@ -224,8 +230,8 @@ TEST(CityStart, StartingFirmsFailTheirFirstRoundsAsOftenAsFirmsDoLater) {
   }
   ASSERT_GT(rounds.tech_sme.at(2022).due, 500.0);
   ASSERT_GT(rounds.high_tech.at(2022).due, 150.0);
-  expect_same_rate(rounds.tech_sme.at(2022), sme_later, "tech SMEs");
-  expect_same_rate(rounds.high_tech.at(2022), hte_later, "high-tech certificates");
+  expect_same_rate(rounds.tech_sme.at(2022), sme_later, "tech_sme");
+  expect_same_rate(rounds.high_tech.at(2022), hte_later, "high_tech");
 }
 
 TEST(CityStart, TheExampleCityNeedsNoCopiesToStart) {
