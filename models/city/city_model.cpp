@@ -48,6 +48,13 @@ int CityModel::burn_in_steps() const {
              : 0;
 }
 
+int CityModel::first_step_in_month(int from, int month) const {
+  for (int step = from; step < from + steps_per_year(); ++step) {
+    if (calendar(step).contains_month(month)) return step;
+  }
+  return from;  // unreachable: a year of steps contains every month
+}
+
 StepCalendar CityModel::burn_in_calendar(int step) const {
   StepCalendar when = calendar(step);
   when.year -= burn_in_steps() / steps_per_year();

@@ -66,6 +66,9 @@ class CityModel final : public sim::Model {
   /// Steps of the burn-in that builds the starting population (0 when the scenario starts
   /// with no firms); they end with the December before the start year.
   [[nodiscard]] int burn_in_steps() const;
+  /// The first step from `from` on (within a year of it) that contains `month`: where an annual
+  /// round in that month falls next.
+  [[nodiscard]] int first_step_in_month(int from, int month) const;
   /// Calendar position of burn-in step `step` (its own count from 0).
   [[nodiscard]] StepCalendar burn_in_calendar(int step) const;
 

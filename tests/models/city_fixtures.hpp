@@ -11,6 +11,12 @@
 
 namespace innosim::models::city::testing {
 
+/// A small city (1,950 starting firms) with enough entry for the rounds to have work: the
+/// start of a [city] table that tests extend with their own keys.
+inline constexpr const char* SMALL_CITY =
+    "[city]\ninitial_candidates = 1500\ninitial_tech_sme = 300\ninitial_high_tech = 150\n"
+    "registrations_per_year = 20000\nspinoffs_per_year = 20\ntalent_teams_per_year = 20\n";
+
 /// A city scenario: [scenario] with the given steps, then `tables` verbatim.
 inline io::Scenario city_scenario(const std::string& tables, int steps = 24,
                                   int start_year = 2022) {

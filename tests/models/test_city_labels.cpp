@@ -17,9 +17,7 @@ using testing::city_model;
 using testing::city_scenario;
 using testing::metric_index;
 
-const char* SMALL_CITY =
-    "[city]\ninitial_candidates = 1500\ninitial_tech_sme = 300\ninitial_high_tech = 150\n"
-    "registrations_per_year = 20000\nspinoffs_per_year = 20\ntalent_teams_per_year = 20\n";
+using testing::SMALL_CITY;
 
 // --- the round: quota, hold, renewal ----------------------------------------------------------
 

@@ -296,12 +296,8 @@ void Entry::draw_attributes(World& world, std::size_t first_row, std::size_t cou
 }
 
 int Entry::first_tech_sme_round(const StepContext& context) const {
-  const CityModel& model = context.model;
-  for (int step = 0; step < model.steps_per_year(); ++step) {
-    if (model.calendar(step).contains_month(static_cast<int>(p_.tech_sme_month)))
-      return step == 0 ? model.steps_per_year() : step;
-  }
-  return model.steps_per_year();
+  const int round = context.model.first_step_in_month(0, static_cast<int>(p_.tech_sme_month));
+  return round == 0 ? context.model.steps_per_year() : round;
 }
 
 /// The burn-in's seed firms: burn_in_pool_factor times the scenario's initial firms, drawn as

@@ -223,6 +223,27 @@ sim::StreamKey attribute_stream(const StepContext& context) {
   return {context.seed, PURPOSE_ATTRIBUTES, context.replication, 0};
 }
 
+/// The alive firms' rows and their inputs to the label rules, in row order.
+struct AliveInputs {
+  std::vector<std::uint32_t> rows;
+  std::vector<LabelInputs> inputs;
+};
+
+AliveInputs alive_inputs(const CityParams& p, World& world, int step,
+                         const sim::StreamKey& attributes) {
+  const FirmView f(world.firms);
+  AliveInputs alive;
+  // Reserved at once: growing them copied each firm's inputs several times.
+  alive.rows.reserve(world.firms.size());
+  alive.inputs.reserve(world.firms.size());
+  for (std::size_t row = 0; row < world.firms.size(); ++row) {
+    if (f.alive[row] == 0) continue;
+    alive.rows.push_back(static_cast<std::uint32_t>(row));
+    alive.inputs.push_back(inputs_of(p, f, row, step, attributes));
+  }
+  return alive;
+}
+
 class Labels final : public Module {
  public:
   explicit Labels(const ModuleSetup& setup) : p_(setup.params), instruments_(setup.instruments) {}
@@ -257,16 +278,9 @@ void Labels::rounds(World& world, const StepContext& context, StepTotals& /*tota
   const int step = context.when.step;
   const sim::StreamKey attributes = attribute_stream(context);
   const sim::StreamKey order = context.stream(PURPOSE_ORDER);
-  // Reserved at once: growing them copied each firm's inputs several times.
-  std::vector<std::uint32_t> rows;
-  std::vector<LabelInputs> inputs;
-  rows.reserve(world.firms.size());
-  inputs.reserve(world.firms.size());
-  for (std::size_t row = 0; row < world.firms.size(); ++row) {
-    if (f.alive[row] == 0) continue;
-    rows.push_back(static_cast<std::uint32_t>(row));
-    inputs.push_back(inputs_of(p, f, row, step, attributes));
-  }
+  const AliveInputs alive = alive_inputs(p, world, step, attributes);
+  const std::vector<std::uint32_t>& rows = alive.rows;
+  const std::vector<LabelInputs>& inputs = alive.inputs;
   std::vector<LabelCandidate> candidates(rows.size());
   for (const LabelSpec& label : label_specs(p)) {
     std::uint16_t* until = f.*label.until;
@@ -309,26 +323,14 @@ void select_initial_labels(const CityParams& p, World& world, const StepContext&
   const CityModel& model = context.model;
   const int spy = model.steps_per_year();
   // The first selection round: initial holds end there or at a later round.
-  int first_round = context.when.step;
-  for (int step = context.when.step; step < context.when.step + spy; ++step) {
-    if (model.calendar(step).contains_month(static_cast<int>(p.label_month))) {
-      first_round = step;
-      break;
-    }
-  }
+  const int first_round =
+      model.first_step_in_month(context.when.step, static_cast<int>(p.label_month));
   const int step = context.when.step;
   const sim::StreamKey attributes = attribute_stream(context);
   const sim::StreamKey holds(context.seed, PURPOSE_LABELS, context.replication, 0);
-  // Reserved at once: growing them copied each firm's inputs several times.
-  std::vector<std::uint32_t> rows;
-  std::vector<LabelInputs> inputs;
-  rows.reserve(world.firms.size());
-  inputs.reserve(world.firms.size());
-  for (std::size_t row = 0; row < world.firms.size(); ++row) {
-    if (f.alive[row] == 0) continue;
-    rows.push_back(static_cast<std::uint32_t>(row));
-    inputs.push_back(inputs_of(p, f, row, step, attributes));
-  }
+  const AliveInputs alive = alive_inputs(p, world, step, attributes);
+  const std::vector<std::uint32_t>& rows = alive.rows;
+  const std::vector<LabelInputs>& inputs = alive.inputs;
   std::vector<InitialLabelCandidate> candidates(rows.size());
   std::size_t word = 0;
   for (const LabelSpec& label : label_specs(p)) {
