@@ -51,7 +51,7 @@ inline constexpr std::string_view PHASE_NAMES[static_cast<std::size_t>(Phase::CO
 inline constexpr sim::StreamPurpose PURPOSE_ATTRIBUTES = 1;  ///< a firm's attributes at entry
 inline constexpr sim::StreamPurpose PURPOSE_ENTRY_IP = 2;    ///< IP a firm brings at entry
 inline constexpr sim::StreamPurpose PURPOSE_BIRTHS = 3;      ///< entries per channel and step
-inline constexpr sim::StreamPurpose PURPOSE_STEP = 4;        ///< growth and exit per firm-step
+inline constexpr sim::StreamPurpose PURPOSE_STEP = 4;        ///< exit per firm-step (word 0 unused)
 inline constexpr sim::StreamPurpose PURPOSE_IP = 5;          ///< IP arrivals and IPO per firm-step
 inline constexpr sim::StreamPurpose PURPOSE_RD_CHOICE = 6;   ///< annual R&D choice (bunching)
 inline constexpr sim::StreamPurpose PURPOSE_ROUNDS = 7;      ///< applying, expert review, audit
