@@ -283,5 +283,33 @@ TEST(CityStart, InstrumentsLeaveTheStartingStateBitIdentical) {
   EXPECT_NE(a.at(SPENDING_INSTRUMENTS, 0, 12), b.at(SPENDING_INSTRUMENTS, 0, 12));
 }
 
+TEST(CityStart, InstrumentsWithNoBudgetLeaveTheRunBitIdentical) {
+  // Instruments that pay on events (a certification reward, vouchers, a talent-team grant) with
+  // a budget of 0 pay nothing, so the run is the run without them: every fixed metric at every
+  // point equal, bit for bit. Fails if an unpaid claim changes a firm (cash, R&D, knowledge) or
+  // shifts another draw. (An R&D subsidy's share enters the user cost whatever its budget:
+  // firms do not anticipate rationing, docs/model.md §3.2.3; the policy-response issue changes
+  // that, so it is not in this list.)
+  const std::string instruments =
+      "[instruments.reward]\ntrigger = \"high_tech_certified\"\nfixed = 10.0\n"
+      "budget_per_year = 0.0\n"
+      "[instruments.vouchers]\ntrigger = \"innovation_voucher\"\nevents_per_year = 200.0\n"
+      "base_median = 20.0\nshare = 0.5\ncap = 20.0\nbudget_per_year = 0.0\neffect = \"rd\"\n"
+      "[instruments.teams]\ntrigger = \"talent_team_entry\"\nfixed = 100.0\n"
+      "budget_per_year = 0.0\neffect = \"rd\"\n";
+  const auto with =
+      city_model(testing::city_scenario(std::string(testing::SMALL_CITY) + instruments, 24));
+  const auto without = city_model(testing::city_scenario(testing::SMALL_CITY, 24));
+  const sim::Ensemble a = testing::run(*with, 2, 0, 1);
+  const sim::Ensemble b = testing::run(*without, 2, 0, 1);
+  for (std::uint32_t r = 0; r < 2; ++r) {
+    for (std::size_t metric = 0; metric < FIXED_METRIC_COUNT; ++metric) {
+      for (std::size_t point = 0; point < a.points(); ++point)
+        ASSERT_EQ(a.at(metric, r, point), b.at(metric, r, point))
+            << fixed_metrics()[metric].name << " at point " << point;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace innosim::models::city
