@@ -12,11 +12,22 @@ CityModel::CityModel(const CityParams& params, std::vector<Instrument> instrumen
                      const sim::TimeAxis& time)
     : params_(params), instruments_(std::move(instruments)), time_(time) {
   metrics_ = fixed_metrics();
+  // Per instrument, in this order (recording.cpp writes them so): spending, claims, payments.
   for (const Instrument& instrument : instruments_.all()) {
     metrics_.push_back({"spending_" + instrument.name, "万元/step",
                         "paid by instrument " + instrument.name + " (trigger " +
                             std::string(trigger_info(instrument.trigger).name) + ")",
                         sim::MetricKind::FLOW});
+  }
+  for (const Instrument& instrument : instruments_.all()) {
+    metrics_.push_back(
+        {"claims_" + instrument.name, "claims/step",
+         "eligible claims on instrument " + instrument.name + ", paid or not (budget run out)",
+         sim::MetricKind::FLOW});
+  }
+  for (const Instrument& instrument : instruments_.all()) {
+    metrics_.push_back({"payments_" + instrument.name, "payments/step",
+                        "claims paid by instrument " + instrument.name, sim::MetricKind::FLOW});
   }
   const ModuleSetup setup{params_, time_, instruments_};
   for (const ModuleRegistration& registration : schedule()) {
@@ -111,6 +122,9 @@ void CityModel::run_step(World& world, const StepContext& context,
       .fetch_add(alive_at_start, std::memory_order_relaxed);
   StepTotals totals;
   if (context.when.starts_year()) {
+    // The ledger opens the year first: the year's budgets, and what firms expect of each
+    // instrument, are known to every January decision.
+    world.ledger.start_year();
     for (const Module* module : in(Phase::YEAR_START)) module->year_start(world, context);
   }
   for (const Module* module : in(Phase::STEP)) module->step(world, context, totals);

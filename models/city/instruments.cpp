@@ -208,25 +208,51 @@ InstrumentSet::InstrumentSet(std::vector<Instrument> instruments)
 }
 
 Ledger::Ledger(const std::vector<Instrument>& instruments)
-    : instruments_(&instruments), budget_left_(instruments.size()), spending_(instruments.size()) {
+    : instruments_(&instruments),
+      budget_left_(instruments.size()),
+      expected_fill_(instruments.size()),
+      claimed_year_(instruments.size()),
+      paid_year_(instruments.size()) {
+  step_.spending.assign(instruments.size(), sim::Money());
+  step_.claims.assign(instruments.size(), 0.0);
+  step_.payments.assign(instruments.size(), 0.0);
   start_year();
 }
 
 void Ledger::start_year() {
-  for (std::size_t i = 0; i < budget_left_.size(); ++i)
-    budget_left_[i] = (*instruments_)[i].budget_per_year;
+  for (std::size_t i = 0; i < budget_left_.size(); ++i) {
+    const sim::Money budget = (*instruments_)[i].budget_per_year;
+    double fill = budget > sim::Money() ? 1.0 : 0.0;
+    if (claimed_year_[i] > sim::Money()) {
+      fill = paid_this_year_ ? paid_year_[i].value() / claimed_year_[i].value()
+                             : std::min(1.0, budget.value() / claimed_year_[i].value());
+    }
+    expected_fill_[i] = fill;
+    budget_left_[i] = budget;
+    claimed_year_[i] = sim::Money();
+    paid_year_[i] = sim::Money();
+  }
+  paid_this_year_ = false;
 }
 
-std::size_t Ledger::pay(std::vector<Application>& applications, const FirmView& firms, int year) {
+void Ledger::scale_claims(double factor) {
+  for (sim::Money& claimed : claimed_year_) claimed = claimed * factor;
+}
+
+std::size_t Ledger::pay(std::vector<Application>& applications, const FirmView& firms,
+                        const StepCalendar& when, bool paying) {
   std::sort(applications.begin(), applications.end(),
             [](const Application& a, const Application& b) {
               return a.order_key != b.order_key ? a.order_key < b.order_key : a.firm_id < b.firm_id;
             });
+  if (paying) paid_this_year_ = true;
+  // Months of the year after this step: extra R&D a grant pays for is spent over them.
+  const int months_left = 12 - when.last_month;
   std::size_t payments = 0;
   const auto& instruments = *instruments_;
   for (std::size_t index = 0; index < instruments.size(); ++index) {
     const Instrument& instrument = instruments[index];
-    if (!instrument.active_in(year)) continue;
+    if (!instrument.active_in(when.year)) continue;
     for (const Application& application : applications) {
       if (application.trigger != instrument.trigger) continue;
       if (application.instrument >= 0 && static_cast<std::size_t>(application.instrument) != index)
@@ -234,26 +260,44 @@ std::size_t Ledger::pay(std::vector<Application>& applications, const FirmView& 
       const std::uint32_t row = application.row;
       if (!instrument.who.admits(firms, row)) continue;
       const sim::Money amount = instrument.amount(application.base);
-      if (amount <= sim::Money() || amount > budget_left_[index]) continue;  // all or nothing
+      if (amount <= sim::Money()) continue;
+      claimed_year_[index] += amount;
+      step_.claims[index] += 1.0;
+      if (!paying || amount > budget_left_[index]) continue;  // all or nothing
       budget_left_[index] -= amount;
-      spending_[index] += amount;
+      paid_year_[index] += amount;
+      step_.spending[index] += amount;
+      step_.payments[index] += 1.0;
       ++payments;
-      const sim::Money to_rd =
-          instrument.effect == Effect::RD ? amount * instrument.additionality : sim::Money();
-      firms.cash[row] += sim::MoneyColumn(amount - to_rd);
-      const auto extra_rd = static_cast<float>(to_rd.value());
-      firms.knowledge[row] += extra_rd;
-      firms.rd_reported_ytd[row] += extra_rd;
+      firms.cash[row] += sim::MoneyColumn(amount);
+      // A grant for R&D is spent on additional R&D over the rest of the year, from the cash
+      // it brought: it counts once, as the firm's real (and reported) R&D. An R&D subsidy on
+      // last year's R&D (annual_rd) acts through the user cost instead (docs/model.md §3.2.3):
+      // the R&D it buys is already in the firm's choice, and its payment is cash.
+      if (instrument.effect != Effect::RD || instrument.trigger == Trigger::ANNUAL_RD) continue;
+      const float extra_rd = static_cast<float>((amount * instrument.additionality).value());
+      if (months_left > 0 && firms.revenue[row] > 0.0f) {
+        const float extra_intensity =
+            extra_rd / (firms.revenue[row] * static_cast<float>(months_left) / 12.0f);
+        firms.rd_real[row] += extra_intensity;
+        firms.rd_reported[row] += extra_intensity;
+      } else {  // paid in December: spent at once
+        firms.cash[row] -= sim::MoneyColumn(extra_rd);
+        firms.knowledge[row] += extra_rd;
+        firms.rd_reported_ytd[row] += extra_rd;
+      }
     }
   }
   applications.clear();
   return payments;
 }
 
-std::vector<sim::Money> Ledger::take_spending() {
-  std::vector<sim::Money> spent = spending_;
-  std::fill(spending_.begin(), spending_.end(), sim::Money());
-  return spent;
+LedgerStep Ledger::take_step() {
+  LedgerStep taken = step_;
+  std::fill(step_.spending.begin(), step_.spending.end(), sim::Money());
+  std::fill(step_.claims.begin(), step_.claims.end(), 0.0);
+  std::fill(step_.payments.begin(), step_.payments.end(), 0.0);
+  return taken;
 }
 
 }  // namespace innosim::models::city

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "models/city/calendar.hpp"
 #include "models/city/eligibility.hpp"
 #include "models/city/firms.hpp"
 #include "models/city/triggers.hpp"
@@ -87,22 +88,51 @@ class InstrumentSet {
   std::uint32_t wanted_ = 0;  ///< bit per Trigger some instrument pays on
 };
 
-/// Budgets and payments of every instrument.
+/// What the ledger did in a step, per instrument.
+struct LedgerStep {
+  std::vector<sim::Money> spending;  ///< paid
+  std::vector<double> claims;        ///< eligible claims (paid or not)
+  std::vector<double> payments;      ///< claims paid
+};
+
+/// Budgets, payments and what firms expect of every instrument.
 class Ledger {
  public:
   explicit Ledger(const std::vector<Instrument>& instruments);
-  /// Refills every budget at the start of a calendar year.
+  /// Opens a calendar year: refills every budget and sets each instrument's expected fill from
+  /// the year that ended.
   void start_year();
-  /// Pays each eligible application in order until budgets run out; applies the effects.
-  /// Returns the number of payments made.
-  std::size_t pay(std::vector<Application>& applications, const FirmView& firms, int year);
-  /// Spending per instrument since the last take_spending(), then reset to zero.
-  std::vector<sim::Money> take_spending();
+  /// Pays each eligible application in order until budgets run out and applies the effects;
+  /// `when` is the step paying. Without `paying` (the burn-in, before any instrument exists) it
+  /// only counts the claims an instrument would have had. Returns the number of payments made.
+  std::size_t pay(std::vector<Application>& applications, const FirmView& firms,
+                  const StepCalendar& when, bool paying);
+  /// The share of its claims firms expect instrument `index` to pay this year (docs/model.md
+  /// §3.4, expectations): the share of last year's claimed amount it paid; for an instrument that
+  /// paid nothing last year because it did not run (the first year after the burn-in, or before
+  /// its first_year), the share its budget would have covered, min(1, budget / claimed); with no
+  /// claims last year, 1 if it has a budget and 0 if not. A zero budget is expected to pay
+  /// nothing, an unlimited one everything.
+  [[nodiscard]] double expected_fill(std::size_t index) const { return expected_fill_[index]; }
+  /// What a firm expects instrument `index` to pay it for a claim with `base`: the rule's amount
+  /// times the expected fill (exactly 0 for a zero budget).
+  [[nodiscard]] sim::Money expected_payment(std::size_t index, sim::Money base = {}) const {
+    return (*instruments_)[index].amount(base) * expected_fill_[index];
+  }
+  /// Scales the claims of the year so far (the burn-in city is larger than the run's: the start
+  /// scales its last year's claims to the starting firms).
+  void scale_claims(double factor);
+  /// What was paid and claimed per instrument since the last take_step(), then reset to zero.
+  LedgerStep take_step();
 
  private:
   const std::vector<Instrument>* instruments_;
   std::vector<sim::Money> budget_left_;
-  std::vector<sim::Money> spending_;
+  std::vector<double> expected_fill_;
+  std::vector<sim::Money> claimed_year_;  ///< eligible amount claimed this calendar year
+  std::vector<sim::Money> paid_year_;
+  bool paid_this_year_ = false;  ///< whether this year's claims were payable (not the burn-in)
+  LedgerStep step_;
 };
 
 }  // namespace innosim::models::city

@@ -1,25 +1,13 @@
-// One replication's state and the calendar position of a step.
+// One replication's state.
 #pragma once
 
 #include <vector>
 
+#include "models/city/calendar.hpp"
 #include "models/city/firms.hpp"
 #include "models/city/instruments.hpp"
 
 namespace innosim::models::city {
-
-/// Calendar position of a step.
-struct StepCalendar {
-  int step = 0;
-  int year = 0;
-  int first_month = 1;  ///< months [first_month, last_month] of `year` fall in the step
-  int last_month = 1;
-  [[nodiscard]] bool contains_month(int month) const {
-    return month >= first_month && month <= last_month;
-  }
-  [[nodiscard]] bool starts_year() const { return first_month == 1; }
-  [[nodiscard]] bool ends_year() const { return last_month == 12; }
-};
 
 /// One replication's state.
 struct World {
@@ -27,8 +15,8 @@ struct World {
   Firms firms;
   std::vector<Application> applications;  ///< events of the step, paid at its end
   Ledger ledger;
-  std::vector<sim::Money> instrument_spending;  ///< paid by each instrument in the step
-  std::size_t exited_rows = 0;                  ///< rows of exited firms not yet compacted away
+  LedgerStep instrument_step;   ///< paid and claimed per instrument in the step
+  std::size_t exited_rows = 0;  ///< rows of exited firms not yet compacted away
 };
 
 }  // namespace innosim::models::city

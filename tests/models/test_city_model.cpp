@@ -186,6 +186,9 @@ TEST(CityInstruments, WithoutABudgetEveryEligibleEventIsPaid) {
   }
 }
 
+/// A one-month step of `year`.
+StepCalendar month_of(int year, int month) { return {0, year, month, month}; }
+
 TEST(CityInstruments, LedgerPaysInOrderAllOrNothingAndRefillsEachYear) {
   Firms firms;
   firms.append(4);
@@ -214,24 +217,84 @@ TEST(CityInstruments, LedgerPaysInOrderAllOrNothingAndRefillsEachYear) {
   };
   auto batch = applications();
   // 40 + 30 = 70 paid; 15 does not fit in the 5 left, and is not paid in part.
-  EXPECT_EQ(ledger.pay(batch, view, 2023), 2u);
-  EXPECT_EQ(ledger.take_spending(), std::vector<sim::Money>{sim::Money(70.0)});
+  EXPECT_EQ(ledger.pay(batch, view, month_of(2023, 6), true), 2u);
+  const LedgerStep step = ledger.take_step();
+  EXPECT_EQ(step.spending, std::vector<sim::Money>{sim::Money(70.0)});
+  EXPECT_EQ(step.claims, std::vector<double>{3.0});  // the candidate's is no claim
+  EXPECT_EQ(step.payments, std::vector<double>{2.0});
   EXPECT_FLOAT_EQ(view.cash[0].value(), 40.0f);
   EXPECT_FLOAT_EQ(view.cash[2].value(), 0.0f);
   EXPECT_FLOAT_EQ(view.cash[3].value(), 0.0f);
   batch = applications();
-  EXPECT_EQ(ledger.pay(batch, view, 2023), 0u);  // the year's budget is spent
+  EXPECT_EQ(ledger.pay(batch, view, month_of(2023, 7), true), 0u);  // the year's budget is spent
   ledger.start_year();
+  // Firms expect the share of last year's claimed amount that was paid: 70 of 85 + 85.
+  EXPECT_DOUBLE_EQ(ledger.expected_fill(0), 70.0 / 170.0);
+  EXPECT_DOUBLE_EQ(ledger.expected_payment(0, sim::Money(100.0)).value(), 40.0 * 70.0 / 170.0);
   batch = applications();
-  EXPECT_EQ(ledger.pay(batch, view, 2024), 2u);
+  EXPECT_EQ(ledger.pay(batch, view, month_of(2024, 6), true), 2u);
 }
 
-TEST(CityInstruments, RdEffectAddsToKnowledgeAndActiveYearsBound) {
+// What firms expect of an instrument: fails if a zero budget is expected to pay anything (a
+// phantom subsidy), if claims counted without paying (the burn-in) do not set the first year's
+// expectation, or if an unlimited budget is expected to pay less than everything.
+TEST(CityInstruments, ExpectedFillComesFromLastYearsClaimsAndBudget) {
   Firms firms;
-  firms.append(1);
+  firms.append(2);
   FirmView view(firms);
-  view.alive[0] = 1;
-  view.revenue[0] = 100;
+  for (std::uint32_t row = 0; row < 2; ++row) {
+    view.id[row] = row;
+    view.alive[row] = 1;
+    view.revenue[row] = 100;
+  }
+  Instrument reward = instrument_defaults();
+  reward.name = "reward";
+  reward.trigger = Trigger::HIGH_TECH_CERTIFIED;
+  reward.fixed = sim::Money(10);
+  Instrument none = reward;
+  none.name = "none";
+  none.budget_per_year = sim::Money(0);
+  Instrument tight = reward;
+  tight.name = "tight";
+  tight.budget_per_year = sim::Money(5);
+  const std::vector<Instrument> instruments = {reward, none, tight};
+  Ledger ledger(instruments);
+  EXPECT_EQ(ledger.expected_fill(0), 1.0);  // no claims yet: a budget pays
+  EXPECT_EQ(ledger.expected_fill(1), 0.0);
+  auto claims = [] {
+    return std::vector<Application>{{0, 0, Trigger::HIGH_TECH_CERTIFIED, -1, 0, {}},
+                                    {1, 1, Trigger::HIGH_TECH_CERTIFIED, -1, 1, {}}};
+  };
+  auto batch = claims();
+  EXPECT_EQ(ledger.pay(batch, view, month_of(2021, 10), false), 0u);  // counted, not paid
+  EXPECT_FLOAT_EQ(view.cash[0].value(), 0.0f);
+  ledger.scale_claims(0.5);  // a city half the size: 10 claimed per instrument
+  ledger.start_year();
+  EXPECT_EQ(ledger.expected_fill(0), 1.0);  // unlimited
+  EXPECT_EQ(ledger.expected_fill(1), 0.0);  // zero budget
+  EXPECT_EQ(ledger.expected_fill(2), 0.5);  // 5 of the 10 it would have been claimed
+  EXPECT_EQ(ledger.expected_payment(1).value(), 0.0);
+  batch = claims();
+  EXPECT_EQ(ledger.pay(batch, view, month_of(2022, 10), true), 2u);  // reward pays both
+  ledger.start_year();
+  EXPECT_EQ(ledger.expected_fill(0), 1.0);
+  EXPECT_EQ(ledger.expected_fill(1), 0.0);
+  EXPECT_EQ(ledger.expected_fill(2), 0.0);  // 5 cannot pay an award of 10: none was paid
+}
+
+// A grant for R&D counts once, as the firm's R&D: spread over the rest of the year as real and
+// reported intensity (which cash, knowledge and the R&D metrics then follow), or at once when
+// paid in December. Fails if the grant is also added to knowledge directly (double counting)
+// or kept out of the firm's real R&D.
+TEST(CityInstruments, RdEffectRaisesTheYearsRdAndActiveYearsBound) {
+  Firms firms;
+  firms.append(2);
+  FirmView view(firms);
+  for (std::uint32_t row = 0; row < 2; ++row) {
+    view.id[row] = row;
+    view.alive[row] = 1;
+    view.revenue[row] = 100;
+  }
   Instrument grant = instrument_defaults();
   grant.name = "grant";
   grant.trigger = Trigger::TALENT_TEAM_ENTRY;
@@ -242,12 +305,20 @@ TEST(CityInstruments, RdEffectAddsToKnowledgeAndActiveYearsBound) {
   const std::vector<Instrument> instruments = {grant};
   Ledger ledger(instruments);
   std::vector<Application> batch = {{0, 0, Trigger::TALENT_TEAM_ENTRY, -1, 0, sim::Money(0.0)}};
-  EXPECT_EQ(ledger.pay(batch, view, 2022), 0u);  // not yet running
-  batch = {{0, 0, Trigger::TALENT_TEAM_ENTRY, -1, 0, sim::Money(0.0)}};
-  EXPECT_EQ(ledger.pay(batch, view, 2023), 1u);
-  EXPECT_FLOAT_EQ(view.knowledge[0], 25.0f);
-  EXPECT_FLOAT_EQ(view.rd_reported_ytd[0], 25.0f);
-  EXPECT_FLOAT_EQ(view.cash[0].value(), 75.0f);
+  EXPECT_EQ(ledger.pay(batch, view, month_of(2022, 6), true), 0u);  // not yet running
+  batch = {{0, 0, Trigger::TALENT_TEAM_ENTRY, -1, 0, sim::Money(0.0)},
+           {1, 1, Trigger::TALENT_TEAM_ENTRY, -1, 1, sim::Money(0.0)}};
+  EXPECT_EQ(ledger.pay(batch, view, month_of(2023, 6), true), 2u);
+  // 25 of extra R&D over the 6 months left of a firm selling 100 a year: intensity 0.5.
+  EXPECT_FLOAT_EQ(view.rd_real[0], 0.5f);
+  EXPECT_FLOAT_EQ(view.rd_reported[0], 0.5f);
+  EXPECT_FLOAT_EQ(view.knowledge[0], 0.0f);
+  EXPECT_FLOAT_EQ(view.cash[0].value(), 100.0f);
+  batch = {{1, 1, Trigger::TALENT_TEAM_ENTRY, -1, 0, sim::Money(0.0)}};
+  EXPECT_EQ(ledger.pay(batch, view, month_of(2023, 12), true), 1u);
+  EXPECT_FLOAT_EQ(view.knowledge[1], 25.0f);
+  EXPECT_FLOAT_EQ(view.rd_reported_ytd[1], 25.0f);
+  EXPECT_FLOAT_EQ(view.cash[1].value(), 175.0f);
 }
 
 TEST(CityRd, TheSuperDeductionRaisesRealRdAndBunchingRaisesReportedRd) {

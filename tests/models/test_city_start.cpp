@@ -284,13 +284,14 @@ TEST(CityStart, InstrumentsLeaveTheStartingStateBitIdentical) {
 }
 
 TEST(CityStart, InstrumentsWithNoBudgetLeaveTheRunBitIdentical) {
-  // Instruments that pay on events (a certification reward, vouchers, a talent-team grant) with
-  // a budget of 0 pay nothing, so the run is the run without them: every fixed metric at every
-  // point equal, bit for bit. Fails if an unpaid claim changes a firm (cash, R&D, knowledge) or
-  // shifts another draw. (An R&D subsidy's share enters the user cost whatever its budget:
-  // firms do not anticipate rationing, docs/model.md §3.2.3; the policy-response issue changes
-  // that, so it is not in this list.)
+  // Instruments with a budget of 0 (a certification reward, vouchers, a talent-team grant, an
+  // R&D subsidy) pay nothing and are expected to pay nothing, so the run is the run without
+  // them: every fixed metric at every point equal, bit for bit. Fails if an unpaid claim changes
+  // a firm (cash, R&D, knowledge), shifts another draw, or if a subsidy's share enters the user
+  // cost although its budget cannot pay it (a phantom subsidy).
   const std::string instruments =
+      "[instruments.subsidy]\ntrigger = \"annual_rd\"\nshare = 0.2\nbudget_per_year = 0.0\n"
+      "effect = \"rd\"\n"
       "[instruments.reward]\ntrigger = \"high_tech_certified\"\nfixed = 10.0\n"
       "budget_per_year = 0.0\n"
       "[instruments.vouchers]\ntrigger = \"innovation_voucher\"\nevents_per_year = 200.0\n"

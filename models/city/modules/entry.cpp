@@ -352,6 +352,9 @@ void Entry::start(World& world, const StepContext& context) const {
       candidates.rows.push_back(row32);
     }
   }
+  const std::size_t certified_found = certified.rows.size();
+  const std::size_t registered_found = registered.rows.size();
+  const std::size_t candidates_found = candidates.rows.size();
   const std::int64_t sme_only = p.initial_tech_sme - certified_in_register_count(p);
   // Derived: the burn-in city's candidates per firm registered without a certificate.
   const std::int64_t candidate_count =
@@ -404,8 +407,14 @@ void Entry::start(World& world, const StepContext& context) const {
     f.tech_sme_until[row] =
         in_register ? std::max(f.tech_sme_until[row], sme_until) : std::uint16_t{0};
   }
+  const std::size_t alive_before = certified_found + registered_found + candidates_found;
   world.firms.compact(keep);
   world.exited_rows = 0;
+  // What firms expect of each instrument in the first year comes from the claims of the
+  // burn-in's last year (Ledger::expected_fill), in a city of the start's size.
+  if (alive_before > 0)
+    world.ledger.scale_claims(static_cast<double>(world.firms.size()) /
+                              static_cast<double>(alive_before));
   // Firms at the start count as initial, whichever way they entered the burn-in city.
   f = FirmView(world.firms);
   for (std::size_t row = 0; row < world.firms.size(); ++row) f.origin[row] = INITIAL;

@@ -1,7 +1,8 @@
 // Instruments (docs/model.md §3.4): the scenario's instruments gather the events they pay on
 // (claims on last year's R&D, generated awards, talent-team entries; the other modules claim
-// theirs through InstrumentSet::claim), refill their budgets each January and pay at the end of
-// the step, in application order, until budgets run out.
+// theirs through InstrumentSet::claim) and pay at the end of the step, in application order,
+// until budgets run out. The ledger opens each year (budgets, expectations) before any January
+// decision (CityModel::run_step).
 #include <algorithm>
 #include <cmath>
 
@@ -40,9 +41,9 @@ class Instruments final : public Module {
   [[nodiscard]] const ModuleInfo& info() const override {
     static const ModuleInfo info{
         "instruments",
-        "claims on R&D, generated awards and talent-team entries; budgets refilled each "
-        "January; payments in order until budgets run out",
-        {Phase::ENTRANTS, Phase::YEAR_START, Phase::ROUNDS, Phase::PAYMENTS},
+        "claims on R&D, generated awards and talent-team entries; payments in order until "
+        "budgets run out",
+        {Phase::ENTRANTS, Phase::ROUNDS, Phase::PAYMENTS},
         {},
         {"alive", "tier", "sector", "revenue", "rd_reported_last_year", "cash", "knowledge",
          "rd_reported_ytd"},
@@ -60,22 +61,19 @@ class Instruments final : public Module {
       instruments_.claim(world.applications, static_cast<std::uint32_t>(row), f.id[row],
                          Trigger::TALENT_TEAM_ENTRY, order);
   }
-  void year_start(World& world, const StepContext&) const override { world.ledger.start_year(); }
+  // In the burn-in the events are raised and claimed as in the run, but not paid (no
+  // instrument existed yet): the claims of its last year set what firms expect of each
+  // instrument in the first year (Ledger::expected_fill).
   void rounds(World& world, const StepContext& context, StepTotals&) const override {
-    if (context.burn_in) return;  // the scenario's package starts with the run
     if (context.when.contains_month(static_cast<int>(p_.rd_award_month)))
       rd_claims(world, context.when);
     generated_events(world, context);
   }
   void payments(World& world, const StepContext& context, StepTotals& totals) const override {
-    if (context.burn_in) {  // events of the burn-in are not paid: no instrument existed
-      world.applications.clear();
-      return;
-    }
-    world.ledger.pay(world.applications, FirmView(world.firms), context.when.year);
-    world.instrument_spending = world.ledger.take_spending();
+    world.ledger.pay(world.applications, FirmView(world.firms), context.when, !context.burn_in);
+    world.instrument_step = world.ledger.take_step();
     sim::Money total;
-    for (const sim::Money spent : world.instrument_spending) total += spent;
+    for (const sim::Money spent : world.instrument_step.spending) total += spent;
     totals[SPENDING_INSTRUMENTS] = total.value();
   }
 

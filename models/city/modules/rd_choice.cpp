@@ -197,11 +197,19 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
   const sim::StreamKey stream = context.stream(PURPOSE_RD_CHOICE);
   const float adjustment =
       1.0f - std::exp(-1.0f / static_cast<float>(std::max(1e-6, p.employee_adjustment_years)));
-  std::vector<const Instrument*> rd_subsidies;  // instruments paying a share of R&D this year
-  for (const Instrument& instrument : instruments_.all()) {
+  // Instruments paying a share of R&D this year, with the share of claims firms expect each
+  // to pay (Ledger::expected_fill: exactly 0 for a zero budget).
+  struct RdSubsidy {
+    const Instrument* instrument;
+    double expected_share;
+  };
+  std::vector<RdSubsidy> rd_subsidies;
+  const auto& all = instruments_.all();
+  for (std::size_t index = 0; index < all.size(); ++index) {
+    const Instrument& instrument = all[index];
     if (!context.burn_in && instrument.trigger == Trigger::ANNUAL_RD && instrument.share > 0.0 &&
         instrument.active_in(when.year))
-      rd_subsidies.push_back(&instrument);
+      rd_subsidies.push_back({&instrument, instrument.share * world.ledger.expected_fill(index)});
   }
   for (std::size_t row = first_row; row < world.firms.size(); ++row) {
     if (f.alive[row] == 0) continue;
@@ -210,13 +218,14 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
     const double tax_rate = high_tech ? p.high_tech_tax_rate : p.corporate_tax_rate;
     const double deduction = deduction_rate(p, when.year, tech_sme, f.sector[row], context.burn_in);
     // An R&D subsidy the firm is eligible for pays its share, as long as its cap does not bind
-    // on the firm's R&D at last year's intensity. Firms do not anticipate budgets running out.
+    // on the firm's R&D at last year's intensity, times the share of claims the firm expects the
+    // budget to pay.
     double subsidy_share = 0.0;
     const sim::Money expected_rd(static_cast<double>(f.rd_reported[row]) * f.revenue[row]);
-    for (const Instrument* subsidy : rd_subsidies) {
-      if (subsidy->who.admits_firm(f, row) &&
-          subsidy->fixed + subsidy->share * expected_rd < subsidy->cap)
-        subsidy_share += subsidy->share;
+    for (const RdSubsidy& subsidy : rd_subsidies) {
+      const Instrument& rule = *subsidy.instrument;
+      if (rule.who.admits_firm(f, row) && rule.fixed + rule.share * expected_rd < rule.cap)
+        subsidy_share += subsidy.expected_share;
     }
     // The expected value of the R&D deductions (expense and super-deduction) given the firm's
     // taxable income this year, its carried-forward losses and their horizon; R&D at last

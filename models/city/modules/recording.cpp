@@ -51,8 +51,14 @@ class Recording final : public Module {
     for (std::size_t metric = 0; metric < FIXED_METRIC_COUNT; ++metric) {
       if (metrics[metric].flow()) out.at(metric, point) = totals.values[metric];
     }
-    for (std::size_t index = 0; index < world.instrument_spending.size(); ++index)
-      out.at(FIXED_METRIC_COUNT + index, point) = world.instrument_spending[index].value();
+    // Per instrument: spending, claims, payments (CityModel's metric order).
+    const LedgerStep& paid = world.instrument_step;
+    const std::size_t count = paid.spending.size();
+    for (std::size_t index = 0; index < count; ++index) {
+      out.at(FIXED_METRIC_COUNT + index, point) = paid.spending[index].value();
+      out.at(FIXED_METRIC_COUNT + count + index, point) = paid.claims[index];
+      out.at(FIXED_METRIC_COUNT + 2 * count + index, point) = paid.payments[index];
+    }
     record_stocks(world, context, point);
     if (context.when.ends_year()) take_snapshot(world, context, context.when.year);
   }
