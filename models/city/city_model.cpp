@@ -18,6 +18,17 @@ CityModel::CityModel(const CityParams& params, std::vector<Instrument> instrumen
                             std::string(trigger_info(instrument.trigger).name) + ")",
                         sim::MetricKind::FLOW});
   }
+  // Counts for the attribution of each instrument's effect (docs/attribution.md).
+  for (const Instrument& instrument : instruments_.all()) {
+    metrics_.push_back({"claims_" + instrument.name, "claims/step",
+                        "applications instrument " + instrument.name +
+                            " would pay, budget aside (active, firm eligible, amount > 0)",
+                        sim::MetricKind::FLOW});
+  }
+  for (const Instrument& instrument : instruments_.all()) {
+    metrics_.push_back({"payments_" + instrument.name, "payments/step",
+                        "payments made by instrument " + instrument.name, sim::MetricKind::FLOW});
+  }
   const ModuleSetup setup{params_, time_, instruments_};
   for (const ModuleRegistration& registration : schedule()) {
     modules_.push_back(registration.create(setup));

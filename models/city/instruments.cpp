@@ -208,7 +208,11 @@ InstrumentSet::InstrumentSet(std::vector<Instrument> instruments)
 }
 
 Ledger::Ledger(const std::vector<Instrument>& instruments)
-    : instruments_(&instruments), budget_left_(instruments.size()), spending_(instruments.size()) {
+    : instruments_(&instruments),
+      budget_left_(instruments.size()),
+      spending_(instruments.size()),
+      counts_{std::vector<std::uint32_t>(instruments.size()),
+              std::vector<std::uint32_t>(instruments.size())} {
   start_year();
 }
 
@@ -234,9 +238,12 @@ std::size_t Ledger::pay(std::vector<Application>& applications, const FirmView& 
       const std::uint32_t row = application.row;
       if (!instrument.who.admits(firms, row)) continue;
       const sim::Money amount = instrument.amount(application.base);
-      if (amount <= sim::Money() || amount > budget_left_[index]) continue;  // all or nothing
+      if (amount <= sim::Money()) continue;
+      ++counts_.claims[index];
+      if (amount > budget_left_[index]) continue;  // all or nothing
       budget_left_[index] -= amount;
       spending_[index] += amount;
+      ++counts_.payments[index];
       ++payments;
       const sim::Money to_rd =
           instrument.effect == Effect::RD ? amount * instrument.additionality : sim::Money();
@@ -254,6 +261,13 @@ std::vector<sim::Money> Ledger::take_spending() {
   std::vector<sim::Money> spent = spending_;
   std::fill(spending_.begin(), spending_.end(), sim::Money());
   return spent;
+}
+
+Ledger::Counts Ledger::take_counts() {
+  Counts counts = counts_;
+  std::fill(counts_.claims.begin(), counts_.claims.end(), 0u);
+  std::fill(counts_.payments.begin(), counts_.payments.end(), 0u);
+  return counts;
 }
 
 }  // namespace innosim::models::city

@@ -98,11 +98,21 @@ class Ledger {
   std::size_t pay(std::vector<Application>& applications, const FirmView& firms, int year);
   /// Spending per instrument since the last take_spending(), then reset to zero.
   std::vector<sim::Money> take_spending();
+  /// Per instrument since the last take_counts(), then reset: claims (applications it would
+  /// pay, budget aside: active, firm eligible, amount > 0; a zero-budget instrument still counts
+  /// them) and payments made. Their ratio across runs with and without the instrument estimates
+  /// its deadweight (docs/attribution.md).
+  struct Counts {
+    std::vector<std::uint32_t> claims;
+    std::vector<std::uint32_t> payments;
+  };
+  Counts take_counts();
 
  private:
   const std::vector<Instrument>* instruments_;
   std::vector<sim::Money> budget_left_;
   std::vector<sim::Money> spending_;
+  Counts counts_;
 };
 
 }  // namespace innosim::models::city

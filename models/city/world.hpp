@@ -28,6 +28,7 @@ struct World {
   std::vector<Application> applications;  ///< events of the step, paid at its end
   Ledger ledger;
   std::vector<sim::Money> instrument_spending;  ///< paid by each instrument in the step
+  Ledger::Counts instrument_counts;             ///< its claims and payments in the step
   std::size_t exited_rows = 0;                  ///< rows of exited firms not yet compacted away
 };
 

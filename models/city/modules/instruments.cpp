@@ -74,6 +74,7 @@ class Instruments final : public Module {
     }
     world.ledger.pay(world.applications, FirmView(world.firms), context.when.year);
     world.instrument_spending = world.ledger.take_spending();
+    world.instrument_counts = world.ledger.take_counts();
     sim::Money total;
     for (const sim::Money spent : world.instrument_spending) total += spent;
     totals[SPENDING_INSTRUMENTS] = total.value();

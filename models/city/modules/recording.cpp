@@ -51,8 +51,15 @@ class Recording final : public Module {
     for (std::size_t metric = 0; metric < FIXED_METRIC_COUNT; ++metric) {
       if (metrics[metric].flow()) out.at(metric, point) = totals.values[metric];
     }
-    for (std::size_t index = 0; index < world.instrument_spending.size(); ++index)
+    // spending_<name> of every instrument, then claims_<name>, then payments_<name>.
+    const std::size_t instruments = world.instrument_spending.size();
+    for (std::size_t index = 0; index < instruments; ++index) {
       out.at(FIXED_METRIC_COUNT + index, point) = world.instrument_spending[index].value();
+      out.at(FIXED_METRIC_COUNT + instruments + index, point) =
+          world.instrument_counts.claims[index];
+      out.at(FIXED_METRIC_COUNT + 2 * instruments + index, point) =
+          world.instrument_counts.payments[index];
+    }
     record_stocks(world, context, point);
     if (context.when.ends_year()) take_snapshot(world, context, context.when.year);
   }
