@@ -144,6 +144,21 @@ class Attribution(unittest.TestCase):
         total = sum(outcomes[f"spending_{name}"][0] for name in INSTRUMENTS)
         self.assertAlmostEqual(g["spending"][len(INSTRUMENTS)], total.mean(), places=9)
 
+    def test_claims_count_every_payable_event_and_payments_the_paid_ones(self):
+        # Without a budget limit every claim is paid; a small budget pays fewer than are claimed
+        # (the vouchers' 200万 a year runs out), and at a zero budget nothing is paid while the
+        # claims stay those of the scenario. Fails if claims were counted after the budget test
+        # or payments counted for refused claims.
+        f, g = self.group()
+        outcomes = g["outcomes"]
+        np.testing.assert_array_equal(outcomes["payments_big_reward"][0], outcomes["claims_big_reward"][0])
+        self.assertTrue((outcomes["claims_big_reward"][0] > 0).all())
+        self.assertTrue((outcomes["payments_vouchers"][0] < outcomes["claims_vouchers"][0]).all())
+        self.assertTrue((outcomes["payments_vouchers"][0] > 0).all())
+        without = 1 + INSTRUMENTS.index("vouchers")
+        np.testing.assert_array_equal(outcomes["payments_vouchers"][without], 0.0)
+        np.testing.assert_array_equal(outcomes["claims_vouchers"][without], outcomes["claims_vouchers"][0])
+
     def test_a_large_reward_on_certification_is_costed_consistently_with_its_difference(self):
         # 200万 per certification with no budget limit is paid; its cost per additional
         # high-tech enterprise is finite with a finite interval exactly when the difference's
