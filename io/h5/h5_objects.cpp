@@ -59,6 +59,16 @@ Handle write_dataset(hid_t parent, const std::string& name, const std::vector<hs
   return dataset;
 }
 
+Handle write_string_dataset(hid_t parent, const std::string& name,
+                            const std::vector<std::string>& values) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copying the string type");
+  check(H5Tset_size(type, H5T_VARIABLE), "sizing a string type");
+  check(H5Tset_cset(type, H5T_CSET_UTF8), "setting UTF-8");
+  std::vector<const char*> texts;
+  for (const auto& value : values) texts.push_back(value.c_str());
+  return write_dataset(parent, name, {values.size()}, type, type, texts.data());
+}
+
 /// Makes the root coordinate visible in a group too, as a hard link (the same object under a
 /// second name, no copy): netCDF readers such as xarray/h5netcdf take a group's coordinates
 /// only from variables inside that group.

@@ -40,6 +40,9 @@ void write_numeric_attribute(hid_t object, const std::string& name, hid_t file_t
 Handle write_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& shape,
                      hid_t file_type, hid_t memory_type, const void* values,
                      hsize_t chunk_rows = 256, const void* fill = nullptr, bool compress = true);
+/// A one-dimensional dataset of variable-length UTF-8 strings (names of things).
+Handle write_string_dataset(hid_t parent, const std::string& name,
+                            const std::vector<std::string>& values);
 /// Makes the root coordinate `name` visible in `group` too, as a hard link.
 void link_coordinate(hid_t file, hid_t group, const char* name);
 void attach(hid_t dataset, hid_t scale, unsigned dimension, const std::string& what);

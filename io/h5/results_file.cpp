@@ -106,6 +106,21 @@ void write_snapshots(hid_t file, const std::vector<sim::Snapshot>& snapshots,
   }
 }
 
+}  // namespace
+
+std::filesystem::path temporary_path_for(const std::filesystem::path& output) {
+  static std::atomic<unsigned> counter{0};
+  const std::filesystem::path directory =
+      output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
+  // Built by appending: GCC 12 warns falsely (-Wrestrict, PR105329) on "." + std::string.
+  std::string name = ".";
+  name.append(output.filename().string()).append(".tmp-").append(std::to_string(::getpid()));
+  name.append("-").append(std::to_string(counter.fetch_add(1)));
+  return directory / name;
+}
+
+namespace {
+
 void write_contents(hid_t file, const sim::Ensemble& ensemble, const Provenance& provenance) {
   const std::vector<std::uint32_t> rows = ensemble.completed_indices();
   const auto points = static_cast<hsize_t>(ensemble.points());
@@ -172,17 +187,6 @@ void write_contents(hid_t file, const sim::Ensemble& ensemble, const Provenance&
     }
   }
   write_snapshots(file, ensemble.snapshots, ensemble.agent_table);
-}
-
-std::filesystem::path temporary_path_for(const std::filesystem::path& output) {
-  static std::atomic<unsigned> counter{0};
-  const std::filesystem::path directory =
-      output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
-  // Built by appending: GCC 12 warns falsely (-Wrestrict, PR105329) on "." + std::string.
-  std::string name = ".";
-  name.append(output.filename().string()).append(".tmp-").append(std::to_string(::getpid()));
-  name.append("-").append(std::to_string(counter.fetch_add(1)));
-  return directory / name;
 }
 
 /// An empty [0, columns] (or [0] when columns == 0) dataset that grows by rows.

@@ -1,4 +1,4 @@
-// The results file (layout version 1.3, specified in docs/hdf5-layout.md).
+// The results file (layout version 1.4, specified in docs/hdf5-layout.md).
 #pragma once
 
 #include <cstdint>
@@ -12,8 +12,9 @@ namespace innosim::io {
 
 inline constexpr const char* RESULTS_FILETYPE = "innosim-results";
 inline constexpr int FORMAT_VERSION_MAJOR = 1;
-/// 1.1: /firms; 1.2: /experiments, /sensitivity; 1.3: snapshots of several replications
-inline constexpr int FORMAT_VERSION_MINOR = 3;
+/// 1.1: /firms; 1.2: /experiments, /sensitivity; 1.3: snapshots of several replications;
+/// 1.4: /attribution
+inline constexpr int FORMAT_VERSION_MINOR = 4;
 
 struct Provenance {
   std::string scenario_path;
@@ -67,6 +68,10 @@ class ResultsStream final : public sim::StudySink {
   Impl* impl_;
   std::uint64_t rows_ = 0;
 };
+
+/// A new temporary name beside `output`, `.<name>.tmp-<pid>-<n>`: files are built under it and
+/// renamed onto `output` once complete (stale ones are removed by remove_stale_temporaries).
+[[nodiscard]] std::filesystem::path temporary_path_for(const std::filesystem::path& output);
 
 /// ISO 8601 UTC time, e.g. 2026-11-22T08:15:00Z.
 [[nodiscard]] std::string iso8601_now();

@@ -20,7 +20,76 @@ std::string number(double value) {
   }
   return buffer;
 }
+/// A value of the attribution table: "n/a" (NaN), "inf", or three significant digits.
+std::string short_number(double value) {
+  if (std::isnan(value)) return "n/a";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buffer[32];
+  if (std::abs(value) >= 1000.0 || value == std::round(value)) {
+    std::snprintf(buffer, sizeof buffer, "%.0f", value);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.3g", value);
+  }
+  return buffer;
+}
+
+std::string with_interval(const sim::Interval& interval) {
+  if (std::isnan(interval.estimate)) return "n/a";
+  std::string text = short_number(interval.estimate);
+  return text.append(" [")
+      .append(short_number(interval.low))
+      .append(", ")
+      .append(short_number(interval.high))
+      .append("]");
+}
+
 }  // namespace
+
+std::string attribution_table(const std::vector<std::string>& rows,
+                              const std::vector<sim::Attribution>& statistics, int year,
+                              std::uint32_t replications) {
+  std::vector<std::vector<std::string>> cells{{"instrument", "spending 万元", "Δ high-tech",
+                                               "万元 per high-tech", "Δ tech SME",
+                                               "万元 per tech SME", "R&D per yuan", "deadweight"}};
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const sim::Attribution& a = statistics[i];
+    cells.push_back({rows[i], short_number(a.spending.estimate), with_interval(a.delta_high_tech),
+                     with_interval(a.cost_per_high_tech), with_interval(a.delta_tech_sme),
+                     with_interval(a.cost_per_tech_sme), with_interval(a.rd_per_yuan),
+                     with_interval(a.deadweight)});
+  }
+  // Aligned by terminal columns, not bytes: CJK characters (万元) take two.
+  auto columns = [](const std::string& text) {
+    std::size_t width = 0;
+    for (std::size_t i = 0; i < text.size();) {
+      const auto byte = static_cast<unsigned char>(text[i]);
+      const std::size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+      width += length == 3 ? 2 : 1;  // three-byte UTF-8 here is CJK (万元); Δ is two bytes
+      i += length;
+    }
+    return width;
+  };
+  std::vector<std::size_t> widths(cells.front().size(), 0);
+  for (const auto& row : cells)
+    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], columns(row[c]));
+  // Built by appending: GCC 12 warns falsely (-Wrestrict, PR105329) on "literal" + string.
+  std::string text = "\nWhat each instrument buys by the end of ";
+  text.append(std::to_string(year))
+      .append(" (")
+      .append(std::to_string(replications))
+      .append(
+          " replications with and without it on the same random numbers; mean [95% "
+          "interval]; docs/attribution.md):\n");
+  for (const auto& row : cells) {
+    text.append(" ");
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const std::string padding(widths[c] - columns(row[c]), ' ');
+      text.append(" ").append(c == 0 ? row[c] : padding).append(c == 0 ? padding : row[c]);
+    }
+    text.append("\n");
+  }
+  return text;
+}
 
 std::size_t summary_flow_steps(const sim::TimeAxis& time) {
   const std::size_t last = static_cast<std::size_t>(time.points()) - 1;

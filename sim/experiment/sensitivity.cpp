@@ -9,10 +9,9 @@
 namespace innosim::sim {
 
 namespace {
-
 constexpr StreamPurpose PURPOSE_BOOTSTRAP = 201;
+}  // namespace
 
-/// Sample indices of bootstrap resample `resample`: n draws from [0, n) with replacement.
 std::vector<std::size_t> resample_indices(std::uint64_t seed, std::uint32_t resample,
                                           std::size_t n) {
   std::vector<std::size_t> indices(n);
@@ -24,6 +23,8 @@ std::vector<std::size_t> resample_indices(std::uint64_t seed, std::uint32_t resa
   }
   return indices;
 }
+
+namespace {
 
 Interval with_interval(double estimate, std::vector<double> samples, double confidence) {
   std::sort(samples.begin(), samples.end());

@@ -37,6 +37,11 @@ struct BootstrapOptions {
   std::uint64_t seed = 1;
 };
 
+/// Sample indices of bootstrap resample `resample`: n draws from [0, n) with replacement, from
+/// the seed's bootstrap stream (the same resamples for every statistic of one seed).
+[[nodiscard]] std::vector<std::size_t> resample_indices(std::uint64_t seed, std::uint32_t resample,
+                                                        std::size_t n);
+
 /// `y` holds one output per design row, in the design's Saltelli order.
 [[nodiscard]] SobolIndices sobol_indices(const Design& design, const std::vector<double>& y,
                                          const BootstrapOptions& bootstrap);

@@ -28,7 +28,7 @@ class CommandLine(unittest.TestCase):
 
     def test_seed_above_two_to_the_53_is_refused(self):
         # Failed before: 2^53 + 1 compared equal to the bound 2^53 as a double and ran.
-        for command in (["run", SCENARIO], ["sweep", SCENARIO, "-n", "1"]):
+        for command in (["run", SCENARIO], ["sweep", SCENARIO, "-n", "1"], ["attribute", SCENARIO]):
             result = innosim(*command, "--seed", "9007199254740993", "-o", OUTPUT)
             self.assertEqual(result.returncode, 2, result.stderr)
             self.assertIn("--seed 9007199254740993 is not accepted", result.stderr)
