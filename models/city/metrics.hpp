@@ -44,7 +44,7 @@ namespace innosim::models::city {
   X(EXITS_MARKET, "exits_market", "firms/step", FLOW,                                             \
     "exits attributed to the age and size hazard")                                                \
   X(EXITS_DISTRESS, "exits_distress", "firms/step", FLOW,                                         \
-    "exits attributed to debt (cash shortfall)")                                                  \
+    "exits attributed to distress (out of cash and credit)")                                      \
   X(TECH_SME_ADMITTED, "tech_sme_admitted", "firms/step", FLOW,                                   \
     "tech-SME admissions (new and renewed)")                                                      \
   X(TECH_SME_REJECTED, "tech_sme_rejected", "firms/step", FLOW, "tech-SME applications refused")  \
