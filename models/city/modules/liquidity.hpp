@@ -48,7 +48,9 @@ namespace innosim::models::city {
 /// part costs nothing and stays).
 [[nodiscard]] inline RdReport fund_rd(RdReport chosen, float cap) {
   if (chosen.real <= cap) return chosen;
-  chosen.reported = std::max(0.0f, chosen.reported - (chosen.real - cap));
+  // The relabelled part added to the cap: exactly the cap when nothing is relabelled.
+  const float relabelled = chosen.reported - chosen.real;
+  chosen.reported = cap + (relabelled > 0.0f ? relabelled : 0.0f);
   chosen.real = cap;
   return chosen;
 }
