@@ -84,6 +84,7 @@ struct CityParams {
   double interest_rate = 0;
   double cash_buffer_months = 0;
   double assets_per_revenue = 0;
+  double collateral_ratio = 0;
   double exit_hazard_birth = 0;
   double exit_hazard_peak = 0;
   double exit_peak_age_years = 0;
@@ -92,7 +93,6 @@ struct CityParams {
   double exit_size_reference = 0;
   double exit_size_exponent = 0;
   double distress_hazard = 0;
-  double distress_leverage = 0;
   // certification rounds
   std::int64_t tech_sme_month = 0;
   double tech_sme_apply_probability = 0;

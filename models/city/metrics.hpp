@@ -36,6 +36,8 @@ namespace innosim::models::city {
     "firms labelled little giant (专精特新小巨人)")                                               \
   X(LABEL_FLEDGLING, "label_fledgling", "firms", STOCK, "firms labelled fledgling (雏鹰)")        \
   X(FIRMS_LISTED, "firms_listed", "firms", STOCK, "alive listed firms")                           \
+  X(FIRMS_OUT_OF_FUNDS, "firms_out_of_funds", "firms", STOCK,                                     \
+    "alive firms out of cash and credit (they stop R&D and face the distress hazard)")            \
   X(ENTRIES_REGISTRATION, "entries_registration", "firms/step", FLOW,                             \
     "new technology firms registered in the step")                                                \
   X(ENTRIES_SPINOFF, "entries_spinoff", "firms/step", FLOW,                                       \
@@ -44,7 +46,7 @@ namespace innosim::models::city {
   X(EXITS_MARKET, "exits_market", "firms/step", FLOW,                                             \
     "exits attributed to the age and size hazard")                                                \
   X(EXITS_DISTRESS, "exits_distress", "firms/step", FLOW,                                         \
-    "exits attributed to debt (cash shortfall)")                                                  \
+    "exits attributed to distress (out of cash and credit)")                                      \
   X(TECH_SME_ADMITTED, "tech_sme_admitted", "firms/step", FLOW,                                   \
     "tech-SME admissions (new and renewed)")                                                      \
   X(TECH_SME_REJECTED, "tech_sme_rejected", "firms/step", FLOW, "tech-SME applications refused")  \

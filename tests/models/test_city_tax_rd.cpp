@@ -264,8 +264,12 @@ TEST(CityTaxRd, NoJumpInTheFirstJanuaryForAHistoryMadeAtTheSameRegime) {
   // intensity at the start equals the history's (1e-4, single precision), and the January's
   // equals the start's within 0.1% (only float rounding in the tax positions moves). The
   // earlier rule chose 1.5x the history at the start (cost 0.5 against a reference 0.75); a
-  // start from losses not at their steady state moves it by about 0.6%.
-  const io::Scenario scenario = testing::city_scenario("", 24, 2034);
+  // start from losses not at their steady state moves it by about 0.6%. Credit without limit:
+  // the firms here hold no cash, and the financing constraint (test_city_liquidity.cpp) would
+  // cap the R&D of the most loss-making ones (by 0.1% in the aggregate), which is not the tax
+  // position this test measures.
+  const io::Scenario scenario =
+      testing::city_scenario("[city]\ncollateral_ratio = 100.0\n", 24, 2034);
   const auto model = testing::city_model(scenario);
   const Module& rd = module_named(*model, "rd_choice");
   const Module& cash = module_named(*model, "cash_tax");

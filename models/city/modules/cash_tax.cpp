@@ -3,13 +3,15 @@
 // R&D and the losses carried forward, at 15% for certified high-tech firms. Tax is paid monthly
 // on the year-to-date income (provisional payments, refunds when the year-to-date tax falls);
 // the December step settles the year and turns the loss vintages (tax.hpp). Shortfalls are
-// borrowed; cash above the buffer repays debt. The tax forgone through the two national
-// instruments is recorded as their spending.
+// borrowed up to the credit limit (liquidity.hpp); beyond it they are arrears, the firm is out of
+// funds and stops its R&D until its next choice; cash above the buffer repays debt. The tax
+// forgone through the two national instruments is recorded as their spending.
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "models/city/city_model.hpp"
+#include "models/city/modules/liquidity.hpp"
 #include "models/city/modules/modules.hpp"
 #include "models/city/parameter_entries.hpp"
 #include "models/city/tax.hpp"
@@ -37,6 +39,13 @@ const ParameterTable& cash_tax_parameters() {
       real("assets_per_revenue", 0.8, 0.0, 100.0, "years",
            "non-cash assets per unit of annual revenue (total assets = cash + this x revenue)",
            "assumption", FIELD(assets_per_revenue)),
+      real("collateral_ratio", 0.5, 0.0, 100.0, "1",
+           "credit limit: debt banks lend up to, per unit of non-cash assets (collateral_ratio x "
+           "assets_per_revenue x revenue); shortfalls beyond it are arrears (out of funds)",
+           "calibrated: loan-to-value of collateralised SME loans (about half the appraised value "
+           "of pledged property and equipment) and distress exits a small share of all exits "
+           "(docs/model.md §3.2.5)",
+           FIELD(collateral_ratio)),
   });
   return table;
 }
@@ -46,7 +55,7 @@ namespace {
 struct CashTaxConstants {
   double standard_rate, high_tech_rate, interest_rate;
   double deduction[4];  ///< super-deduction rate by 2 x tech SME + manufacturing
-  float dt, buffer_years;
+  float dt, buffer_years, credit_per_revenue;
   std::int32_t step;
 };
 
@@ -56,12 +65,11 @@ struct CashTaxConstants {
 /// sum in row order (so the sums are the same bits).
 [[gnu::noinline]] void provisional_tax(
     const CashTaxConstants c, std::size_t rows, const std::uint8_t* __restrict alive_flags,
-    const float* __restrict revenues, const float* __restrict rd_reals,
-    const float* __restrict rd_reporteds, const std::uint16_t* __restrict high_tech_until,
-    const std::uint16_t* __restrict tech_sme_until, const std::uint8_t* __restrict sectors,
-    const float* __restrict margins, const float* __restrict carried_losses,
-    const float* __restrict carried_deduction_losses, float* __restrict profits_ytd,
-    float* __restrict deductions_ytd, float* __restrict paid_ytd,
+    const float* __restrict revenues, float* __restrict rd_reals, float* __restrict rd_reporteds,
+    const std::uint16_t* __restrict high_tech_until, const std::uint16_t* __restrict tech_sme_until,
+    const std::uint8_t* __restrict sectors, const float* __restrict margins,
+    const float* __restrict carried_losses, const float* __restrict carried_deduction_losses,
+    float* __restrict profits_ytd, float* __restrict deductions_ytd, float* __restrict paid_ytd,
     std::uint8_t* __restrict reduced_rates, sim::MoneyColumn* __restrict cashes,
     sim::MoneyColumn* __restrict debts, double* __restrict forgone_deduction,
     double* __restrict forgone_rate) {
@@ -69,7 +77,8 @@ struct CashTaxConstants {
     const std::int32_t alive = alive_flags[row] != 0 ? 1 : 0;
     const float revenue = revenues[row];
     const float sales = revenue * c.dt;
-    const float rd_real = rd_reals[row] * sales;
+    const float rd_intensity = rd_reals[row];
+    const float rd_real = rd_intensity * sales;
     const float rd_reported = rd_reporteds[row] * sales;
     const std::int32_t high_tech = high_tech_until[row] > c.step ? 1 : 0;
     const std::int32_t tech_sme = tech_sme_until[row] > c.step ? 1 : 0;
@@ -108,7 +117,8 @@ struct CashTaxConstants {
     paid_ytd[row] = alive != 0 ? static_cast<float>(tax_rate * taxed) : paid_ytd[row];
     const auto reduced = static_cast<std::uint8_t>(high_tech);
     reduced_rates[row] = alive != 0 ? reduced : reduced_rates[row];
-    // Shortfalls are borrowed; cash above the buffer repays debt.
+    // Shortfalls are borrowed (beyond the credit limit, arrears); cash above the buffer repays
+    // debt.
     const float cash = cashes[row].value() + static_cast<float>(profit - tax);
     const float buffer = revenue * c.buffer_years;
     // Two-way selects only (a chain of them becomes branches); x - 0.0f is x.
@@ -122,6 +132,14 @@ struct CashTaxConstants {
     const float cash_kept = short_of_cash != 0 ? 0.0f : cash - repaid;
     cashes[row] = sim::MoneyColumn(alive != 0 ? cash_kept : cashes[row].value());
     debts[row] = sim::MoneyColumn(debt_after);
+    // Out of funds: R&D is the spending a firm stops first (the relabelled part of its report
+    // costs nothing and stays).
+    const std::int32_t stops_rd =
+        alive & (out_of_funds(cash_kept, debt_after, revenue, c.credit_per_revenue) ? 1 : 0);
+    const float reported_left = rd_reporteds[row] - rd_intensity;
+    rd_reals[row] = stops_rd != 0 ? 0.0f : rd_intensity;
+    rd_reporteds[row] =
+        stops_rd != 0 ? (reported_left > 0.0f ? reported_left : 0.0f) : rd_reporteds[row];
   }
 }
 
@@ -180,6 +198,7 @@ void CashTax::rows(World& world, const StepContext& context, ChunkWork& work) co
     }
     c.dt = dt_;
     c.buffer_years = static_cast<float>(p.cash_buffer_months / 12.0);
+    c.credit_per_revenue = credit_per_revenue(p);
     c.step = step;
     const std::size_t begin = work.begin;
     const std::size_t rows = work.end - begin;
@@ -265,6 +284,10 @@ void CashTax::rows(World& world, const StepContext& context, ChunkWork& work) co
     }
     f.cash[row] = sim::MoneyColumn(cash);
     f.debt[row] = sim::MoneyColumn(debt);
+    if (out_of_funds(cash, debt, revenue, credit_per_revenue(p))) {
+      f.rd_reported[row] = std::max(0.0f, f.rd_reported[row] - f.rd_real[row]);
+      f.rd_real[row] = 0.0f;
+    }
   }
   work.totals[SPENDING_RD_SUPER_DEDUCTION] += forgone_deduction;
   work.totals[SPENDING_HIGH_TECH_TAX_RATE] += forgone_rate;

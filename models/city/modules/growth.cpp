@@ -1,10 +1,12 @@
 // Growth (docs/model.md §3.2.2): revenue drifts every step (drift raised by youth at small size
-// and by the knowledge stock) and takes one Laplace shock a year, in the step that opens the
+// and by the knowledge stock, as far as the firm can finance the investment that growth needs)
+// and takes one Laplace shock a year, in the step that opens the
 // year, whose size falls with revenue: annual growth rates are then Laplace within a size class,
 // in the annual accounts as from point to point. One vectorised pass over a chunk's rows.
 #include <cmath>
 
 #include "models/city/city_model.hpp"
+#include "models/city/modules/liquidity.hpp"
 #include "models/city/modules/modules.hpp"
 #include "models/city/parameter_entries.hpp"
 #include "sim/math/fastmath.hpp"
@@ -62,6 +64,7 @@ struct GrowthConstants {
   float dt, min_revenue, laplace_scale;
   float growth_sd, growth_sd_min, growth_sd_max, sd_exponent, log_sd_reference;
   float young_size, growth_drift, growth_knowledge;
+  float assets_per_revenue, credit_per_revenue;
   std::uint32_t max_age_index;
 };
 
@@ -75,6 +78,7 @@ template <bool SHOCK>
 void grow(const GrowthConstants c, const sim::StreamKey year_stream, std::size_t rows,
           const std::uint32_t* __restrict ids, const std::uint8_t* __restrict alive_flags,
           const std::uint16_t* __restrict ages, const float* __restrict knowledge,
+          const sim::MoneyColumn* __restrict cashes, const sim::MoneyColumn* __restrict debts,
           const float* __restrict youth_by_age, float* __restrict revenues) {
   for (std::size_t row = 0; row < rows; ++row) {
     const std::int32_t alive = alive_flags[row];
@@ -83,8 +87,15 @@ void grow(const GrowthConstants c, const sim::StreamKey year_stream, std::size_t
     const std::uint32_t age_index = age < c.max_age_index ? age : c.max_age_index;
     const float youth = youth_by_age[age_index] * c.young_size / (c.young_size + before);
     const float knowledge_ratio = knowledge[row] / before;
-    const float drift =
-        c.growth_drift + youth + c.growth_knowledge * knowledge_ratio / (1.0f + knowledge_ratio);
+    // Growth beyond the base drift needs capital, assets_per_revenue per yuan of extra annual
+    // revenue: the firm realises the share of it that its cash and credit can pay for over the
+    // coming year (all of it, exactly, when they suffice).
+    const float invested = youth + c.growth_knowledge * knowledge_ratio / (1.0f + knowledge_ratio);
+    const float needed = c.assets_per_revenue * before * invested;
+    const float funds =
+        available_funds(cashes[row].value(), debts[row].value(), before, c.credit_per_revenue);
+    const float financed = funds < needed ? funds / needed : 1.0f;
+    const float drift = c.growth_drift + financed * invested;
     float log_change = drift * c.dt;
     if constexpr (SHOCK) {
       const sim::PhiloxBlock words = year_stream.block(ids[row]);
@@ -125,16 +136,19 @@ class Growth final : public Module {
     c_.young_size = static_cast<float>(p.growth_young_size);
     c_.growth_drift = static_cast<float>(p.growth_drift);
     c_.growth_knowledge = static_cast<float>(p.growth_knowledge);
+    c_.assets_per_revenue = static_cast<float>(p.assets_per_revenue);
+    c_.credit_per_revenue = credit_per_revenue(p);
     c_.max_age_index = static_cast<std::uint32_t>(CityModel::MAX_TABLE_AGE_MONTHS);
   }
 
   [[nodiscard]] const ModuleInfo& info() const override {
     static const ModuleInfo info{"growth",
-                                 "revenue growth each step: youth and knowledge drift; one "
-                                 "Laplace shock a year, its size falling with revenue",
+                                 "revenue growth each step: youth and knowledge drift as far as "
+                                 "funds pay for it; one Laplace shock a year, its size falling "
+                                 "with revenue",
                                  {Phase::ROWS},
                                  {"revenue"},
-                                 {"alive", "age_months", "knowledge"},
+                                 {"alive", "age_months", "knowledge", "cash", "debt"},
                                  {},
                                  {{PURPOSE_GROWTH_YEAR, 0, 0, 0b0001}}};
     return info;
@@ -147,12 +161,12 @@ class Growth final : public Module {
                                      static_cast<std::uint32_t>(context.when.year));
     if (context.when.starts_year()) {
       grow<true>(c_, year_stream, work.end - begin, f.id + begin, f.alive + begin,
-                 f.age_months + begin, f.knowledge + begin, youth_by_age_.data(),
-                 f.revenue + begin);
+                 f.age_months + begin, f.knowledge + begin, f.cash + begin, f.debt + begin,
+                 youth_by_age_.data(), f.revenue + begin);
     } else {
       grow<false>(c_, year_stream, work.end - begin, f.id + begin, f.alive + begin,
-                  f.age_months + begin, f.knowledge + begin, youth_by_age_.data(),
-                  f.revenue + begin);
+                  f.age_months + begin, f.knowledge + begin, f.cash + begin, f.debt + begin,
+                  youth_by_age_.data(), f.revenue + begin);
     }
   }
 

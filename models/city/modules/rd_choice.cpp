@@ -2,13 +2,15 @@
 // intensity for the year from its propensity and the after-tax user cost of R&D (the expected
 // value of the expense and super-deduction given its taxable income and carried-forward
 // losses, the 15% rate, R&D subsidies it is eligible for), relative to the cost at which it
-// chose its propensity; firms near the high-tech R&D threshold bunch above it. Tech staff
+// chose its propensity; firms near the high-tech R&D threshold bunch above it; no firm plans
+// more real R&D than it can finance over the year (the financing constraint). Tech staff
 // follows the R&D the firm chooses. It also draws each firm's operating margin and, for the
 // initial population, the tax losses its history left.
 #include <algorithm>
 #include <cmath>
 
 #include "models/city/city_model.hpp"
+#include "models/city/modules/liquidity.hpp"
 #include "models/city/modules/modules.hpp"
 #include "models/city/parameter_entries.hpp"
 #include "models/city/tax.hpp"
@@ -108,10 +110,26 @@ class RdChoice final : public Module {
         {Phase::INITIAL, Phase::ENTRANTS, Phase::YEAR_START},
         {"rd_intensity_real", "rd_intensity_reported", "tech_staff_share", "operating_margin",
          "rd_reference_cost"},
-        {"rd_propensity", "revenue", "revenue_y1", "high_tech_until_step", "tech_sme_until_step",
-         "ip_class1", "ip_class2", "high_tech_revenue_share", "tier", "sector", "age_months",
-         "debt", "tax_losses", "revenue_y2", "revenue_y3", "revenue_y4", "rd_reported_last_year",
-         "rd_reported_y2", "rd_reported_y3"},
+        {"rd_propensity",
+         "revenue",
+         "revenue_y1",
+         "high_tech_until_step",
+         "tech_sme_until_step",
+         "ip_class1",
+         "ip_class2",
+         "high_tech_revenue_share",
+         "tier",
+         "sector",
+         "age_months",
+         "debt",
+         "tax_losses",
+         "revenue_y2",
+         "revenue_y3",
+         "revenue_y4",
+         "rd_reported_last_year",
+         "rd_reported_y2",
+         "rd_reported_y3",
+         "cash"},
         {},
         {{PURPOSE_ATTRIBUTES, 1, 1, 0b0011},
          {PURPOSE_ATTRIBUTES, 3, 3, 0b0011},
@@ -285,7 +303,9 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
         could_certify && !high_tech && own < threshold &&
         sim::bernoulli(stream.block(f.id[row])[0], static_cast<float>(p.bunching_probability));
     const RdReport report =
-        report_rd(own, standard, threshold, could_certify, high_tech, applicant_bunches, p);
+        fund_rd(report_rd(own, standard, threshold, could_certify, high_tech, applicant_bunches, p),
+                rd_funding_cap(p, f.cash[row].value(), f.debt[row].value(), f.revenue[row],
+                               f.operating_margin[row]));
     f.rd_real[row] = report.real;
     f.rd_reported[row] = report.reported;
     if (f.age_months[row] > 0) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "models/city/city_model.hpp"
+#include "models/city/modules/liquidity.hpp"
 #include "models/city/modules/modules.hpp"
 
 namespace innosim::models::city {
@@ -23,6 +24,9 @@ double as_double(sim::Wan<Rep> value) {
 
 class Recording final : public Module {
  public:
+  explicit Recording(const ModuleSetup& setup)
+      : credit_per_revenue_(credit_per_revenue(setup.params)) {}
+
   [[nodiscard]] const ModuleInfo& info() const override {
     static const ModuleInfo info{
         "recording",
@@ -30,11 +34,11 @@ class Recording final : public Module {
         {Phase::START, Phase::RECORD},
         {},
         {"alive", "tier", "flags", "tech_sme_until_step", "high_tech_until_step", "ip_class1",
-         "ip_class2", "revenue", "knowledge", "employees"},
+         "ip_class2", "revenue", "knowledge", "employees", "cash", "debt"},
         {FIRMS_ALIVE, FIRMS_CANDIDATE, FIRMS_TECH_SME, FIRMS_HIGH_TECH, FIRMS_GAZELLE, FIRMS_LEADER,
          REGISTER_TECH_SME, REGISTER_HIGH_TECH, LABEL_GAZELLE, LABEL_LEADER, LABEL_LITTLE_GIANT,
-         LABEL_FLEDGLING, FIRMS_LISTED, REVENUE_TOTAL, KNOWLEDGE_TOTAL, EMPLOYEES_TOTAL, IP_CLASS1,
-         IP_CLASS2},
+         LABEL_FLEDGLING, FIRMS_LISTED, FIRMS_OUT_OF_FUNDS, REVENUE_TOTAL, KNOWLEDGE_TOTAL,
+         EMPLOYEES_TOTAL, IP_CLASS1, IP_CLASS2},
         {}};
     return info;
   }
@@ -64,15 +68,18 @@ class Recording final : public Module {
   }
 
  private:
-  static void record_stocks(const World& world, const StepContext& context, std::size_t point);
+  void record_stocks(const World& world, const StepContext& context, std::size_t point) const;
   static void take_snapshot(const World& world, const StepContext& context, int year);
+
+  float credit_per_revenue_;
 };
 
-void Recording::record_stocks(const World& world, const StepContext& context, std::size_t point) {
+void Recording::record_stocks(const World& world, const StepContext& context,
+                              std::size_t point) const {
   const ConstFirmView f(world.firms);
   const int step = context.when.step;
   std::int64_t tiers[TIER_COUNT] = {};
-  std::int64_t alive = 0, tech_sme = 0, high_tech = 0, listed = 0;
+  std::int64_t alive = 0, tech_sme = 0, high_tech = 0, listed = 0, out_of_cash = 0;
   std::int64_t labels[4] = {};
   std::int64_t class1 = 0, class2 = 0;
   double revenue = 0.0, knowledge = 0.0, employees = 0.0;
@@ -88,6 +95,8 @@ void Recording::record_stocks(const World& world, const StepContext& context, st
     labels[2] += (flags & FLAG_LITTLE_GIANT) != 0;
     labels[3] += (flags & FLAG_FLEDGLING) != 0;
     listed += (flags & FLAG_LISTED) != 0;
+    out_of_cash +=
+        out_of_funds(f.cash[row].value(), f.debt[row].value(), f.revenue[row], credit_per_revenue_);
     class1 += f.ip_class1[row];
     class2 += f.ip_class2[row];
     revenue += f.revenue[row];
@@ -104,6 +113,7 @@ void Recording::record_stocks(const World& world, const StepContext& context, st
   for (std::size_t label = 0; label < 4; ++label)
     out.at(LABEL_GAZELLE + label, point) = static_cast<double>(labels[label]);
   out.at(FIRMS_LISTED, point) = static_cast<double>(listed);
+  out.at(FIRMS_OUT_OF_FUNDS, point) = static_cast<double>(out_of_cash);
   out.at(REVENUE_TOTAL, point) = revenue;
   out.at(KNOWLEDGE_TOTAL, point) = knowledge;
   out.at(EMPLOYEES_TOTAL, point) = employees;
@@ -142,6 +152,8 @@ void Recording::take_snapshot(const World& world, const StepContext& context, in
 
 }  // namespace
 
-std::unique_ptr<Module> make_recording(const ModuleSetup&) { return make_module<Recording>(); }
+std::unique_ptr<Module> make_recording(const ModuleSetup& setup) {
+  return make_module<Recording>(setup);
+}
 
 }  // namespace innosim::models::city
