@@ -130,6 +130,7 @@ struct CityParams {
   double ipo_acceptance_rate = 0;
   double ipo_listing_rate = 0;
   std::int64_t rd_award_month = 0;
+  double application_service_value = 0;
   // city context
   double city_gdp = 0;
   double city_gdp_growth = 0;

@@ -182,7 +182,12 @@ inline constexpr bool STATE_ONLY = false;
   X(tax_loss_9, TaxLoss9, float, "tax_loss_9", "万元",                                            \
     "unused tax loss of the year 9 years back", STATE_ONLY)                                       \
   X(tax_loss_10, TaxLoss10, float, "tax_loss_10", "万元",                                         \
-    "unused tax loss of the year 10 years back", STATE_ONLY)
+    "unused tax loss of the year 10 years back", STATE_ONLY)                                      \
+  X(application_support, ApplicationSupport, float, "application_support", "万元", "value of application services (cultivation, consulting) held for the next certification application", STATE_ONLY) \
+  X(survival_until, SurvivalUntil, std::uint16_t, "survival_until_step", "step",                  \
+    "survival support lowers the market exit hazard before this step (0: none)", STATE_ONLY)    \
+  X(survival_hazard_cut, SurvivalHazardCut, float, "survival_hazard_cut", "1",                    \
+    "while it lasts, the market exit hazard is multiplied by 1 - this", STATE_ONLY)
 // clang-format on
 
 #define INNOSIM_CITY_COLUMN_TAG(member, Tag, Type, name, ...) \

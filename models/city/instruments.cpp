@@ -28,6 +28,8 @@ struct InstrumentKeys {
   double budget_per_year;
   std::string effect;
   double additionality;
+  double hazard_factor;
+  std::int64_t effect_months;
   double events_per_year;
   double base_median;
   double base_log_sd;
@@ -37,12 +39,15 @@ struct InstrumentKeys {
 using Entry = sim::ParameterEntry<InstrumentKeys>;
 #define KEY(member) INNOSIM_FIELD(InstrumentKeys, member)
 
+constexpr const char* SCENARIO_SOURCE =
+    "scenario (docs/seed-documents.md lists the seed cities' amounts)";
+
 Entry entry(const char* key, ParameterType type, std::optional<sim::ParameterValue> value,
             double minimum, double maximum, const char* unit, const char* meaning,
-            sim::ParameterField<InstrumentKeys> field, std::vector<std::string> choices = {}) {
+            sim::ParameterField<InstrumentKeys> field, std::vector<std::string> choices = {},
+            const char* source = SCENARIO_SOURCE) {
   ParameterSpec spec =
-      ParameterSpec::make(key, type, std::move(value), minimum, maximum, unit, meaning,
-                          "scenario (docs/seed-documents.md lists the seed cities' amounts)");
+      ParameterSpec::make(key, type, std::move(value), minimum, maximum, unit, meaning, source);
   spec.choices = std::move(choices);
   return {std::move(spec), field};
 }
@@ -84,15 +89,32 @@ const sim::ParameterTable<InstrumentKeys>& table() {
             "paid in full or not at all, in application order, until it runs out (default: "
             "no limit)",
             KEY(budget_per_year)),
-      entry("effect", ParameterType::TEXT, std::string("cash"), 0, 0, "",
-            "cash: adds to the firm's cash; rd: additionality of it is spent on extra real R&D, "
-            "the rest is cash",
-            KEY(effect), {"cash", "rd"}),
+      entry("effect", ParameterType::TEXT, std::string("liquidity"), 0, 0, "",
+            "the channel (docs/model.md §3.4): liquidity: adds to the firm's cash; rd: "
+            "additionality of it is spent on extra real R&D, the rest is cash; application: "
+            "services held for the firm's next high-tech application (application_support); "
+            "demand: a contract, the firm's revenue rate rises by the amount a year; survival: "
+            "cash, and the firm's market exit hazard times hazard_factor for effect_months",
+            KEY(effect), names_of(EFFECT_NAMES)),
       entry("additionality", ParameterType::REAL, 1.0, 0.0, 1.0, "1",
-            "effect rd: share of the amount spent on extra R&D", KEY(additionality)),
+            "effect rd: extra R&D per yuan of the grant (1: no crowding out; 0: full crowding "
+            "out); the literature's range is 0.5-1",
+            KEY(additionality), {},
+            "Dimos & Pugh 2016 (meta-analysis: crowding out rejected, no substantial "
+            "additionality: about 1); Boeing 2016 (Chinese listed firms: 0.5 in the year of the "
+            "grant, no crowding out later, nor for high-tech firms)"),
+      entry("hazard_factor", ParameterType::REAL, 0.75, 0.0, 1.0, "1",
+            "effect survival: the firm's market exit hazard is multiplied by this while the "
+            "support lasts",
+            KEY(hazard_factor), {},
+            "assumption: direction from Girma, Görg & Strobl 2003 (grants help domestic plants "
+            "survive longer); the size is not measured for Chinese incubation or rent support"),
+      entry("effect_months", ParameterType::INTEGER, std::int64_t{12}, 1, 600, "months",
+            "effect survival: how long the lower hazard lasts after the payment",
+            KEY(effect_months), {}, "assumption: a year of rent or incubation support"),
       entry("events_per_year", ParameterType::REAL, 0.0, 0.0, 1.0e9, "events/year",
-            "challenge_project, application_scenario, innovation_voucher: awards a year "
-            "(Poisson), each to a random eligible firm",
+            "challenge_project, application_scenario, innovation_voucher, cultivation: awards a "
+            "year (Poisson), each to a random eligible firm",
             KEY(events_per_year)),
       entry("base_median", ParameterType::REAL, 100.0, 0.0, HUGE_MONEY, "万元",
             "those triggers: median of the lognormal base (contract payments, investment, "
@@ -137,8 +159,11 @@ Instrument instrument_of(const std::string& name, const InstrumentKeys& keys) {
   instrument.share = keys.share;
   instrument.cap = sim::Money(keys.cap);
   instrument.budget_per_year = sim::Money(keys.budget_per_year);
-  instrument.effect = keys.effect == "rd" ? Effect::RD : Effect::CASH;
+  instrument.effect = static_cast<Effect>(
+      std::find(EFFECT_NAMES.begin(), EFFECT_NAMES.end(), keys.effect) - EFFECT_NAMES.begin());
   instrument.additionality = keys.additionality;
+  instrument.hazard_factor = keys.hazard_factor;
+  instrument.effect_months = keys.effect_months;
   instrument.events_per_year = keys.events_per_year;
   instrument.base_median = sim::Money(keys.base_median);
   instrument.base_log_sd = keys.base_log_sd;
@@ -179,13 +204,14 @@ std::vector<sim::ParameterProblem> check_instruments(const sim::ParameterSet& va
     if (instrument.share > 0.0 && !trigger.has_base) {
       problems.push_back({prefix + "share",
                           "needs a trigger with a base amount (annual_rd, top_rd_investor, "
-                          "challenge_project, application_scenario, innovation_voucher); " +
+                          "challenge_project, application_scenario, innovation_voucher, "
+                          "cultivation); " +
                               std::string(trigger.name) + " has none"});
     }
     if (instrument.events_per_year > 0.0 && !trigger.generated) {
       problems.push_back({prefix + "events_per_year",
-                          "applies only to challenge_project, application_scenario and "
-                          "innovation_voucher; " +
+                          "applies only to challenge_project, application_scenario, "
+                          "innovation_voucher and cultivation; " +
                               std::string(trigger.name) + " events come from the model"});
     }
     if (instrument.who.first_year > instrument.who.last_year) {
@@ -239,6 +265,65 @@ void Ledger::scale_claims(double factor) {
   for (sim::Money& claimed : claimed_year_) claimed = claimed * factor;
 }
 
+namespace {
+
+/// What a payment does to the firm, by the instrument's channel (docs/model.md §3.4).
+void apply_effect(const Instrument& instrument, sim::Money amount, const FirmView& firms,
+                  std::uint32_t row, int step, int step_months, int months_left) {
+  switch (instrument.effect) {
+    case Effect::LIQUIDITY:
+      firms.cash[row] += sim::MoneyColumn(amount);
+      return;
+    case Effect::RD: {
+      firms.cash[row] += sim::MoneyColumn(amount);
+      // A grant for R&D is spent on additional R&D over the rest of the year, from the cash
+      // it brought: it counts once, as the firm's real (and reported) R&D. An R&D subsidy on
+      // last year's R&D (annual_rd) acts through the user cost instead (docs/model.md §3.2.3):
+      // the R&D it buys is already in the firm's choice, and its payment is cash.
+      if (instrument.trigger == Trigger::ANNUAL_RD) return;
+      const float extra_rd = static_cast<float>((amount * instrument.additionality).value());
+      if (months_left > 0 && firms.revenue[row] > 0.0f) {
+        const float extra_intensity =
+            extra_rd / (firms.revenue[row] * static_cast<float>(months_left) / 12.0f);
+        firms.rd_real[row] += extra_intensity;
+        firms.rd_reported[row] += extra_intensity;
+      } else {  // paid in December: spent at once
+        firms.cash[row] -= sim::MoneyColumn(extra_rd);
+        firms.knowledge[row] += extra_rd;
+        firms.rd_reported_ytd[row] += extra_rd;
+      }
+      return;
+    }
+    case Effect::APPLICATION:
+      // Services in kind: no cash; the high-tech round reads what the firm holds.
+      firms.application_support[row] += static_cast<float>(amount.value());
+      return;
+    case Effect::DEMAND:
+      // A contract worth the amount, delivered over the next twelve months: the firm's revenue
+      // rate rises by it, and its cash follows through its margin (no cash is given). The rise
+      // then grows and shrinks with the firm's revenue: it persists, as the gains of winning a
+      // public contract do beyond the contract (Ferraz, Finan & Szerman 2015).
+      firms.revenue[row] += static_cast<float>(amount.value());
+      return;
+    case Effect::SURVIVAL: {
+      firms.cash[row] += sim::MoneyColumn(amount);
+      // The exit pass of the steps after this one multiplies the market hazard by (1 - cut)
+      // while the step is before survival_until; overlapping support keeps the longer and the
+      // stronger.
+      const int steps =
+          static_cast<int>((instrument.effect_months + step_months - 1) / step_months);
+      const int until = std::min(65535, step + 1 + steps);
+      firms.survival_until[row] =
+          static_cast<std::uint16_t>(std::max<int>(firms.survival_until[row], until));
+      firms.survival_hazard_cut[row] = std::max(firms.survival_hazard_cut[row],
+                                                static_cast<float>(1.0 - instrument.hazard_factor));
+      return;
+    }
+  }
+}
+
+}  // namespace
+
 std::size_t Ledger::pay(std::vector<Application>& applications, const FirmView& firms,
                         const StepCalendar& when, bool paying) {
   std::sort(applications.begin(), applications.end(),
@@ -248,6 +333,7 @@ std::size_t Ledger::pay(std::vector<Application>& applications, const FirmView& 
   if (paying) paid_this_year_ = true;
   // Months of the year after this step: extra R&D a grant pays for is spent over them.
   const int months_left = 12 - when.last_month;
+  const int step_months = when.last_month - when.first_month + 1;
   std::size_t payments = 0;
   const auto& instruments = *instruments_;
   for (std::size_t index = 0; index < instruments.size(); ++index) {
@@ -269,23 +355,7 @@ std::size_t Ledger::pay(std::vector<Application>& applications, const FirmView& 
       step_.spending[index] += amount;
       step_.payments[index] += 1.0;
       ++payments;
-      firms.cash[row] += sim::MoneyColumn(amount);
-      // A grant for R&D is spent on additional R&D over the rest of the year, from the cash
-      // it brought: it counts once, as the firm's real (and reported) R&D. An R&D subsidy on
-      // last year's R&D (annual_rd) acts through the user cost instead (docs/model.md §3.2.3):
-      // the R&D it buys is already in the firm's choice, and its payment is cash.
-      if (instrument.effect != Effect::RD || instrument.trigger == Trigger::ANNUAL_RD) continue;
-      const float extra_rd = static_cast<float>((amount * instrument.additionality).value());
-      if (months_left > 0 && firms.revenue[row] > 0.0f) {
-        const float extra_intensity =
-            extra_rd / (firms.revenue[row] * static_cast<float>(months_left) / 12.0f);
-        firms.rd_real[row] += extra_intensity;
-        firms.rd_reported[row] += extra_intensity;
-      } else {  // paid in December: spent at once
-        firms.cash[row] -= sim::MoneyColumn(extra_rd);
-        firms.knowledge[row] += extra_rd;
-        firms.rd_reported_ytd[row] += extra_rd;
-      }
+      apply_effect(instrument, amount, firms, row, when.step, step_months, months_left);
     }
   }
   applications.clear();

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/city/calendar.hpp"
@@ -20,10 +22,16 @@
 
 namespace innosim::models::city {
 
+/// The channel through which a payment acts on the firm (docs/model.md §3.4, effects).
 enum class Effect : std::uint8_t {
-  CASH,  ///< the amount goes to the firm's cash
-  RD,    ///< `additionality` of it is spent on extra real R&D (knowledge), the rest is cash
+  LIQUIDITY,    ///< the amount goes to the firm's cash
+  RD,           ///< `additionality` of it is spent on extra real R&D, the rest is cash
+  APPLICATION,  ///< services for the next certification application (application_support)
+  DEMAND,       ///< a contract: the firm's revenue rate rises by the amount a year
+  SURVIVAL,     ///< cash, and the market exit hazard times hazard_factor for effect_months
 };
+inline constexpr std::array<std::string_view, 5> EFFECT_NAMES = {"liquidity", "rd", "application",
+                                                                 "demand", "survival"};
 
 struct Instrument {
   std::string name;
@@ -33,10 +41,12 @@ struct Instrument {
   double share = 0.0;  ///< of the event's base
   sim::Money cap;
   sim::Money budget_per_year;
-  Effect effect = Effect::CASH;
-  double additionality = 0.0;
-  double events_per_year = 0.0;  ///< generated triggers only
-  sim::Money base_median;        ///< generated triggers: base ~ LogNormal(median, log sd)
+  Effect effect = Effect::LIQUIDITY;
+  double additionality = 0.0;      ///< effect rd
+  double hazard_factor = 1.0;      ///< effect survival
+  std::int64_t effect_months = 0;  ///< effect survival
+  double events_per_year = 0.0;    ///< generated triggers only
+  sim::Money base_median;          ///< generated triggers: base ~ LogNormal(median, log sd)
   double base_log_sd = 0.0;
   std::int64_t rank_top = 0;  ///< top_rd_investor
 

@@ -45,7 +45,9 @@ inline constexpr bool RAISED_BY_MODEL = false;
   X(INNOVATION_VOUCHER, "innovation_voucher", HAS_BASE, GENERATED,                                \
     "创新券 claims; base = services bought")                                                      \
   X(TALENT_TEAM_ENTRY, "talent_team_entry", NO_BASE, RAISED_BY_MODEL,                             \
-    "a talent-team firm is founded")
+    "a talent-team firm is founded")                                                              \
+  X(CULTIVATION, "cultivation", HAS_BASE, GENERATED,                                              \
+    "小升高 cultivation and application services; base = services' value")
 // clang-format on
 
 enum class Trigger : std::uint8_t {

@@ -91,7 +91,7 @@ std::vector<FirmPath> firm_paths(const CityModel& model, std::uint32_t replicati
 std::string cash_vouchers(double amount, const std::string& range) {
   return "[instruments.liquidity_vouchers]\ntrigger = \"innovation_voucher\"\n"
          "events_per_year = 3000.0\nfixed = " +
-         std::to_string(amount) + "\neffect = \"cash\"\n" + range;
+         std::to_string(amount) + "\neffect = \"liquidity\"\n" + range;
 }
 
 TEST(CityLiquidity, AGrantToUnconstrainedFirmsChangesNoRdAndNoRevenue) {

@@ -82,7 +82,9 @@ void draw_exits(const ExitConstants c, const sim::StreamKey stream, std::size_t 
                 const std::uint32_t* __restrict ids, const std::uint8_t* __restrict alive_flags,
                 const std::uint16_t* __restrict ages, const float* __restrict revenues,
                 const sim::MoneyColumn* __restrict cashes, const sim::MoneyColumn* __restrict debts,
-                const float* __restrict exit_by_age, std::uint8_t* __restrict exit_codes) {
+                const float* __restrict exit_by_age, const std::uint16_t* __restrict survival_until,
+                const float* __restrict survival_hazard_cut, const std::int32_t step,
+                std::uint8_t* __restrict exit_codes) {
   for (std::size_t row = 0; row < rows; ++row) {
     const sim::PhiloxBlock words = stream.block(ids[row]);  // words 1-2; word 0 is growth's
     const std::int32_t alive = alive_flags[row];
@@ -92,7 +94,10 @@ void draw_exits(const ExitConstants c, const sim::StreamKey stream, std::size_t 
     const float size_raw = sim::fastmath::exp(-c.exit_size_exponent *
                                               (sim::fastmath::log(revenue) - c.log_exit_reference));
     const float size_factor = size_raw < 3.0f ? size_raw : 3.0f;
-    const float market = exit_by_age[age_index] * size_factor;
+    // Survival support (an instrument's effect) cuts the market hazard while it lasts; without
+    // it the factor is exactly 1.
+    const float cut = survival_until[row] > step ? survival_hazard_cut[row] : 0.0f;
+    const float market = exit_by_age[age_index] * size_factor * (1.0f - cut);
     const bool distressed =
         out_of_funds(cashes[row].value(), debts[row].value(), revenue, c.credit_per_revenue);
     const float distress = distressed ? c.distress_rate : 0.0f;
@@ -121,15 +126,16 @@ class Exit final : public Module {
   }
 
   [[nodiscard]] const ModuleInfo& info() const override {
-    static const ModuleInfo info{"exit",
-                                 "exit hazard hump-shaped in age, falling with size, and "
-                                 "distress out of funds, drawn after growth; exits "
-                                 "take effect at the end of the firm pass, survivors age",
-                                 {Phase::ROWS, Phase::SETTLE},
-                                 {"alive", "age_months"},
-                                 {"revenue", "cash", "debt"},
-                                 {EXITS_MARKET, EXITS_DISTRESS},
-                                 {{PURPOSE_STEP, 0, 0, 0b0110}}};
+    static const ModuleInfo info{
+        "exit",
+        "exit hazard hump-shaped in age, falling with size, and "
+        "distress out of funds, drawn after growth; exits "
+        "take effect at the end of the firm pass, survivors age",
+        {Phase::ROWS, Phase::SETTLE},
+        {"alive", "age_months"},
+        {"revenue", "cash", "debt", "survival_until_step", "survival_hazard_cut"},
+        {EXITS_MARKET, EXITS_DISTRESS},
+        {{PURPOSE_STEP, 0, 0, 0b0110}}};
     return info;
   }
 
@@ -139,7 +145,8 @@ class Exit final : public Module {
     work.exit_codes.resize(work.end - begin);
     draw_exits(c_, context.stream(PURPOSE_STEP), work.end - begin, f.id + begin, f.alive + begin,
                f.age_months + begin, f.revenue + begin, f.cash + begin, f.debt + begin,
-               exit_by_age_.data(), work.exit_codes.data());
+               exit_by_age_.data(), f.survival_until + begin, f.survival_hazard_cut + begin,
+               context.when.step, work.exit_codes.data());
   }
 
   void settle(World& world, const StepContext& /*context*/, ChunkWork& work) const override {

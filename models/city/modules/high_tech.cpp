@@ -101,6 +101,16 @@ constexpr std::uint32_t TRAIT_BLOCK = 5;
 
 double logistic_of(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
+/// The effect of application services a firm holds (instrument effect `application`, e.g.
+/// 小升高 cultivation): the services prepare the application, so a firm that would not have
+/// checked itself this round does with probability support / application_service_value (at
+/// most 1). Exactly `chance` without support. The one place the services act: to be replaced
+/// by their lowering the application's cost.
+float chance_with_application_support(float chance, float support, double service_value) {
+  const float covered = std::min(1.0f, support / static_cast<float>(service_value));
+  return chance + (1.0f - chance) * covered;
+}
+
 class HighTechRound final : public Module {
  public:
   explicit HighTechRound(const ModuleSetup& setup)
@@ -114,10 +124,26 @@ class HighTechRound final : public Module {
         {Phase::INITIAL, Phase::ENTRANTS, Phase::ROUNDS, Phase::YEAR_END},
         {"high_tech_until_step", "high_tech_since_step", "equity_base", "net_assets_y1",
          "net_assets_y2", "net_assets_y3", "ip_class2_used", "ip_bought"},
-        {"alive", "age_months", "ip_class1", "ip_class2", "tech_staff_share", "revenue",
-         "revenue_y1", "revenue_y2", "revenue_y3", "rd_reported_last_year", "rd_reported_y2",
-         "rd_reported_y3", "high_tech_revenue_share", "knowledge", "flags", "cash", "debt",
-         "rd_propensity", "rd_intensity_real"},
+        {"alive",
+         "age_months",
+         "ip_class1",
+         "ip_class2",
+         "tech_staff_share",
+         "revenue",
+         "revenue_y1",
+         "revenue_y2",
+         "revenue_y3",
+         "rd_reported_last_year",
+         "rd_reported_y2",
+         "rd_reported_y3",
+         "high_tech_revenue_share",
+         "knowledge",
+         "flags",
+         "cash",
+         "debt",
+         "rd_propensity",
+         "rd_intensity_real",
+         "application_support"},
         {HIGH_TECH_GRANTED, HIGH_TECH_RENEWED, HIGH_TECH_FAILED, HIGH_TECH_LAPSED,
          HIGH_TECH_REVOKED, HIGH_TECH_APPLICATIONS, HIGH_TECH_IP_BOUGHT},
         {{PURPOSE_ROUNDS, DRAW_HIGH_TECH, DRAW_HIGH_TECH},
@@ -286,8 +312,10 @@ void HighTechRound::rounds(World& world, const StepContext& context, StepTotals&
     }
     // Firms that would apply this round (first applicants with the apply probability, firms
     // due for renewal with the re-apply probability) check themselves by the guideline.
-    const float chance = static_cast<float>(expiring ? p.high_tech_reapply_probability
-                                                     : p.high_tech_apply_probability);
+    const float chance = chance_with_application_support(
+        static_cast<float>(expiring ? p.high_tech_reapply_probability
+                                    : p.high_tech_apply_probability),
+        f.application_support[row], p.application_service_value);
     if (!sim::bernoulli(words[0], chance)) {
       if (expiring) totals[HIGH_TECH_LAPSED] += 1.0;
       continue;
@@ -320,6 +348,7 @@ void HighTechRound::rounds(World& world, const StepContext& context, StepTotals&
       totals[HIGH_TECH_IP_BOUGHT] += bought;
     }
     totals[HIGH_TECH_APPLICATIONS] += 1.0;
+    f.application_support[row] = 0.0f;  // the services are used by this application
     const float noise = review_sd * sim::normal(words[1], words[3]);
     if (!(static_cast<float>(result.score) + noise >
           static_cast<float>(p.high_tech_rules.pass_score))) {
