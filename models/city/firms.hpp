@@ -182,7 +182,8 @@ inline constexpr bool STATE_ONLY = false;
   X(tax_loss_9, TaxLoss9, float, "tax_loss_9", "万元",                                            \
     "unused tax loss of the year 9 years back", STATE_ONLY)                                       \
   X(tax_loss_10, TaxLoss10, float, "tax_loss_10", "万元",                                         \
-    "unused tax loss of the year 10 years back", STATE_ONLY)
+    "unused tax loss of the year 10 years back", STATE_ONLY)                                      \
+  X(application_support, ApplicationSupport, float, "application_support", "万元", "value of application services (cultivation, consulting) held for the next certification application", STATE_ONLY)
 // clang-format on
 
 #define INNOSIM_CITY_COLUMN_TAG(member, Tag, Type, name, ...) \
