@@ -71,7 +71,7 @@ struct CityParams {
   double class1_ip_life = 0;
   double class2_ip_life = 0;
   double bunching_window = 0;
-  double bunching_probability = 0;
+  double bunching_baseline = 0;
   double bunching_margin = 0;
   double relabel_share = 0;
   std::string super_deduction;
@@ -95,12 +95,16 @@ struct CityParams {
   double distress_hazard = 0;
   // certification rounds
   std::int64_t tech_sme_month = 0;
-  double tech_sme_apply_probability = 0;
-  double tech_sme_reapply_probability = 0;
+  double tech_sme_apply_baseline = 0;
+  double tech_sme_reapply_baseline = 0;
+  double tech_sme_application_cost = 0;
   TechSmeRules tech_sme_rules;
   std::int64_t high_tech_month = 0;
-  double high_tech_apply_probability = 0;
-  double high_tech_reapply_probability = 0;
+  double high_tech_apply_baseline = 0;
+  double high_tech_reapply_baseline = 0;
+  double application_value_scale = 0;
+  double high_tech_application_cost = 0;
+  double high_tech_compliance_cost = 0;
   double high_tech_apply_margin = 0;
   double high_tech_review_sd = 0;
   std::int64_t high_tech_validity_years = 0;
@@ -111,6 +115,8 @@ struct CityParams {
   double high_tech_ip_price = 0;
   HighTechRules high_tech_rules;
   std::int64_t label_month = 0;
+  double label_apply_baseline = 0;
+  double label_application_cost = 0;
   LabelRules label_rules;
   std::int64_t gazelle_quota = 0;
   std::int64_t leader_quota = 0;
@@ -130,7 +136,6 @@ struct CityParams {
   double ipo_acceptance_rate = 0;
   double ipo_listing_rate = 0;
   std::int64_t rd_award_month = 0;
-  double application_service_value = 0;
   // city context
   double city_gdp = 0;
   double city_gdp_growth = 0;

@@ -63,6 +63,8 @@ namespace innosim::models::city {
     "high-tech applications, first and renewal (pass rate: (granted + renewed) / this)")          \
   X(HIGH_TECH_IP_BOUGHT, "high_tech_ip_bought", "items/step", FLOW,                               \
     "class-II IP items bought or licensed for a high-tech application")                          \
+  X(HIGH_TECH_QUALIFIED, "high_tech_qualified", "firms/step", FLOW,                               \
+    "firms in a high-tech round whose self-check passes (applying is then their choice)")          \
   X(REVENUE_TOTAL, "revenue_total", "万元/year", STOCK, "revenue of alive firms (annual rate)")    \
   X(RD_REAL, "rd_real", "万元/step", FLOW,                                                        \
     "real R&D spending in the step (firms' own; grants spent on R&D are in their instrument's "   \

@@ -62,7 +62,7 @@ inline constexpr sim::StreamPurpose PURPOSE_LABELS = 12;       ///< initial labe
 inline constexpr sim::StreamPurpose PURPOSE_START = 14;        ///< choosing the starting firms
 
 /// Draw slots of PURPOSE_ROUNDS per firm and step (block index), one per decision.
-enum RoundDraw : std::uint32_t { DRAW_TECH_SME = 0, DRAW_HIGH_TECH = 1 };
+enum RoundDraw : std::uint32_t { DRAW_TECH_SME = 0, DRAW_HIGH_TECH = 1, DRAW_LABELS = 2 };
 
 /// The random words a module draws: of `purpose`, blocks [first_block, last_block] of each
 /// agent, the words whose bits are set in `words` (bit w: word w of a block). Two modules may

@@ -207,15 +207,17 @@ TEST(CityEffects, SurvivalSupportLowersExits) {
   RecordProperty("t", std::to_string(p.t));
 }
 
-// application: 小升高 cultivation services to tech SMEs. Raising the services' value from a
-// sixth of application_service_value to all of it raises high-tech applications. The city's
-// apply probability is lowered to 0.5 so that the services have firms to move (at the default
-// 0.9 nine in ten would check themselves anyway). Fails if services held do not reach the high-
-// tech round.
+// application: 小升高 cultivation services to tech SMEs. Services worth the whole application
+// cost (high_tech_application_cost, 3) instead of a sixth of it raise high-tech applications:
+// they lower the cost in the firm's application choice (docs/model.md §3.3). The baseline is
+// lowered to 0.5 so that the choice is not saturated, and the choice's money scale to 5万: at
+// the default 50万 services of 3万 move the logit by 0.06, +0.6 applications over this small
+// run (t = 2.7 at 10 replications), too little to test the wiring with. Fails if services held
+// do not reach the high-tech round's choice.
 TEST(CityEffects, ApplicationServicesRaiseApplications) {
   auto arm = [](double fixed) {
     return per_replication(
-        "high_tech_apply_probability = 0.5\n"
+        "high_tech_apply_baseline = 0.5\napplication_value_scale = 5.0\n"
         "[instruments.cultivation]\ntrigger = \"cultivation\"\ntiers = [\"tech_sme\"]\n"
         "events_per_year = 300.0\nfixed = " +
             std::to_string(fixed) + "\neffect = \"application\"\n",

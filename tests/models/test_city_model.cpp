@@ -345,7 +345,7 @@ TEST(CityRd, TheSuperDeductionRaisesRealRdAndBunchingRaisesReportedRd) {
   EXPECT_GT(subsidised, with_deduction * 1.1);
   // Without relabelling, what firms report is what they spend (certified firms near the
   // threshold still bunch, with real R&D).
-  const char* honest = "bunching_probability = 0.0\nrelabel_share = 0.0\n";
+  const char* honest = "bunching_baseline = 0.0\nrelabel_share = 0.0\n";
   const double honest_reported = total(honest, RD_REPORTED);
   const double honest_real = total(honest, RD_REAL);
   EXPECT_DOUBLE_EQ(honest_reported, honest_real);

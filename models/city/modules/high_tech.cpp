@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/city/benefits.hpp"
 #include "models/city/city_model.hpp"
 #include "models/city/modules/modules.hpp"
 #include "models/city/parameter_entries.hpp"
 #include "models/city/rules.hpp"
+#include "models/city/tax.hpp"
 #include "sim/rng/distributions.hpp"
 
 namespace innosim::models::city {
@@ -18,23 +20,43 @@ const ParameterTable& high_tech_parameters() {
   static const ParameterTable table({
       integer("high_tech_month", 10, 1, 12, "month", "month of the annual certification round",
               "assumption: Henan batches are reviewed in autumn", FIELD(high_tech_month)),
-      real("high_tech_apply_probability", 0.9, 0.0, 1.0, "1/year",
-           "chance an uncertified firm checks itself and, if it qualifies, applies in a round",
+      real("high_tech_apply_baseline", 0.8, 0.0, 1.0, "1/year",
+           "chance an uncertified firm whose self-check passes applies in a round when applying "
+           "is worth nothing net of its cost (the application choice's propensity at zero net "
+           "value, docs/model.md §3.3)",
            "calibrated: certified firms relative to the tech-SME register (信阳 2022 233 : 503; "
            "docs/model.md §3.7)",
-           FIELD(high_tech_apply_probability)),
-      real("high_tech_reapply_probability", 0.9, 0.0, 1.0, "1",
-           "chance a firm whose certificate expires and whose self-check passes re-applies",
+           FIELD(high_tech_apply_baseline)),
+      real("high_tech_reapply_baseline", 0.9, 0.0, 1.0, "1",
+           "the same for a firm whose certificate expires",
            "calibrated (not yet fitted): renewals of expiring certificates; docs/model.md §3.7, to "
            "be fitted",
-           FIELD(high_tech_reapply_probability)),
+           FIELD(high_tech_reapply_baseline)),
+      real("application_value_scale", 50.0, 0.0, HUGE_MONEY, "万元",
+           "scale of the application choice: the net value of applying (expected benefit less "
+           "cost) that moves the log-odds of applying by one (0: apply iff the net value is "
+           "positive)",
+           "calibrated: to the growth of the high-tech register and its pass rate with the "
+           "baselines (docs/model.md §3.7)",
+           FIELD(application_value_scale)),
+      real("high_tech_application_cost", 3.0, 0.0, HUGE_MONEY, "万元",
+           "preparation and agency fees of a high-tech application, before application services "
+           "the firm holds (application_support)",
+           "assumption: agency fees of the order of 万元 per application (range 1-10万); moves "
+           "applications of marginal firms only",
+           FIELD(high_tech_application_cost)),
+      real("high_tech_compliance_cost", 1.0, 0.0, HUGE_MONEY, "万元/year",
+           "yearly compliance cost of a certified firm (the special audit reports of R&D and "
+           "high-tech revenue, the annual report), over the validity",
+           "assumption: audit-firm reports of the order of 万元 a year (range 0.5-3万)",
+           FIELD(high_tech_compliance_cost)),
       real("high_tech_apply_margin", 0.0, -30.0, 30.0, "points",
            "a firm applies when its own score exceeds the pass mark by more than this (0: it "
            "scores itself by the published guideline, without the experts' noise)",
            "calibrated: to the observed pass rate of applications, 75-79% (docs/policy-rules.md "
            "§2.4)",
            FIELD(high_tech_apply_margin)),
-      real("high_tech_review_sd", 9.0, 0.0, 50.0, "points",
+      real("high_tech_review_sd", 9.5, 0.0, 50.0, "points",
            "sd of the expert review's normal noise on the score of an application",
            "calibrated: to the observed pass rate of applications, 75-79% (docs/policy-rules.md "
            "§2.4; 郑州 2022 79.4%, 许昌 2023 74.8%)",
@@ -101,16 +123,6 @@ constexpr std::uint32_t TRAIT_BLOCK = 5;
 
 double logistic_of(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
-/// The effect of application services a firm holds (instrument effect `application`, e.g.
-/// 小升高 cultivation): the services prepare the application, so a firm that would not have
-/// checked itself this round does with probability support / application_service_value (at
-/// most 1). Exactly `chance` without support. The one place the services act: to be replaced
-/// by their lowering the application's cost.
-float chance_with_application_support(float chance, float support, double service_value) {
-  const float covered = std::min(1.0f, support / static_cast<float>(service_value));
-  return chance + (1.0f - chance) * covered;
-}
-
 class HighTechRound final : public Module {
  public:
   explicit HighTechRound(const ModuleSetup& setup)
@@ -119,11 +131,12 @@ class HighTechRound final : public Module {
   [[nodiscard]] const ModuleInfo& info() const override {
     static const ModuleInfo info{
         "high_tech",
-        "the annual high-tech round: self-check by the guideline's score, IP purchase, "
-        "application, review with noise, renewal, lapse, mid-term revocation; year-end net assets",
+        "the annual high-tech round: self-check by the guideline's score, IP purchase when worth "
+        "it, the application choice, review with noise, renewal, lapse, mid-term revocation; "
+        "year-end net assets",
         {Phase::INITIAL, Phase::ENTRANTS, Phase::ROUNDS, Phase::YEAR_END},
         {"high_tech_until_step", "high_tech_since_step", "equity_base", "net_assets_y1",
-         "net_assets_y2", "net_assets_y3", "ip_class2_used", "ip_bought"},
+         "net_assets_y2", "net_assets_y3", "ip_class2_used", "ip_bought", "application_support"},
         {"alive",
          "age_months",
          "ip_class1",
@@ -143,9 +156,14 @@ class HighTechRound final : public Module {
          "debt",
          "rd_propensity",
          "rd_intensity_real",
-         "application_support"},
+         "rd_intensity_reported",
+         "operating_margin",
+         "tax_losses",
+         "tier",
+         "sector",
+         "tech_sme_until_step"},
         {HIGH_TECH_GRANTED, HIGH_TECH_RENEWED, HIGH_TECH_FAILED, HIGH_TECH_LAPSED,
-         HIGH_TECH_REVOKED, HIGH_TECH_APPLICATIONS, HIGH_TECH_IP_BOUGHT},
+         HIGH_TECH_REVOKED, HIGH_TECH_APPLICATIONS, HIGH_TECH_IP_BOUGHT, HIGH_TECH_QUALIFIED},
         {{PURPOSE_ROUNDS, DRAW_HIGH_TECH, DRAW_HIGH_TECH},
          {PURPOSE_ATTRIBUTES, TRAIT_BLOCK, TRAIT_BLOCK, 0b0011}}};
     return info;
@@ -165,9 +183,22 @@ class HighTechRound final : public Module {
   /// criterion.
   void audit(const FirmView& f, std::size_t row, const sim::PhiloxBlock& words, int step,
              StepTotals& totals) const;
+  /// What a certificate is worth to the firm in `row` over the validity (the tax-rate cut on
+  /// its expected taxable income, the rewards for the event and access to the certified tiers'
+  /// R&D instruments), what applying costs (fees less the application services it holds,
+  /// compliance over the validity); the pass probability is set from the score later.
+  [[nodiscard]] ApplicationValue value_of(const World& world, const FirmView& f, std::size_t row,
+                                          const StepContext& context, bool expiring) const;
+  /// The chance of passing the review with `score`.
+  [[nodiscard]] double pass_probability(int score) const {
+    return review_pass_probability(score, static_cast<double>(p_.high_tech_rules.pass_score),
+                                   p_.high_tech_review_sd);
+  }
   /// The fewest class-II items a firm short of IP would buy so that its own check passes with
-  /// the margin (up to the five the quantity score counts), 0 if none does or it cannot pay.
-  [[nodiscard]] int items_to_buy(const FirmView& f, std::size_t row, HighTechInputs inputs) const;
+  /// the margin (up to the five the quantity score counts), 0 if none does, it cannot pay, or
+  /// the items cost more than applying then gains (`value`'s net value at the new score).
+  [[nodiscard]] int items_to_buy(const FirmView& f, std::size_t row, HighTechInputs inputs,
+                                 ApplicationValue value) const;
   [[nodiscard]] bool self_check(const HighTechResult& result) const;
 
   const CityParams& p_;
@@ -261,17 +292,35 @@ bool HighTechRound::self_check(const HighTechResult& result) const {
   return high_tech_self_check(result, p_.high_tech_rules, p_.high_tech_apply_margin);
 }
 
-int HighTechRound::items_to_buy(const FirmView& f, std::size_t row, HighTechInputs inputs) const {
+int HighTechRound::items_to_buy(const FirmView& f, std::size_t row, HighTechInputs inputs,
+                                ApplicationValue value) const {
   const double cash = f.cash[row].value();
   const int held = inputs.score.ip_class2;
   const int held_bought = inputs.score.ip_bought;
   for (int items = 1; held + items <= 5; ++items) {
-    if (items * p_.high_tech_ip_price > cash) return 0;
+    const double price = items * p_.high_tech_ip_price;
+    if (price > cash) return 0;
     inputs.score.ip_class2 = held + items;
     inputs.score.ip_bought = held_bought + items;
-    if (self_check(evaluate_high_tech(inputs, p_.high_tech_rules))) return items;
+    const HighTechResult result = evaluate_high_tech(inputs, p_.high_tech_rules);
+    if (self_check(result)) {
+      value.pass_probability = pass_probability(result.score);
+      return price < value.net() ? items : 0;
+    }
   }
   return 0;
+}
+
+ApplicationValue HighTechRound::value_of(const World& world, const FirmView& f, std::size_t row,
+                                         const StepContext& context, bool expiring) const {
+  const CityParams& p = p_;
+  ApplicationValue value;
+  value.benefit = high_tech_benefit(f, row, p, instruments_, world.ledger, context.when.step,
+                                    context.when.year, context.burn_in, expiring);
+  value.cost = std::max(0.0, p.high_tech_application_cost - f.application_support[row]) +
+               p.high_tech_compliance_cost *
+                   annuity(static_cast<int>(p.high_tech_validity_years), p.interest_rate);
+  return value;
 }
 
 void HighTechRound::audit(const FirmView& f, std::size_t row, const sim::PhiloxBlock& words,
@@ -310,18 +359,11 @@ void HighTechRound::rounds(World& world, const StepContext& context, StepTotals&
       audit(f, row, words, when.step, totals);
       continue;
     }
-    // Firms that would apply this round (first applicants with the apply probability, firms
-    // due for renewal with the re-apply probability) check themselves by the guideline.
-    const float chance = chance_with_application_support(
-        static_cast<float>(expiring ? p.high_tech_reapply_probability
-                                    : p.high_tech_apply_probability),
-        f.application_support[row], p.application_service_value);
-    if (!sim::bernoulli(words[0], chance)) {
-      if (expiring) totals[HIGH_TECH_LAPSED] += 1.0;
-      continue;
-    }
+    // Firms check themselves by the guideline; those that pass choose whether to apply by what
+    // the certificate is worth to them net of its cost (docs/model.md §3.3).
     HighTechInputs inputs = inputs_of(f, row, attributes);
     HighTechResult result = evaluate_high_tech(inputs, p.high_tech_rules);
+    ApplicationValue value = value_of(world, f, row, context, expiring);
     // A firm short of IP (none usable, or too few class-II items for the score) may buy some.
     int bought = 0;
     const bool short_of_ip =
@@ -329,7 +371,7 @@ void HighTechRound::rounds(World& world, const StepContext& context, StepTotals&
         (result.failure == HighTechFailure::NO_IP || result.failure == HighTechFailure::SCORE ||
          (result.passes() && !self_check(result)));
     if (short_of_ip) {
-      bought = items_to_buy(f, row, inputs);
+      bought = items_to_buy(f, row, inputs, value);
       if (bought > 0) {
         inputs.score.ip_class2 += bought;
         inputs.score.ip_bought += bought;
@@ -340,6 +382,16 @@ void HighTechRound::rounds(World& world, const StepContext& context, StepTotals&
       if (expiring) totals[HIGH_TECH_LAPSED] += 1.0;
       continue;
     }
+    totals[HIGH_TECH_QUALIFIED] += 1.0;
+    value.pass_probability = pass_probability(result.score);
+    value.cost += bought * p.high_tech_ip_price;
+    const double chance =
+        apply_probability(expiring ? p.high_tech_reapply_baseline : p.high_tech_apply_baseline,
+                          value.net(), p.application_value_scale);
+    if (!sim::bernoulli(words[0], static_cast<float>(chance))) {
+      if (expiring) totals[HIGH_TECH_LAPSED] += 1.0;
+      continue;
+    }
     if (bought > 0) {
       f.cash[row] =
           sim::MoneyColumn(f.cash[row].value() - static_cast<float>(bought * p.high_tech_ip_price));
@@ -347,8 +399,8 @@ void HighTechRound::rounds(World& world, const StepContext& context, StepTotals&
       f.ip_bought[row] = static_cast<std::uint16_t>(std::min(65535, f.ip_bought[row] + bought));
       totals[HIGH_TECH_IP_BOUGHT] += bought;
     }
-    totals[HIGH_TECH_APPLICATIONS] += 1.0;
     f.application_support[row] = 0.0f;  // the services are used by this application
+    totals[HIGH_TECH_APPLICATIONS] += 1.0;
     const float noise = review_sd * sim::normal(words[1], words[3]);
     if (!(static_cast<float>(result.score) + noise >
           static_cast<float>(p.high_tech_rules.pass_score))) {

@@ -18,13 +18,6 @@ const ParameterTable& instruments_parameters() {
       integer("rd_award_month", 6, 1, 12, "month",
               "month in which instruments on last year's R&D (annual_rd, top_rd_investor) pay",
               "assumption: after annual reports", FIELD(rd_award_month)),
-      real("application_service_value", 3.0, 1.0e-6, HUGE_MONEY, "万元",
-           "value of application services (effect application) at which a firm that would "
-           "not have checked itself for a high-tech round does so for certain; less raises the "
-           "chance in proportion",
-           "assumption: the services do the application's paperwork; a placeholder until the "
-           "application's cost (docs/model.md §3.3) takes the support",
-           FIELD(application_service_value)),
   });
   return table;
 }
@@ -51,9 +44,9 @@ class Instruments final : public Module {
         "claims on R&D, generated awards and talent-team entries; payments in order until "
         "budgets run out",
         {Phase::ENTRANTS, Phase::ROUNDS, Phase::PAYMENTS},
-        {"application_support", "survival_until_step", "survival_hazard_cut"},
+        {"survival_until_step", "survival_hazard_cut"},
         {"alive", "tier", "sector", "revenue", "rd_reported_last_year", "cash", "knowledge",
-         "rd_reported_ytd", "rd_intensity_real", "rd_intensity_reported"},
+         "rd_reported_ytd", "rd_intensity_real", "rd_intensity_reported", "application_support"},
         {SPENDING_INSTRUMENTS},
         {{PURPOSE_ORDER, 0, ALL_BLOCKS}, {PURPOSE_EVENTS, 0, ALL_BLOCKS}}};
     return info;

@@ -2,10 +2,12 @@
 // gazelle, innovation leader, little giant and fledgling are selected by their criteria, at most
 // a quota of new ones by priority, and held for their holding periods. A new selection (not a
 // renewal) is an event instruments can pay on.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
 
+#include "models/city/benefits.hpp"
 #include "models/city/city_model.hpp"
 #include "models/city/modules/modules.hpp"
 #include "models/city/parameter_entries.hpp"
@@ -19,6 +21,17 @@ const ParameterTable& labels_parameters() {
       integer("label_month", 6, 1, 12, "month",
               "month of the annual gazelle, leader, little-giant and fledgling selections",
               "assumption", FIELD(label_month)),
+      real("label_apply_baseline", 0.9, 0.0, 1.0, "1/year",
+           "chance a firm meeting a label's criteria (not holding it, or at the end of its hold) "
+           "applies when applying is worth nothing net of its cost (the application choice's "
+           "propensity at zero net value, docs/model.md §3.3)",
+           "assumption: most qualifying firms apply (range 0.7-1); the quotas bind, so the "
+           "stocks hardly move with it",
+           FIELD(label_apply_baseline)),
+      real("label_application_cost", 1.0, 0.0, HUGE_MONEY, "万元",
+           "cost of preparing a label application (materials, audited accounts)",
+           "assumption: small against the rewards cities pay (range 0.5-3万)",
+           FIELD(label_application_cost)),
       real("gazelle_max_age_years", 15.0, 0.0, 200.0, "years", "gazelles are at most this old",
            RULES_UPPER, FIELD(label_rules.gazelle_max_age_years)),
       real("gazelle_min_base_sales", 1000.0, 0.0, HUGE_MONEY, "万元/year",
@@ -258,9 +271,11 @@ class Labels final : public Module {
          "fledgling_until_step"},
         {"alive", "age_months", "revenue", "revenue_y1", "revenue_y2", "revenue_y3", "revenue_y4",
          "rd_reported_last_year", "rd_reported_y2", "cash", "debt", "ip_class1",
-         "high_tech_until_step", "tech_sme_until_step"},
+         "high_tech_until_step", "tech_sme_until_step", "tier", "sector"},
         {},
-        {{PURPOSE_ATTRIBUTES, 4, 4}, {PURPOSE_LABELS, 0, 0}}};
+        {{PURPOSE_ATTRIBUTES, 4, 4},
+         {PURPOSE_LABELS, 0, 0},
+         {PURPOSE_ROUNDS, DRAW_LABELS, DRAW_LABELS}}};
     return info;
   }
 
@@ -281,16 +296,42 @@ void Labels::rounds(World& world, const StepContext& context, StepTotals& /*tota
   const AliveInputs alive = alive_inputs(p, world, step, attributes);
   const std::vector<std::uint32_t>& rows = alive.rows;
   const std::vector<LabelInputs>& inputs = alive.inputs;
+  const sim::StreamKey stream = context.stream(PURPOSE_ROUNDS);
   std::vector<LabelCandidate> candidates(rows.size());
+  std::size_t word = 0;  // one word of the firm's DRAW_LABELS block per label
   for (const LabelSpec& label : label_specs(p)) {
     std::uint16_t* until = f.*label.until;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const std::uint32_t row = rows[i];
       const bool holds = (f.flags[row] & label.flag) != 0;
-      candidates[i] = {f.id[row], holds, holds && until[row] <= step,
-                       label.criteria_met(inputs[i], p.label_rules) == label.criteria,
-                       label.priority(inputs[i])};
+      const bool expiring = holds && until[row] <= step;
+      bool qualifies = label.criteria_met(inputs[i], p.label_rules) == label.criteria;
+      // A qualifying firm that would be selected or renewed chooses whether to apply (§3.3):
+      // the rewards for a new selection and the tier's R&D instruments over the hold, against
+      // the cost of the application.
+      if (qualifies && (!holds || expiring)) {
+        ApplicationValue value;
+        if (!context.burn_in) {
+          // A renewal keeps the firm's tier and pays no reward (instruments pay new selections).
+          TierChange tiers{f.tier[row], f.tier[row]};
+          if (!holds && label.flag == FLAG_GAZELLE)
+            tiers.with = std::max<std::uint8_t>(tiers.with, GAZELLE);
+          if (!holds && label.flag == FLAG_LEADER)
+            tiers.with = std::max<std::uint8_t>(tiers.with, LEADER);
+          value.benefit = instruments_value(
+              instruments_, world.ledger, holds ? Trigger::COUNT : label.trigger, tiers,
+              f.sector[row], f.revenue[row], inputs[i].rd_y1, context.when.year,
+              annuity(static_cast<int>(label.holding_years), p.interest_rate));
+        }
+        value.cost = p.label_application_cost;
+        const double chance =
+            apply_probability(p.label_apply_baseline, value.net(), p.application_value_scale);
+        qualifies =
+            sim::bernoulli(stream.block(f.id[row], DRAW_LABELS)[word], static_cast<float>(chance));
+      }
+      candidates[i] = {f.id[row], holds, expiring, qualifies, label.priority(inputs[i])};
     }
+    ++word;
     const std::vector<LabelOutcome> outcomes = decide_label_round(candidates, label.quota);
     const auto held_until =
         static_cast<std::uint16_t>(step + label.holding_years * context.model.steps_per_year());

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/city/benefits.hpp"
 #include "models/city/city_model.hpp"
 #include "models/city/modules/liquidity.hpp"
 #include "models/city/modules/modules.hpp"
@@ -45,10 +46,14 @@ const ParameterTable& rd_choice_parameters() {
              "firms whose real R&D ratio is within this share below the high-tech threshold may "
              "bunch just above it",
              "docs/policy-rules.md §2.7: bunching (Chen et al. 2021)", FIELD(bunching_window)),
-        real("bunching_probability", 0.5, 0.0, 1.0, "1",
-             "chance such a firm bunches in a year if it is not certified (certified firms near "
-             "the threshold always do: they keep meeting the ratio)",
-             "assumption", FIELD(bunching_probability)),
+        real("bunching_baseline", 0.35, 0.0, 1.0, "1",
+             "chance an uncertified firm in the window closes the gap to the threshold in a year "
+             "when closing it is worth nothing net of its cost (the application choice's "
+             "propensity at zero net value, docs/model.md §3.2.3; certified firms near the "
+             "threshold always do: they keep meeting the ratio)",
+             "calibrated: to revocations of 0.2-0.9% of the high-tech stock a year with the "
+             "application choice (docs/model.md §3.7); the old constant probability was 0.5",
+             FIELD(bunching_baseline)),
         real("bunching_margin", 0.05, 0.0, 1.0, "1", "bunchers report threshold x (1 + margin)",
              "assumption", FIELD(bunching_margin)),
         real("relabel_share", 0.24, 0.0, 1.0, "1",
@@ -299,9 +304,25 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
     const bool could_certify =
         f.ip_class1[row] + f.ip_class2[row] > 0 &&
         f.high_tech_share[row] >= p.high_tech_rules.min_high_tech_revenue_share;
-    const bool applicant_bunches =
-        could_certify && !high_tech && own < threshold &&
-        sim::bernoulli(stream.block(f.id[row])[0], static_cast<float>(p.bunching_probability));
+    // Investing to qualify: an uncertified firm in the window closes the gap when the
+    // certificate it then expects (after a year, counting on the review) is worth more than the
+    // extra real R&D after tax, by the application choice.
+    bool applicant_bunches = false;
+    if (could_certify && !high_tech && own < threshold) {
+      const float bunched_real = std::max(
+          standard,
+          static_cast<float>((1.0 - p.relabel_share) * (1.0 + p.bunching_margin)) * threshold);
+      ApplicationValue value;
+      value.benefit = high_tech_benefit(f, row, p, instruments_, world.ledger, when.step, when.year,
+                                        context.burn_in, false) /
+                      (1.0 + p.interest_rate);
+      value.cost = std::max(0.0f, bunched_real - standard) * sales *
+                   (1.0 - tax_rate * (1.0 + deduction) * usable);
+      applicant_bunches =
+          sim::bernoulli(stream.block(f.id[row])[0],
+                         static_cast<float>(apply_probability(p.bunching_baseline, value.net(),
+                                                              p.application_value_scale)));
+    }
     const RdReport report =
         fund_rd(report_rd(own, standard, threshold, could_certify, high_tech, applicant_bunches, p),
                 rd_funding_cap(p, f.cash[row].value(), f.debt[row].value(), f.revenue[row],
