@@ -62,9 +62,12 @@ double instruments_value(const InstrumentSet& instruments, const Ledger& ledger,
     const Instrument& instrument = all[index];
     if (!instrument.active_in(year) || !admits_on(instrument.who, tiers.with, sector, revenue))
       continue;
-    if (instrument.trigger == trigger) value += ledger.expected_payment(index).value();
+    // What a firm would not bother to claim is worth nothing to it (Ledger::worth_claiming).
+    if (instrument.trigger == trigger && ledger.worth_claiming(index))
+      value += ledger.expected_payment(index).value();
     if (instrument.trigger == Trigger::ANNUAL_RD &&
-        !admits_on(instrument.who, tiers.without, sector, revenue))
+        !admits_on(instrument.who, tiers.without, sector, revenue) &&
+        ledger.worth_claiming(index, sim::Money(rd)))
       value += access_annuity * ledger.expected_payment(index, sim::Money(rd)).value();
   }
   return value;

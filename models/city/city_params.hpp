@@ -135,6 +135,7 @@ struct CityParams {
   double ipo_counselling_rate = 0;
   double ipo_acceptance_rate = 0;
   double ipo_listing_rate = 0;
+  double ipo_cost = 0;
   std::int64_t rd_award_month = 0;
   // city context
   double city_gdp = 0;

@@ -30,6 +30,7 @@ struct InstrumentKeys {
   double additionality;
   double hazard_factor;
   std::int64_t effect_months;
+  double claim_cost;
   double events_per_year;
   double base_median;
   double base_log_sd;
@@ -96,22 +97,29 @@ const sim::ParameterTable<InstrumentKeys>& table() {
             "demand: a contract, the firm's revenue rate rises by the amount a year; survival: "
             "cash, and the firm's market exit hazard times hazard_factor for effect_months",
             KEY(effect), names_of(EFFECT_NAMES)),
-      entry("additionality", ParameterType::REAL, 1.0, 0.0, 1.0, "1",
+      entry("additionality", ParameterType::REAL, 0.5, 0.0, 1.0, "1",
             "effect rd: extra R&D per yuan of the grant (1: no crowding out; 0: full crowding "
-            "out); the literature's range is 0.5-1",
+            "out); the literature's range is 0-1, centred near 0.5 for Chinese grants",
             KEY(additionality), {},
-            "Dimos & Pugh 2016 (meta-analysis: crowding out rejected, no substantial "
-            "additionality: about 1); Boeing 2016 (Chinese listed firms: 0.5 in the year of the "
-            "grant, no crowding out later, nor for high-tech firms)"),
-      entry("hazard_factor", ParameterType::REAL, 0.75, 0.0, 1.0, "1",
+            "Boeing 2016 (Chinese listed firms: half a yuan crowded out per yuan in the year of "
+            "the grant); Dimos & Pugh 2016 (meta-analysis: no crowding out, no substantial "
+            "additionality: up to 1); Wang, Li & Furman 2017 (Innofund: no causal effect: 0)"),
+      entry("hazard_factor", ParameterType::REAL, 0.9, 0.0, 1.0, "1",
             "effect survival: the firm's market exit hazard is multiplied by this while the "
             "support lasts",
             KEY(hazard_factor), {},
             "assumption: direction from Girma, Görg & Strobl 2003 (grants help domestic plants "
-            "survive longer); the size is not measured for Chinese incubation or rent support"),
+            "survive longer); incubators show no survival gain in matched studies (Schwartz "
+            "2013), so the default cut is small (10%); not measured for Chinese rent support"),
       entry("effect_months", ParameterType::INTEGER, std::int64_t{12}, 1, 600, "months",
             "effect survival: how long the lower hazard lasts after the payment",
             KEY(effect_months), {}, "assumption: a year of rent or incubation support"),
+      entry("claim_cost", ParameterType::REAL, 0.0, 0.0, HUGE_MONEY, "万元",
+            "what claiming costs a firm (the application's paperwork): an eligible firm claims "
+            "only when it expects more than this (the amount times the expected fill); 0: every "
+            "eligible firm claims",
+            KEY(claim_cost), {},
+            "assumption: a subsidy application's paperwork, of the order of a few thousand yuan"),
       entry("events_per_year", ParameterType::REAL, 0.0, 0.0, 1.0e9, "events/year",
             "challenge_project, application_scenario, innovation_voucher, cultivation: awards a "
             "year (Poisson), each to a random eligible firm",
@@ -164,6 +172,7 @@ Instrument instrument_of(const std::string& name, const InstrumentKeys& keys) {
   instrument.additionality = keys.additionality;
   instrument.hazard_factor = keys.hazard_factor;
   instrument.effect_months = keys.effect_months;
+  instrument.claim_cost = sim::Money(keys.claim_cost);
   instrument.events_per_year = keys.events_per_year;
   instrument.base_median = sim::Money(keys.base_median);
   instrument.base_log_sd = keys.base_log_sd;
@@ -268,6 +277,16 @@ void Ledger::scale_claims(double factor) {
 namespace {
 
 /// What a payment does to the firm, by the instrument's channel (docs/model.md §3.4).
+/// A grant for R&D is taxable income: a government grant is, unless treated as a non-taxable
+/// special fund, whose spending is then not deductible (财税〔2011〕70号). The model takes the
+/// taxable route for `rd` grants, so the R&D a grant pays for is deducted once and the grant taxed
+/// once (it joins the year's profit, taxed with the next provisional payment). Other cash
+/// (rewards, `liquidity`, `survival`) pays for no deductible spending and is left untaxed.
+void receive_rd_grant(const FirmView& firms, std::uint32_t row, sim::Money amount) {
+  firms.cash[row] += sim::MoneyColumn(amount);
+  firms.tax_profit_ytd[row] += static_cast<float>(amount.value());
+}
+
 void apply_effect(const Instrument& instrument, sim::Money amount, const FirmView& firms,
                   std::uint32_t row, int step, int step_months, int months_left) {
   switch (instrument.effect) {
@@ -275,7 +294,8 @@ void apply_effect(const Instrument& instrument, sim::Money amount, const FirmVie
       firms.cash[row] += sim::MoneyColumn(amount);
       return;
     case Effect::RD: {
-      firms.cash[row] += sim::MoneyColumn(amount);
+      // An annual_rd subsidy pays for R&D the firm chose (and deducts) anyway: taxable too.
+      receive_rd_grant(firms, row, amount);
       // A grant for R&D is spent on additional R&D over the rest of the year, from the cash
       // it brought: it counts once, as the firm's real (and reported) R&D. An R&D subsidy on
       // last year's R&D (annual_rd) acts through the user cost instead (docs/model.md §3.2.3):
@@ -339,17 +359,38 @@ std::size_t Ledger::pay(std::vector<Application>& applications, const FirmView& 
   for (std::size_t index = 0; index < instruments.size(); ++index) {
     const Instrument& instrument = instruments[index];
     if (!instrument.active_in(when.year)) continue;
+    // A subsidy on last year's R&D takes every claim at once and, when its budget falls short,
+    // pays each claim the same share (按比例核减): what a firm is paid is then what every
+    // claimant expects (Ledger::expected_fill). Other instruments pay in order, all or nothing.
+    double pro_rata = 1.0;
+    if (instrument.trigger == Trigger::ANNUAL_RD && paying) {
+      sim::Money claimed;
+      for (const Application& application : applications) {
+        if (application.trigger != instrument.trigger ||
+            !instrument.who.admits(firms, application.row))
+          continue;
+        const sim::Money amount = instrument.amount(application.base);
+        if (amount > sim::Money() && worth_claiming(index, application.base)) claimed += amount;
+      }
+      if (claimed > budget_left_[index]) pro_rata = budget_left_[index].value() / claimed.value();
+    }
     for (const Application& application : applications) {
       if (application.trigger != instrument.trigger) continue;
       if (application.instrument >= 0 && static_cast<std::size_t>(application.instrument) != index)
         continue;
       const std::uint32_t row = application.row;
       if (!instrument.who.admits(firms, row)) continue;
-      const sim::Money amount = instrument.amount(application.base);
+      sim::Money amount = instrument.amount(application.base);
       if (amount <= sim::Money()) continue;
-      claimed_year_[index] += amount;
       step_.claims[index] += 1.0;
-      if (!paying || amount > budget_left_[index]) continue;  // all or nothing
+      if (!worth_claiming(index, application.base)) continue;  // the firm does not apply
+      claimed_year_[index] += amount;
+      if (!paying) continue;
+      if (pro_rata < 1.0) {
+        amount = amount * pro_rata;
+        if (amount <= sim::Money()) continue;
+      }
+      if (amount > budget_left_[index]) continue;  // all or nothing
       budget_left_[index] -= amount;
       paid_year_[index] += amount;
       step_.spending[index] += amount;

@@ -45,6 +45,7 @@ struct Instrument {
   double additionality = 0.0;      ///< effect rd
   double hazard_factor = 1.0;      ///< effect survival
   std::int64_t effect_months = 0;  ///< effect survival
+  sim::Money claim_cost;           ///< a firm claims only when it expects more
   double events_per_year = 0.0;    ///< generated triggers only
   sim::Money base_median;          ///< generated triggers: base ~ LogNormal(median, log sd)
   double base_log_sd = 0.0;
@@ -128,6 +129,13 @@ class Ledger {
   /// times the expected fill (exactly 0 for a zero budget).
   [[nodiscard]] sim::Money expected_payment(std::size_t index, sim::Money base = {}) const {
     return (*instruments_)[index].amount(base) * expected_fill_[index];
+  }
+  /// Whether a firm eligible for instrument `index` with a claim on `base` applies: always when
+  /// claiming costs nothing, else when it expects more than the claim's cost. Firms that do not
+  /// apply are still counted as claims (`claims_<name>`: eligible events), not in the fill.
+  [[nodiscard]] bool worth_claiming(std::size_t index, sim::Money base = {}) const {
+    const sim::Money cost = (*instruments_)[index].claim_cost;
+    return cost <= sim::Money() || expected_payment(index, base) > cost;
   }
   /// Scales the claims of the year so far (the burn-in city is larger than the run's: the start
   /// scales its last year's claims to the starting firms).

@@ -189,7 +189,11 @@ TEST(CityInstruments, WithoutABudgetEveryEligibleEventIsPaid) {
 /// A one-month step of `year`.
 StepCalendar month_of(int year, int month) { return {0, year, month, month}; }
 
-TEST(CityInstruments, LedgerPaysInOrderAllOrNothingAndRefillsEachYear) {
+// An R&D subsidy short of budget pays every claim the same share (按比例核减); the budget is
+// refilled each January and firms expect last year's share. Fails if a claim is paid in full
+// while others get nothing (then small claimants would plan on a fill they never see), if an
+// ineligible firm is paid, or if the budget is exceeded.
+TEST(CityInstruments, LedgerPaysRdSubsidiesProRataAndRefillsEachYear) {
   Firms firms;
   firms.append(4);
   FirmView view(firms);
@@ -216,23 +220,23 @@ TEST(CityInstruments, LedgerPaysInOrderAllOrNothingAndRefillsEachYear) {
                                     {3, 103, Trigger::ANNUAL_RD, -1, 3, sim::Money(100.0)}};
   };
   auto batch = applications();
-  // 40 + 30 = 70 paid; 15 does not fit in the 5 left, and is not paid in part.
-  EXPECT_EQ(ledger.pay(batch, view, month_of(2023, 6), true), 2u);
+  // 85 claimed of a budget of 75: each claim is paid 75/85 of it.
+  EXPECT_EQ(ledger.pay(batch, view, month_of(2023, 6), true), 3u);
   const LedgerStep step = ledger.take_step();
-  EXPECT_EQ(step.spending, std::vector<sim::Money>{sim::Money(70.0)});
+  EXPECT_NEAR(step.spending[0].value(), 75.0, 1e-9);
   EXPECT_EQ(step.claims, std::vector<double>{3.0});  // the candidate's is no claim
-  EXPECT_EQ(step.payments, std::vector<double>{2.0});
-  EXPECT_FLOAT_EQ(view.cash[0].value(), 40.0f);
-  EXPECT_FLOAT_EQ(view.cash[2].value(), 0.0f);
+  EXPECT_EQ(step.payments, std::vector<double>{3.0});
+  EXPECT_NEAR(view.cash[0].value(), 40.0 * 75.0 / 85.0, 1e-4);
+  EXPECT_NEAR(view.cash[2].value(), 15.0 * 75.0 / 85.0, 1e-4);
   EXPECT_FLOAT_EQ(view.cash[3].value(), 0.0f);
   batch = applications();
   EXPECT_EQ(ledger.pay(batch, view, month_of(2023, 7), true), 0u);  // the year's budget is spent
   ledger.start_year();
-  // Firms expect the share of last year's claimed amount that was paid: 70 of 85 + 85.
-  EXPECT_DOUBLE_EQ(ledger.expected_fill(0), 70.0 / 170.0);
-  EXPECT_DOUBLE_EQ(ledger.expected_payment(0, sim::Money(100.0)).value(), 40.0 * 70.0 / 170.0);
+  // Firms expect the share of last year's claimed amount that was paid: 75 of 85 + 85.
+  EXPECT_NEAR(ledger.expected_fill(0), 75.0 / 170.0, 1e-12);
+  EXPECT_NEAR(ledger.expected_payment(0, sim::Money(100.0)).value(), 40.0 * 75.0 / 170.0, 1e-9);
   batch = applications();
-  EXPECT_EQ(ledger.pay(batch, view, month_of(2024, 6), true), 2u);
+  EXPECT_EQ(ledger.pay(batch, view, month_of(2024, 6), true), 3u);
 }
 
 // What firms expect of an instrument: fails if a zero budget is expected to pay anything (a
@@ -280,6 +284,40 @@ TEST(CityInstruments, ExpectedFillComesFromLastYearsClaimsAndBudget) {
   EXPECT_EQ(ledger.expected_fill(0), 1.0);
   EXPECT_EQ(ledger.expected_fill(1), 0.0);
   EXPECT_EQ(ledger.expected_fill(2), 0.0);  // 5 cannot pay an award of 10: none was paid
+}
+
+// Applying for an instrument is a decision: with a claim cost, a firm claims only when it
+// expects more (amount times expected fill). Fails if a firm that expects less than its cost is
+// paid, or if its non-claim enters what others expect of the budget.
+TEST(CityInstruments, FirmsClaimOnlyWhatIsWorthTheClaimsCost) {
+  Firms firms;
+  firms.append(2);
+  FirmView view(firms);
+  for (std::uint32_t row = 0; row < 2; ++row) {
+    view.id[row] = row;
+    view.alive[row] = 1;
+    view.revenue[row] = 1000;
+  }
+  Instrument subsidy = instrument_defaults();
+  subsidy.name = "subsidy";
+  subsidy.trigger = Trigger::ANNUAL_RD;
+  subsidy.share = 0.1;
+  subsidy.claim_cost = sim::Money(2.0);
+  const std::vector<Instrument> instruments = {subsidy};
+  Ledger ledger(instruments);
+  // bases 10 and 100: amounts 1 (below the cost of 2) and 10
+  std::vector<Application> batch = {{0, 0, Trigger::ANNUAL_RD, -1, 0, sim::Money(10.0)},
+                                    {1, 1, Trigger::ANNUAL_RD, -1, 1, sim::Money(100.0)}};
+  EXPECT_FALSE(ledger.worth_claiming(0, sim::Money(10.0)));
+  EXPECT_TRUE(ledger.worth_claiming(0, sim::Money(100.0)));
+  EXPECT_EQ(ledger.pay(batch, view, month_of(2023, 6), true), 1u);
+  const LedgerStep step = ledger.take_step();
+  EXPECT_EQ(step.claims, std::vector<double>{2.0});  // both eligible events counted
+  EXPECT_EQ(step.payments, std::vector<double>{1.0});
+  EXPECT_FLOAT_EQ(view.cash[0].value(), 0.0f);
+  EXPECT_FLOAT_EQ(view.cash[1].value(), 10.0f);
+  ledger.start_year();
+  EXPECT_EQ(ledger.expected_fill(0), 1.0);  // the claim made was paid in full
 }
 
 // A grant for R&D counts once, as the firm's R&D: spread over the rest of the year as real and

@@ -39,11 +39,11 @@ const ParameterTable& high_tech_parameters() {
            "calibrated: to the growth of the high-tech register and its pass rate with the "
            "baselines (docs/model.md §3.7)",
            FIELD(application_value_scale)),
-      real("high_tech_application_cost", 3.0, 0.0, HUGE_MONEY, "万元",
+      real("high_tech_application_cost", 5.0, 0.0, HUGE_MONEY, "万元",
            "preparation and agency fees of a high-tech application, before application services "
            "the firm holds (application_support)",
-           "assumption: agency fees of the order of 万元 per application (range 1-10万); moves "
-           "applications of marginal firms only",
+           "assumption within market quotes: special audits 1.5-3万 and agency fees 2-5万 an "
+           "application (docs/references.md §2, application costs); moves marginal firms only",
            FIELD(high_tech_application_cost)),
       real("high_tech_compliance_cost", 1.0, 0.0, HUGE_MONEY, "万元/year",
            "yearly compliance cost of a certified firm (the special audit reports of R&D and "
@@ -185,8 +185,8 @@ class HighTechRound final : public Module {
              StepTotals& totals) const;
   /// What a certificate is worth to the firm in `row` over the validity (the tax-rate cut on
   /// its expected taxable income, the rewards for the event and access to the certified tiers'
-  /// R&D instruments), what applying costs (fees less the application services it holds,
-  /// compliance over the validity); the pass probability is set from the score later.
+  /// R&D instruments, less compliance over the validity), what applying costs (fees less the
+  /// application services it holds); the pass probability is set from the score later.
   [[nodiscard]] ApplicationValue value_of(const World& world, const FirmView& f, std::size_t row,
                                           const StepContext& context, bool expiring) const;
   /// The chance of passing the review with `score`.
@@ -315,11 +315,13 @@ ApplicationValue HighTechRound::value_of(const World& world, const FirmView& f, 
                                          const StepContext& context, bool expiring) const {
   const CityParams& p = p_;
   ApplicationValue value;
+  // Compliance is paid only by a certified firm: it comes off the benefit, which only a granted
+  // application earns; the application's cost is paid either way.
   value.benefit = high_tech_benefit(f, row, p, instruments_, world.ledger, context.when.step,
-                                    context.when.year, context.burn_in, expiring);
-  value.cost = std::max(0.0, p.high_tech_application_cost - f.application_support[row]) +
-               p.high_tech_compliance_cost *
-                   annuity(static_cast<int>(p.high_tech_validity_years), p.interest_rate);
+                                    context.when.year, context.burn_in, expiring) -
+                  p.high_tech_compliance_cost *
+                      annuity(static_cast<int>(p.high_tech_validity_years), p.interest_rate);
+  value.cost = std::max(0.0, p.high_tech_application_cost - f.application_support[row]);
   return value;
 }
 

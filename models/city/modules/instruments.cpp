@@ -46,7 +46,8 @@ class Instruments final : public Module {
         {Phase::ENTRANTS, Phase::ROUNDS, Phase::PAYMENTS},
         {"survival_until_step", "survival_hazard_cut"},
         {"alive", "tier", "sector", "revenue", "rd_reported_last_year", "cash", "knowledge",
-         "rd_reported_ytd", "rd_intensity_real", "rd_intensity_reported", "application_support"},
+         "rd_reported_ytd", "rd_intensity_real", "rd_intensity_reported", "application_support",
+         "tax_profit_ytd"},
         {SPENDING_INSTRUMENTS},
         {{PURPOSE_ORDER, 0, ALL_BLOCKS}, {PURPOSE_EVENTS, 0, ALL_BLOCKS}}};
     return info;

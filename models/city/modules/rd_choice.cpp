@@ -224,6 +224,7 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
   // to pay (Ledger::expected_fill: exactly 0 for a zero budget).
   struct RdSubsidy {
     const Instrument* instrument;
+    std::size_t index;
     double expected_share;
   };
   std::vector<RdSubsidy> rd_subsidies;
@@ -232,7 +233,8 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
     const Instrument& instrument = all[index];
     if (!context.burn_in && instrument.trigger == Trigger::ANNUAL_RD && instrument.share > 0.0 &&
         instrument.active_in(when.year))
-      rd_subsidies.push_back({&instrument, instrument.share * world.ledger.expected_fill(index)});
+      rd_subsidies.push_back(
+          {&instrument, index, instrument.share * world.ledger.expected_fill(index)});
   }
   for (std::size_t row = first_row; row < world.firms.size(); ++row) {
     if (f.alive[row] == 0) continue;
@@ -247,7 +249,8 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
     const sim::Money expected_rd(static_cast<double>(f.rd_reported[row]) * f.revenue[row]);
     for (const RdSubsidy& subsidy : rd_subsidies) {
       const Instrument& rule = *subsidy.instrument;
-      if (rule.who.admits_firm(f, row) && rule.fixed + rule.share * expected_rd < rule.cap)
+      if (rule.who.admits_firm(f, row) && rule.fixed + rule.share * expected_rd < rule.cap &&
+          world.ledger.worth_claiming(subsidy.index, expected_rd))
         subsidy_share += subsidy.expected_share;
     }
     // The expected value of the R&D deductions (expense and super-deduction) given the firm's
