@@ -136,6 +136,8 @@ struct CityParams {
   double ipo_acceptance_rate = 0;
   double ipo_listing_rate = 0;
   double ipo_cost = 0;
+  double tech_staff_hiring_cost = 0;
+  double product_shift_cost = 0;
   std::int64_t rd_award_month = 0;
   // city context
   double city_gdp = 0;

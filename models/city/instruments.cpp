@@ -386,8 +386,8 @@ std::size_t Ledger::pay(std::vector<Application>& applications, const FirmView& 
       if (!worth_claiming(index, application.base)) continue;  // the firm does not apply
       claimed_year_[index] += amount;
       if (!paying) continue;
-      if (pro_rata < 1.0) {
-        amount = amount * pro_rata;
+      if (pro_rata < 1.0) {  // the last share may exceed what is left by a rounding error
+        amount = std::min(amount * pro_rata, budget_left_[index]);
         if (amount <= sim::Money()) continue;
       }
       if (amount > budget_left_[index]) continue;  // all or nothing

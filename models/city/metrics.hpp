@@ -65,10 +65,11 @@ namespace innosim::models::city {
     "class-II IP items bought or licensed for a high-tech application")                          \
   X(HIGH_TECH_QUALIFIED, "high_tech_qualified", "firms/step", FLOW,                               \
     "firms in a high-tech round whose self-check passes (applying is then their choice)")          \
+  X(HIGH_TECH_GAPS_CLOSED, "high_tech_gaps_closed", "firms/step", FLOW,                           \
+    "applicants that hired tech staff or moved revenue into high-tech products to qualify")        \
   X(REVENUE_TOTAL, "revenue_total", "万元/year", STOCK, "revenue of alive firms (annual rate)")    \
   X(RD_REAL, "rd_real", "万元/step", FLOW,                                                        \
-    "real R&D spending in the step (firms' own; grants spent on R&D are in their instrument's "   \
-    "spending)")                                                                                  \
+    "real R&D spending in the step (including what rd grants pay for, spent over the year)")      \
   X(RD_REPORTED, "rd_reported", "万元/step", FLOW, "R&D reported in the step (real plus relabelled)") \
   X(KNOWLEDGE_TOTAL, "knowledge_total", "万元", STOCK, "knowledge stock of alive firms")          \
   X(EMPLOYEES_TOTAL, "employees_total", "employees", STOCK, "employees of alive firms")           \

@@ -250,6 +250,29 @@ TEST(CityEffects, IpoRewardsRaiseListings) {
   RecordProperty("t", std::to_string(p.t));
 }
 
+// Investing to qualify: a firm short of the tech-staff share or of the high-tech product share
+// by a margin it can close hires or repositions when the certificate is worth more than that
+// costs (docs/model.md §3.3). A 100万 certification reward makes it worth more, so more firms
+// close their gaps; at an infinite cost none does. Fails if the gap decision ignores the value
+// of certifying, or if gaps are closed whatever they cost.
+TEST(CityEffects, RewardsRaiseInvestmentToQualify) {
+  auto arm = [](double fixed, const std::string& costs = "") {
+    return per_replication(costs +
+                               "[instruments.reward]\ntrigger = \"high_tech_certified\"\n"
+                               "fixed = " +
+                               std::to_string(fixed) + "\n",
+                           HIGH_TECH_GAPS_CLOSED, false, REPLICATIONS);
+  };
+  const Paired p = paired(arm(0.0), arm(100.0));
+  EXPECT_GT(p.mean, 0.0);
+  EXPECT_GT(p.t, T_CRITICAL_1PCT) << "mean difference " << p.mean;
+  RecordProperty("gaps_closed_difference", std::to_string(p.mean));
+  RecordProperty("t", std::to_string(p.t));
+  const std::vector<double> never =
+      arm(100.0, "tech_staff_hiring_cost = 1.0e12\nproduct_shift_cost = 1.0e9\n");
+  for (const double closed : never) EXPECT_EQ(closed, 0.0);
+}
+
 // A zero budget pays nothing: instruments of every channel with budget 0 leave every fixed
 // metric at every point bit-identical to the run without them. Fails if a channel changes a
 // firm without a payment, if its code path changes the order of float operations for firms

@@ -50,6 +50,21 @@ const ParameterTable& high_tech_parameters() {
            "high-tech revenue, the annual report), over the validity",
            "assumption: audit-firm reports of the order of 万元 a year (range 0.5-3万)",
            FIELD(high_tech_compliance_cost)),
+      real("tech_staff_hiring_cost", 5.0, 0.0, HUGE_MONEY, "万元/person",
+           "what a firm short of the tech-staff share (within bunching_window of it) pays per "
+           "technical employee it adds to qualify: recruitment and the wage premium over the "
+           "validity, net of what the staff produce",
+           "assumption (range 2-15万): the criterion is closed only when the certificate is worth "
+           "more; marginal firms only",
+           FIELD(tech_staff_hiring_cost)),
+      real("product_shift_cost", 0.2, 0.0, 1.0e9, "1",
+           "what a firm short of the high-tech product share (within bunching_window of it) "
+           "pays per yuan of yearly revenue it moves into high-tech products and services to "
+           "qualify (repositioning, certification of products, lost margin)",
+           "calibrated (not yet fitted): range 0.01-0.5; the example's 2025 high-tech register "
+           "is 324 at 0.05, 303 at 0.2, 296 at 0.5 (docs/model.md §3.7), to be fitted to "
+           "register histories",
+           FIELD(product_shift_cost)),
       real("high_tech_apply_margin", 0.0, -30.0, 30.0, "points",
            "a firm applies when its own score exceeds the pass mark by more than this (0: it "
            "scores itself by the published guideline, without the experts' noise)",
@@ -163,7 +178,8 @@ class HighTechRound final : public Module {
          "sector",
          "tech_sme_until_step"},
         {HIGH_TECH_GRANTED, HIGH_TECH_RENEWED, HIGH_TECH_FAILED, HIGH_TECH_LAPSED,
-         HIGH_TECH_REVOKED, HIGH_TECH_APPLICATIONS, HIGH_TECH_IP_BOUGHT, HIGH_TECH_QUALIFIED},
+         HIGH_TECH_REVOKED, HIGH_TECH_APPLICATIONS, HIGH_TECH_IP_BOUGHT, HIGH_TECH_QUALIFIED,
+         HIGH_TECH_GAPS_CLOSED},
         {{PURPOSE_ROUNDS, DRAW_HIGH_TECH, DRAW_HIGH_TECH},
          {PURPOSE_ATTRIBUTES, TRAIT_BLOCK, TRAIT_BLOCK, 0b0011}}};
     return info;
@@ -197,6 +213,13 @@ class HighTechRound final : public Module {
   /// The fewest class-II items a firm short of IP would buy so that its own check passes with
   /// the margin (up to the five the quantity score counts), 0 if none does, it cannot pay, or
   /// the items cost more than applying then gains (`value`'s net value at the new score).
+  /// Investing to qualify on tech staff and the product share (docs/model.md §3.3): a firm that
+  /// misses either criterion by at most bunching_window of it, and would pass its self-check
+  /// once it closes the gap, closes it when the cost is below what applying then gains
+  /// (pass probability x benefit - cost). Returns the cost (0: nothing closed) and updates
+  /// `inputs` to the closed state.
+  [[nodiscard]] double close_gaps(const FirmView& f, std::size_t row, HighTechInputs& inputs,
+                                  ApplicationValue value) const;
   [[nodiscard]] int items_to_buy(const FirmView& f, std::size_t row, HighTechInputs inputs,
                                  ApplicationValue value) const;
   [[nodiscard]] bool self_check(const HighTechResult& result) const;
@@ -292,6 +315,34 @@ bool HighTechRound::self_check(const HighTechResult& result) const {
   return high_tech_self_check(result, p_.high_tech_rules, p_.high_tech_apply_margin);
 }
 
+double HighTechRound::close_gaps(const FirmView& f, std::size_t row, HighTechInputs& inputs,
+                                 ApplicationValue value) const {
+  const HighTechRules& rules = p_.high_tech_rules;
+  const double window = 1.0 - p_.bunching_window;
+  HighTechInputs closed = inputs;
+  double cost = 0.0;
+  if (inputs.tech_staff_share < rules.min_tech_staff_share) {
+    if (inputs.tech_staff_share < window * rules.min_tech_staff_share) return 0.0;
+    closed.tech_staff_share = rules.min_tech_staff_share;
+    cost += (rules.min_tech_staff_share - inputs.tech_staff_share) * f.employees[row] *
+            p_.tech_staff_hiring_cost;
+  }
+  if (inputs.high_tech_revenue_share < rules.min_high_tech_revenue_share) {
+    if (inputs.high_tech_revenue_share < window * rules.min_high_tech_revenue_share) return 0.0;
+    closed.high_tech_revenue_share = rules.min_high_tech_revenue_share;
+    closed.score.core_support = std::max(closed.score.core_support, closed.high_tech_revenue_share);
+    cost += (rules.min_high_tech_revenue_share - inputs.high_tech_revenue_share) * f.revenue[row] *
+            p_.product_shift_cost;
+  }
+  if (cost <= 0.0 || cost > f.cash[row].value()) return 0.0;
+  const HighTechResult result = evaluate_high_tech(closed, rules);
+  if (!self_check(result)) return 0.0;
+  value.pass_probability = pass_probability(result.score);
+  if (!(cost < value.net())) return 0.0;
+  inputs = closed;
+  return cost;
+}
+
 int HighTechRound::items_to_buy(const FirmView& f, std::size_t row, HighTechInputs inputs,
                                 ApplicationValue value) const {
   const double cash = f.cash[row].value();
@@ -365,13 +416,20 @@ void HighTechRound::rounds(World& world, const StepContext& context, StepTotals&
     // the certificate is worth to them net of its cost (docs/model.md §3.3).
     HighTechInputs inputs = inputs_of(f, row, attributes);
     HighTechResult result = evaluate_high_tech(inputs, p.high_tech_rules);
-    ApplicationValue value = value_of(world, f, row, context, expiring);
     // A firm short of IP (none usable, or too few class-II items for the score) may buy some.
     int bought = 0;
     const bool short_of_ip =
         inputs.score.ip_class1 == 0 && inputs.score.ip_class2 < 5 &&
         (result.failure == HighTechFailure::NO_IP || result.failure == HighTechFailure::SCORE ||
          (result.passes() && !self_check(result)));
+    const bool short_of_staff_or_products = result.failure == HighTechFailure::TECH_STAFF ||
+                                            result.failure == HighTechFailure::HIGH_TECH_REVENUE;
+    // What applying is worth is needed only by a firm that qualifies or could invest to.
+    if (!short_of_ip && !short_of_staff_or_products && !self_check(result)) {
+      if (expiring) totals[HIGH_TECH_LAPSED] += 1.0;
+      continue;
+    }
+    ApplicationValue value = value_of(world, f, row, context, expiring);
     if (short_of_ip) {
       bought = items_to_buy(f, row, inputs, value);
       if (bought > 0) {
@@ -380,13 +438,19 @@ void HighTechRound::rounds(World& world, const StepContext& context, StepTotals&
         result = evaluate_high_tech(inputs, p.high_tech_rules);
       }
     }
+    // A firm short of tech staff or of high-tech products by a margin it can close may invest.
+    double closing_cost = 0.0;
+    if (short_of_staff_or_products) {
+      closing_cost = close_gaps(f, row, inputs, value);
+      if (closing_cost > 0.0) result = evaluate_high_tech(inputs, p.high_tech_rules);
+    }
     if (!self_check(result)) {
       if (expiring) totals[HIGH_TECH_LAPSED] += 1.0;
       continue;
     }
     totals[HIGH_TECH_QUALIFIED] += 1.0;
     value.pass_probability = pass_probability(result.score);
-    value.cost += bought * p.high_tech_ip_price;
+    value.cost += bought * p.high_tech_ip_price + closing_cost;
     const double chance =
         apply_probability(expiring ? p.high_tech_reapply_baseline : p.high_tech_apply_baseline,
                           value.net(), p.application_value_scale);
@@ -400,6 +464,12 @@ void HighTechRound::rounds(World& world, const StepContext& context, StepTotals&
       f.ip_class2[row] = static_cast<std::uint16_t>(std::min(65535, f.ip_class2[row] + bought));
       f.ip_bought[row] = static_cast<std::uint16_t>(std::min(65535, f.ip_bought[row] + bought));
       totals[HIGH_TECH_IP_BOUGHT] += bought;
+    }
+    if (closing_cost > 0.0) {  // the gaps are closed for real: the staff hired, products moved
+      f.cash[row] = sim::MoneyColumn(f.cash[row].value() - static_cast<float>(closing_cost));
+      f.tech_staff_share[row] = static_cast<float>(inputs.tech_staff_share);
+      f.high_tech_share[row] = static_cast<float>(inputs.high_tech_revenue_share);
+      totals[HIGH_TECH_GAPS_CLOSED] += 1.0;
     }
     f.application_support[row] = 0.0f;  // the services are used by this application
     totals[HIGH_TECH_APPLICATIONS] += 1.0;

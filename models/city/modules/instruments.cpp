@@ -66,6 +66,8 @@ class Instruments final : public Module {
   // instrument existed yet): the claims of its last year set what firms expect of each
   // instrument in the first year (Ledger::expected_fill).
   void rounds(World& world, const StepContext& context, StepTotals&) const override {
+    // Only the burn-in's last year's claims set expectations: earlier burn-in years claim nothing.
+    if (context.burn_in && context.when.year != context.model.calendar(0).year - 1) return;
     if (context.when.contains_month(static_cast<int>(p_.rd_award_month)))
       rd_claims(world, context.when);
     generated_events(world, context);
@@ -79,8 +81,8 @@ class Instruments final : public Module {
   }
 
  private:
-  /// Claims on last year's R&D: annual_rd for every firm that reported some (largest claims
-  /// first), top_rd_investor for the rank_top largest.
+  /// Claims on last year's R&D: annual_rd for every firm that reported some, top_rd_investor
+  /// for the rank_top largest.
   void rd_claims(World& world, const StepCalendar& when) const;
   /// Awards of the instruments that generate their own events, each to a random eligible firm.
   void generated_events(World& world, const StepContext& context) const;
@@ -122,16 +124,8 @@ void Instruments::rd_claims(World& world, const StepCalendar& when) const {
            static_cast<std::uint32_t>(rank), sim::Money(f.rd_reported_y1[rows[rank]])});
     }
   }
-  // annual_rd claims: largest first (order_key is the rank by claim)
-  std::vector<Application*> claims;
-  for (Application& application : world.applications) {
-    if (application.trigger == Trigger::ANNUAL_RD) claims.push_back(&application);
-  }
-  std::sort(claims.begin(), claims.end(), [](const Application* a, const Application* b) {
-    return a->base != b->base ? a->base > b->base : a->firm_id < b->firm_id;
-  });
-  for (std::size_t rank = 0; rank < claims.size(); ++rank)
-    claims[rank]->order_key = static_cast<std::uint32_t>(rank);
+  // annual_rd claims are paid pro rata (Ledger::pay): their order does not matter, and they keep
+  // order key 0 (then firm id).
 }
 
 void Instruments::generated_events(World& world, const StepContext& context) const {
