@@ -131,19 +131,7 @@ void write_contents(hid_t file, const AttributionResults& results, const Provena
 
 void write_attribution(const std::filesystem::path& output, const AttributionResults& results,
                        const Provenance& provenance) {
-  h5::silence_library_errors();
-  const std::filesystem::path temporary = temporary_path_for(output);
-  try {
-    Handle file(H5Fcreate(temporary.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-                "creating " + temporary.string());
-    write_contents(file, results, provenance);
-    file.close("closing " + temporary.string());
-    std::filesystem::rename(temporary, output);  // atomic within one file system
-  } catch (...) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw;
-  }
+  h5::create_atomically(output, [&](Handle& file) { write_contents(file, results, provenance); });
 }
 
 }  // namespace innosim::io

@@ -6,6 +6,8 @@
 
 #include <hdf5.h>
 
+#include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,12 @@ void link_coordinate(hid_t file, hid_t group, const char* name);
 void attach(hid_t dataset, hid_t scale, unsigned dimension, const std::string& what);
 /// filetype, format_version, program version and commit, creation time, command line, seed,
 /// replications, complete, scenario file/name/text, model, resolved parameters.
+/// Creates `output` atomically: refuses a missing directory or an output that exists and is not a
+/// regular file, builds the file under a temporary name beside it with `fill`, then renames it
+/// onto `output`; on any failure the temporary is removed and `output` is untouched.
+void create_atomically(const std::filesystem::path& output,
+                       const std::function<void(Handle& file)>& fill);
+
 void write_root_attributes(hid_t file, const Provenance& provenance, std::int64_t replications);
 
 }  // namespace innosim::io::h5

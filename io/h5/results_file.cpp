@@ -459,27 +459,29 @@ std::string iso8601_now() {
   return buffer;
 }
 
-void write_results(const std::filesystem::path& output, const sim::Ensemble& ensemble,
-                   const Provenance& provenance) {
-  h5::silence_library_errors();
+namespace h5 {
+
+void create_atomically(const std::filesystem::path& output,
+                       const std::function<void(Handle& file)>& fill) {
+  silence_library_errors();
   const std::filesystem::path directory =
       output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(directory)) {
-    throw h5::H5Error("cannot write " + output.string() + ": directory " + directory.string() +
-                      " does not exist");
+    throw H5Error("cannot write " + output.string() + ": directory " + directory.string() +
+                  " does not exist");
   }
   std::error_code status_error;
   const auto status = std::filesystem::symlink_status(output, status_error);
   if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    throw h5::H5Error("cannot write " + output.string() +
-                      ": it exists and is not a regular file (a directory, device, FIFO, socket "
-                      "or symbolic link is never replaced)");
+    throw H5Error("cannot write " + output.string() +
+                  ": it exists and is not a regular file (a directory, device, FIFO, socket "
+                  "or symbolic link is never replaced)");
   }
   const std::filesystem::path temporary = temporary_path_for(output);
   try {
     Handle file(H5Fcreate(temporary.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
                 "creating " + temporary.string());
-    write_contents(file, ensemble, provenance);
+    fill(file);
     file.close("closing " + temporary.string());
     std::filesystem::rename(temporary, output);  // atomic within one file system
   } catch (...) {
@@ -487,6 +489,13 @@ void write_results(const std::filesystem::path& output, const sim::Ensemble& ens
     std::filesystem::remove(temporary, ignored);
     throw;
   }
+}
+
+}  // namespace h5
+
+void write_results(const std::filesystem::path& output, const sim::Ensemble& ensemble,
+                   const Provenance& provenance) {
+  h5::create_atomically(output, [&](Handle& file) { write_contents(file, ensemble, provenance); });
 }
 
 }  // namespace innosim::io
