@@ -362,25 +362,26 @@ std::size_t Ledger::pay(std::vector<Application>& applications, const FirmView& 
     // A subsidy on last year's R&D takes every claim at once and, when its budget falls short,
     // pays each claim the same share (按比例核减): what a firm is paid is then what every
     // claimant expects (Ledger::expected_fill). Other instruments pay in order, all or nothing.
+    // The amount an application claims of this instrument: 0 unless it is an eligible event.
+    const auto amount_claimed = [&](const Application& application) {
+      const bool event = application.trigger == instrument.trigger &&
+                         (application.instrument < 0 ||
+                          static_cast<std::size_t>(application.instrument) == index) &&
+                         instrument.who.admits(firms, application.row);
+      return event ? instrument.amount(application.base) : sim::Money();
+    };
     double pro_rata = 1.0;
     if (instrument.trigger == Trigger::ANNUAL_RD && paying) {
       sim::Money claimed;
       for (const Application& application : applications) {
-        if (application.trigger != instrument.trigger ||
-            !instrument.who.admits(firms, application.row))
-          continue;
-        const sim::Money amount = instrument.amount(application.base);
+        const sim::Money amount = amount_claimed(application);
         if (amount > sim::Money() && worth_claiming(index, application.base)) claimed += amount;
       }
       if (claimed > budget_left_[index]) pro_rata = budget_left_[index].value() / claimed.value();
     }
     for (const Application& application : applications) {
-      if (application.trigger != instrument.trigger) continue;
-      if (application.instrument >= 0 && static_cast<std::size_t>(application.instrument) != index)
-        continue;
       const std::uint32_t row = application.row;
-      if (!instrument.who.admits(firms, row)) continue;
-      sim::Money amount = instrument.amount(application.base);
+      sim::Money amount = amount_claimed(application);
       if (amount <= sim::Money()) continue;
       step_.claims[index] += 1.0;
       if (!worth_claiming(index, application.base)) continue;  // the firm does not apply
