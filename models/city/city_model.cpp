@@ -139,10 +139,14 @@ void CityModel::run_step(World& world, const StepContext& context,
   }
   if (observe != nullptr) (*observe)(world, context.when);
 
+  // Each mechanism has settled the relations of the firms that exited in the step (defaults,
+  // write-offs); the graph now drops them.
+  world.network.release_exited_firms(FirmView(world.firms));
   // Exited rows are dropped once they are an eighth of the table (as in REF-1).
   world.exited_rows += static_cast<std::size_t>(totals[EXITS_MARKET] + totals[EXITS_DISTRESS]);
   if (world.exited_rows * 8 > world.firms.size()) {
     world.firms.compact(world.firms.column<Alive>());
+    world.network.rows_moved(ConstFirmView(world.firms), world.firms.size());
     world.exited_rows = 0;
   }
 }

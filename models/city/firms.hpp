@@ -187,7 +187,13 @@ inline constexpr bool STATE_ONLY = false;
   X(survival_until, SurvivalUntil, std::uint16_t, "survival_until_step", "step",                  \
     "survival support lowers the market exit hazard before this step (0: none)", STATE_ONLY)    \
   X(survival_hazard_cut, SurvivalHazardCut, float, "survival_hazard_cut", "1",                    \
-    "while it lasts, the market exit hazard is multiplied by 1 - this", STATE_ONLY)
+    "while it lasts, the market exit hazard is multiplied by 1 - this", STATE_ONLY)           \
+  X(graph_vertex, GraphVertex, std::uint32_t, "graph_vertex", "",                                 \
+    "the firm's vertex in the network + 1 (0: no relation yet)", STATE_ONLY)                      \
+  X(incubated_until, IncubatedUntil, std::uint16_t, "incubated_until_step", "step",               \
+    "tenant of an incubator until this step (0: not in incubation)", SNAPSHOT)                    \
+  X(credit_line, CreditLine, sim::MoneyColumn, "credit_line", "万元",                              \
+    "credit a bank extended beyond collateral (a technology loan's principal)", SNAPSHOT)
 // clang-format on
 
 #define INNOSIM_CITY_COLUMN_TAG(member, Tag, Type, name, ...) \

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/city/network/accounts.hpp"
 #include "sim/params/parameter_table.hpp"
 
 namespace innosim::models::city {
@@ -263,11 +264,20 @@ void Ledger::start_year() {
                              : std::min(1.0, budget.value() / claimed_year_[i].value());
     }
     expected_fill_[i] = fill;
-    budget_left_[i] = budget;
+    budget_left_[i] = sim::to_yuan(budget);
     claimed_year_[i] = sim::Money();
     paid_year_[i] = sim::Money();
   }
   paid_this_year_ = false;
+}
+
+void Ledger::keep_accounts(sim::AccountBook& book, sim::AccountBook::AccountId firms_account) {
+  book_ = &book;
+  firms_account_ = firms_account;
+  programme_accounts_.clear();
+  for (std::size_t index = 0; index < instruments_->size(); ++index)
+    programme_accounts_.push_back(
+        book.open(PROGRAMME_ACCOUNT, recipient_class_of(PROGRAMME_ACCOUNT), true));
 }
 
 void Ledger::scale_claims(double factor) {
@@ -275,6 +285,9 @@ void Ledger::scale_claims(double factor) {
 }
 
 namespace {
+
+/// Products of two amounts in yuan (up to 10^32) for exact pro-rata shares.
+__extension__ using Wide = __int128;
 
 /// What a payment does to the firm, by the instrument's channel (docs/model.md §3.4).
 /// A grant for R&D is taxable income: a government grant is, unless treated as a non-taxable
@@ -345,7 +358,8 @@ void apply_effect(const Instrument& instrument, sim::Money amount, const FirmVie
 }  // namespace
 
 std::size_t Ledger::pay(std::vector<Application>& applications, const FirmView& firms,
-                        const StepCalendar& when, bool paying) {
+                        const StepCalendar& when, bool paying,
+                        std::vector<InstitutionPayment>* to_institutions) {
   std::sort(applications.begin(), applications.end(),
             [](const Application& a, const Application& b) {
               return a.order_key != b.order_key ? a.order_key < b.order_key : a.firm_id < b.firm_id;
@@ -363,21 +377,28 @@ std::size_t Ledger::pay(std::vector<Application>& applications, const FirmView& 
     // pays each claim the same share (按比例核减): what a firm is paid is then what every
     // claimant expects (Ledger::expected_fill). Other instruments pay in order, all or nothing.
     // The amount an application claims of this instrument: 0 unless it is an eligible event.
+    // An institution's claim is eligible by its trigger alone.
     const auto amount_claimed = [&](const Application& application) {
-      const bool event = application.trigger == instrument.trigger &&
-                         (application.instrument < 0 ||
-                          static_cast<std::size_t>(application.instrument) == index) &&
-                         instrument.who.admits(firms, application.row);
+      const bool event =
+          application.trigger == instrument.trigger &&
+          (application.instrument < 0 ||
+           static_cast<std::size_t>(application.instrument) == index) &&
+          (application.account >= 0 || instrument.who.admits(firms, application.row));
       return event ? instrument.amount(application.base) : sim::Money();
     };
-    double pro_rata = 1.0;
+    // Pro rata in whole yuan: the claims paid so far get floor(their sum × left / claimed),
+    // so the shares add up to exactly what is left (integer arithmetic, no rounding drift).
+    sim::Yuan pro_rata_claimed = 0, pro_rata_left = 0, claimed_so_far = 0, shared_so_far = 0;
     if (instrument.trigger == Trigger::ANNUAL_RD && paying) {
-      sim::Money claimed;
       for (const Application& application : applications) {
         const sim::Money amount = amount_claimed(application);
-        if (amount > sim::Money() && worth_claiming(index, application.base)) claimed += amount;
+        if (amount > sim::Money() && worth_claiming(index, application.base))
+          pro_rata_claimed += sim::to_yuan(amount);
       }
-      if (claimed > budget_left_[index]) pro_rata = budget_left_[index].value() / claimed.value();
+      if (pro_rata_claimed > budget_left_[index])
+        pro_rata_left = budget_left_[index];
+      else
+        pro_rata_claimed = 0;
     }
     for (const Application& application : applications) {
       const std::uint32_t row = application.row;
@@ -387,16 +408,31 @@ std::size_t Ledger::pay(std::vector<Application>& applications, const FirmView& 
       if (!worth_claiming(index, application.base)) continue;  // the firm does not apply
       claimed_year_[index] += amount;
       if (!paying) continue;
-      if (pro_rata < 1.0) {  // the last share may exceed what is left by a rounding error
-        amount = std::min(amount * pro_rata, budget_left_[index]);
-        if (amount <= sim::Money()) continue;
+      sim::Yuan yuan = sim::to_yuan(amount);
+      if (pro_rata_claimed > 0) {
+        claimed_so_far += yuan;
+        const auto shared = static_cast<sim::Yuan>(static_cast<Wide>(claimed_so_far) *
+                                                   pro_rata_left / pro_rata_claimed);
+        yuan = shared - shared_so_far;
+        shared_so_far = shared;
       }
-      if (amount > budget_left_[index]) continue;  // all or nothing
-      budget_left_[index] -= amount;
+      if (yuan <= 0 || yuan > budget_left_[index]) continue;  // all or nothing
+      amount = sim::to_wan(yuan);
+      budget_left_[index] -= yuan;
       paid_year_[index] += amount;
       step_.spending[index] += amount;
       step_.payments[index] += 1.0;
       ++payments;
+      if (application.account >= 0) {
+        if (book_ != nullptr)
+          book_->transfer(programme_accounts_[index],
+                          static_cast<sim::AccountBook::AccountId>(application.account), yuan);
+        if (to_institutions != nullptr)
+          to_institutions->push_back({index, application.account, application.institution, amount});
+        continue;
+      }
+      if (book_ != nullptr)
+        book_->transfer(programme_accounts_[index], firms_account_, yuan, firms.tier[row]);
       apply_effect(instrument, amount, firms, row, when.step, step_months, months_left);
     }
   }

@@ -16,6 +16,7 @@
 #include "models/city/eligibility.hpp"
 #include "models/city/firms.hpp"
 #include "models/city/triggers.hpp"
+#include "sim/money/account_book.hpp"
 #include "sim/money/money.hpp"
 #include "sim/params/parameter_spec.hpp"
 #include "sim/rng/stream.hpp"
@@ -75,6 +76,19 @@ struct Application {
   std::int32_t instrument = -1;
   std::uint32_t order_key = 0;
   sim::Money base;
+  /// An institution's claim (an incubator's upgrade award, a bank's loss compensation): the
+  /// recipient's account; `row` and `firm_id` are then unused and the instrument's eligibility by
+  /// firm attributes does not apply. -1: the firm in `row` claims.
+  std::int32_t account = -1;
+  std::uint32_t institution = 0;  ///< the institution's index within its kind
+};
+
+/// A payment to an institution, which its mechanism turns into an effect (docs/model.md §3.8).
+struct InstitutionPayment {
+  std::size_t instrument = 0;
+  std::int32_t account = -1;
+  std::uint32_t institution = 0;
+  sim::Money amount;
 };
 
 /// The scenario's instruments and the triggers they pay on.
@@ -110,14 +124,25 @@ struct LedgerStep {
 class Ledger {
  public:
   explicit Ledger(const std::vector<Instrument>& instruments);
+  /// Routes every payment through `book` from here on: each instrument gets a programme
+  /// account, and a payment moves whole yuan from it to the firms' account (counted by the
+  /// firm's tier) or to the claiming institution's account. The book must outlive the ledger.
+  void keep_accounts(sim::AccountBook& book, sim::AccountBook::AccountId firms_account);
+  /// The programme account of instrument `index` (after keep_accounts).
+  [[nodiscard]] sim::AccountBook::AccountId programme_account(std::size_t index) const {
+    return programme_accounts_[index];
+  }
   /// Opens a calendar year: refills every budget and sets each instrument's expected fill from
   /// the year that ended.
   void start_year();
   /// Pays each eligible application in order until budgets run out and applies the effects;
   /// `when` is the step paying. Without `paying` (the burn-in, before any instrument exists) it
-  /// only counts the claims an instrument would have had. Returns the number of payments made.
+  /// only counts the claims an instrument would have had. Amounts are paid in whole yuan.
+  /// Payments to institutions are appended to `to_institutions` for their mechanisms. Returns
+  /// the number of payments made.
   std::size_t pay(std::vector<Application>& applications, const FirmView& firms,
-                  const StepCalendar& when, bool paying);
+                  const StepCalendar& when, bool paying,
+                  std::vector<InstitutionPayment>* to_institutions = nullptr);
   /// The share of its claims firms expect instrument `index` to pay this year (docs/model.md
   /// §3.4, expectations): the share of last year's claimed amount it paid; for an instrument that
   /// paid nothing last year because it did not run (the first year after the burn-in, or before
@@ -145,7 +170,10 @@ class Ledger {
 
  private:
   const std::vector<Instrument>* instruments_;
-  std::vector<sim::Money> budget_left_;
+  std::vector<sim::Yuan> budget_left_;  ///< whole yuan
+  sim::AccountBook* book_ = nullptr;
+  sim::AccountBook::AccountId firms_account_ = 0;
+  std::vector<sim::AccountBook::AccountId> programme_accounts_;
   std::vector<double> expected_fill_;
   std::vector<sim::Money> claimed_year_;  ///< eligible amount claimed this calendar year
   std::vector<sim::Money> paid_year_;

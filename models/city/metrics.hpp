@@ -91,7 +91,9 @@ namespace innosim::models::city {
     "the city's R&D: the firms' plus the series outside them")                                  \
   X(CITY_RD_INTENSITY, "city_rd_intensity", "% of GDP", STOCK, "the city's R&D / GDP")           \
   X(CITY_PATENTS_PER_10K, "city_patents_per_10k", "items per 10,000 people", STOCK,               \
-    "invention patents (the firms' class-I IP plus the series outside them) per 10,000 people")
+    "invention patents (the firms' class-I IP plus the series outside them) per 10,000 people")  \
+  X(FIRMS_LINKED, "firms_linked", "firms", STOCK,                                                 \
+    "alive firms with a relation in the network (a vertex)")
 // clang-format on
 
 enum Metric : std::size_t {

@@ -22,6 +22,7 @@ const std::vector<ModuleRegistration>& schedule() {
       {"labels", &labels_parameters, &make_labels},
       {"instruments", &instruments_parameters, &make_instruments},
       {"context", &context_parameters, &make_context},
+      {"network", &no_parameters, &make_network},
       {"recording", &recording_parameters, &make_recording},
   };
   return modules;

@@ -73,7 +73,9 @@ class Instruments final : public Module {
     generated_events(world, context);
   }
   void payments(World& world, const StepContext& context, StepTotals& totals) const override {
-    world.ledger.pay(world.applications, FirmView(world.firms), context.when, !context.burn_in);
+    world.institution_payments.clear();
+    world.ledger.pay(world.applications, FirmView(world.firms), context.when, !context.burn_in,
+                     &world.institution_payments);
     world.instrument_step = world.ledger.take_step();
     sim::Money total;
     for (const sim::Money spent : world.instrument_step.spending) total += spent;
