@@ -87,9 +87,10 @@ TEST(CityMoney, BooksBalanceAndFlowsCarryEveryYuanOnRandomScenarios) {
         flows += out.at(base + k, point);
       // The first step's flows are compared from the second on: the book's totals before the
       // first run step include the burn-in's (taken and dropped at the start).
-      if (received_before >= 0)
+      if (received_before >= 0) {
         EXPECT_EQ(flows, static_cast<double>(received - received_before))
             << "seed " << seed << " step " << when.step;
+      }
       received_before = received;
       double programme = 0.0;
       for (std::size_t r = 0; r < RECIPIENT_CLASS_COUNT; ++r)
