@@ -41,11 +41,10 @@ bool exit_handler_disabled() { return no_exit_handler; }
 
 namespace {
 
-/// /<agents>/<year>/ (e.g. /firms/2025) under `parent`: every row of one snapshot, one dataset
-/// per column over the agent dimension, whose scale holds the agent ids.
-void write_snapshot(hid_t parent, const sim::Snapshot& snapshot, const sim::AgentTable& table) {
+/// The columns of one snapshot in `group`, one dataset per column over the table's dimension,
+/// whose scale holds the ids (the column `<dimension>_id`).
+void write_columns(hid_t group, const sim::Snapshot& snapshot, const sim::AgentTable& table) {
   const std::string id_column = table.dimension + "_id";
-  Handle group = create_group(parent, std::to_string(snapshot.year));
   write_numeric_attribute<double>(group, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                                   {snapshot.year + 1.0}, true);
   const auto rows =
@@ -76,34 +75,167 @@ void write_snapshot(hid_t parent, const sim::Snapshot& snapshot, const sim::Agen
   }
 }
 
+/// /<agents>/<year>/ (e.g. /firms/2025) under `parent`: every row of one snapshot; another
+/// table's snapshot (Snapshot::table) goes in /<group>/<year>/<table>/ (e.g. /network/2025/loan).
+void write_snapshot(hid_t parent, const sim::Snapshot& snapshot, const sim::AgentTable& table) {
+  const std::string year = std::to_string(snapshot.year);
+  if (snapshot.table.empty()) {
+    Handle group = create_group(parent, year);
+    write_columns(group, snapshot, table);
+    return;
+  }
+  Handle year_group =
+      H5Lexists(parent, year.c_str(), H5P_DEFAULT) > 0
+          ? Handle(H5Gopen2(parent, year.c_str(), H5P_DEFAULT), H5Gclose, "opening group " + year)
+          : create_group(parent, year);
+  Handle group = create_group(year_group, snapshot.table);
+  write_columns(group, snapshot, table);
+}
+
 void write_replication_attribute(hid_t group, const std::vector<std::int64_t>& replications) {
   write_numeric_attribute<std::int64_t>(group, "replication", H5T_STD_I64LE, H5T_NATIVE_INT64,
                                         replications, replications.size() == 1);
 }
 
 /// /<agents>/<year>/ for the snapshots of one replication; /<agents>/replication_<r>/<year>/
-/// for several (layout 1.3). Snapshots come by replication, then year.
-void write_snapshots(hid_t file, const std::vector<sim::Snapshot>& snapshots,
-                     const sim::AgentTable& table) {
-  if (snapshots.empty()) return;
-  std::vector<std::int64_t> replications;
-  for (const sim::Snapshot& snapshot : snapshots) {
-    if (replications.empty() || replications.back() != snapshot.replication)
-      replications.push_back(snapshot.replication);
+/// for several (layout 1.3). Snapshots come by replication, then year. Snapshots of other
+/// tables (Snapshot::group) go under their own group the same way, /<group>/<year>/<table>/.
+void write_snapshots(hid_t file, const std::vector<sim::Snapshot>& all,
+                     const sim::AgentTable& agents_table) {
+  std::vector<std::string> groups;
+  for (const sim::Snapshot& snapshot : all) {
+    if (std::find(groups.begin(), groups.end(), snapshot.group) == groups.end())
+      groups.push_back(snapshot.group);
   }
-  Handle agents = create_group(file, table.group);
-  write_replication_attribute(agents, replications);
-  if (replications.size() == 1) {
-    for (const sim::Snapshot& snapshot : snapshots) write_snapshot(agents, snapshot, table);
-    return;
-  }
-  for (const std::int64_t replication : replications) {
-    Handle group = create_group(agents, "replication_" + std::to_string(replication));
-    write_replication_attribute(group, {replication});
-    for (const sim::Snapshot& snapshot : snapshots) {
-      if (snapshot.replication == replication) write_snapshot(group, snapshot, table);
+  for (const std::string& group_name : groups) {
+    std::vector<const sim::Snapshot*> snapshots;
+    for (const sim::Snapshot& snapshot : all) {
+      if (snapshot.group == group_name) snapshots.push_back(&snapshot);
+    }
+    sim::AgentTable table = agents_table;
+    if (!group_name.empty()) table = {group_name, snapshots.front()->dimension};
+    std::vector<std::int64_t> replications;
+    for (const sim::Snapshot* snapshot : snapshots) {
+      if (replications.empty() || replications.back() != snapshot->replication)
+        replications.push_back(snapshot->replication);
+    }
+    Handle agents = create_group(file, table.group);
+    write_replication_attribute(agents, replications);
+    if (replications.size() == 1) {
+      for (const sim::Snapshot* snapshot : snapshots) write_snapshot(agents, *snapshot, table);
+      continue;
+    }
+    for (const std::int64_t replication : replications) {
+      Handle group = create_group(agents, "replication_" + std::to_string(replication));
+      write_replication_attribute(group, {replication});
+      for (const sim::Snapshot* snapshot : snapshots) {
+        if (snapshot->replication == replication) write_snapshot(group, *snapshot, table);
+      }
     }
   }
+}
+
+}  // namespace
+
+namespace {
+
+/// A dimension scale of labels at the root (/source_kind, /recipient), made once per name.
+Handle label_scale(hid_t file, const std::string& name, const std::vector<std::string>& labels) {
+  if (H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0) {
+    return Handle(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, "opening /" + name);
+  }
+  Handle scale = h5::write_string_dataset(file, name, labels);
+  check(H5DSset_scale(scale, name.c_str()), "making /" + name + " a dimension scale");
+  return scale;
+}
+
+/// A metric block's dataset /<name> [replication, time, rows, columns], empty and growing by
+/// replications, with its dimension scales attached.
+Handle create_block(hid_t file, const sim::MetricBlock& block, hid_t replication, hid_t time,
+                    hsize_t points, hsize_t chunk_replications) {
+  const hsize_t rows = block.row_labels.size();
+  const hsize_t columns = block.column_labels.size();
+  const hsize_t shape[4] = {0, points, rows, columns};
+  const hsize_t maximum[4] = {H5S_UNLIMITED, points, rows, columns};
+  Handle space(H5Screate_simple(4, shape, maximum), H5Sclose,
+               "creating the space of " + block.name);
+  Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "creating dataset properties");
+  check(H5Pset_obj_track_times(properties, false), "disabling timestamps");
+  const hsize_t chunk[4] = {chunk_replications, points, rows, columns};
+  check(H5Pset_chunk(properties, 4, chunk), "chunking " + block.name);
+  check(H5Pset_shuffle(properties), "adding the shuffle filter");
+  check(H5Pset_deflate(properties, 4), "adding gzip compression");
+  Handle dataset(H5Dcreate2(file, block.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT,
+                            properties, H5P_DEFAULT),
+                 H5Dclose, "creating dataset /" + block.name);
+  Handle row_scale = label_scale(file, block.row_dimension, block.row_labels);
+  Handle column_scale = label_scale(file, block.column_dimension, block.column_labels);
+  attach(dataset, replication, 0, "replication");
+  attach(dataset, time, 1, "time");
+  attach(dataset, row_scale, 2, block.row_dimension);
+  attach(dataset, column_scale, 3, block.column_dimension);
+  write_string_attribute(dataset, "units", block.unit);
+  write_string_attribute(dataset, "long_name", block.description);
+  return dataset;
+}
+
+/// Appends `count` replications ([count, time, rows, columns] values) to a block's dataset that
+/// holds `first`.
+void append_block(hid_t dataset, hsize_t first, hsize_t count, const double* values,
+                  const std::string& what) {
+  Handle old_space(H5Dget_space(dataset), H5Sclose, "reading a dataspace");
+  hsize_t extent[4];
+  H5Sget_simple_extent_dims(old_space, extent, nullptr);
+  extent[0] = first + count;
+  check(H5Dset_extent(dataset, extent), "extending " + what);
+  Handle file_space(H5Dget_space(dataset), H5Sclose, "reading a dataspace");
+  const hsize_t start[4] = {first, 0, 0, 0};
+  const hsize_t block[4] = {count, extent[1], extent[2], extent[3]};
+  check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, block, nullptr),
+        "selecting replications");
+  Handle memory_space(H5Screate_simple(4, block, nullptr), H5Sclose, "creating a dataspace");
+  check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, memory_space, file_space, H5P_DEFAULT, values),
+        "writing " + what);
+}
+
+/// Appends one replication's values of `block` ([time, rows, columns]) to `out`; `series(k)` is
+/// the k-th metric of the block over time.
+template <class Series>
+void gather_block(const sim::MetricBlock& block, std::size_t points, const Series& series,
+                  std::vector<double>& out) {
+  const std::size_t size = block.size();
+  const std::size_t base = out.size();
+  out.resize(base + points * size);
+  for (std::size_t k = 0; k < size; ++k) {
+    const auto values = series(block.first_metric + k);
+    for (std::size_t point = 0; point < points; ++point)
+      out[base + point * size + k] = values[point];
+  }
+}
+
+/// /<name>_mean [time, rows, columns]: the block's mean over replications.
+void write_block_mean(hid_t file, const sim::MetricBlock& block, hid_t time,
+                      const std::vector<double>& sum, hsize_t replications) {
+  std::vector<double> mean(sum.size());
+  for (std::size_t i = 0; i < sum.size(); ++i)
+    mean[i] = replications > 0 ? sum[i] / static_cast<double>(replications) : 0.0;
+  const hsize_t points = sum.size() / std::max<std::size_t>(1, block.size());
+  Handle dataset = write_dataset(file, block.name + "_mean",
+                                 {points, block.row_labels.size(), block.column_labels.size()},
+                                 H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, mean.data());
+  Handle row_scale = label_scale(file, block.row_dimension, block.row_labels);
+  Handle column_scale = label_scale(file, block.column_dimension, block.column_labels);
+  attach(dataset, time, 0, "time");
+  attach(dataset, row_scale, 1, block.row_dimension);
+  attach(dataset, column_scale, 2, block.column_dimension);
+  write_string_attribute(dataset, "units", block.unit);
+  write_string_attribute(dataset, "long_name", block.description + " (mean over replications)");
+}
+
+/// Whether position `metric` belongs to one of `blocks`.
+bool in_block(const std::vector<sim::MetricBlock>& blocks, std::size_t metric) {
+  return std::any_of(blocks.begin(), blocks.end(),
+                     [&](const sim::MetricBlock& block) { return block.contains(metric); });
 }
 
 }  // namespace
@@ -153,6 +285,7 @@ void write_contents(hid_t file, const sim::Ensemble& ensemble, const Provenance&
   Handle summary = create_group(file, "summary");
   std::vector<double> values(rows.size() * points);
   for (std::size_t metric = 0; metric < ensemble.metrics.size(); ++metric) {
+    if (in_block(ensemble.blocks, metric)) continue;  // written as /<block> below
     const sim::MetricInfo& info = ensemble.metrics[metric];
     for (std::size_t row = 0; row < rows.size(); ++row) {
       const auto source =
@@ -185,6 +318,23 @@ void write_contents(hid_t file, const sim::Ensemble& ensemble, const Provenance&
       write_numeric_attribute<double>(quantile, "quantile", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                                       {sim::SUMMARY_QUANTILES[level]}, true);
     }
+  }
+  for (const sim::MetricBlock& block : ensemble.blocks) {
+    std::vector<double> block_values;
+    for (const std::uint32_t row : rows) {
+      gather_block(
+          block, points,
+          [&](std::size_t metric) {
+            return ensemble.values[metric].data() + static_cast<std::ptrdiff_t>(row * points);
+          },
+          block_values);
+    }
+    Handle dataset = create_block(file, block, replication, time, points,
+                                  std::clamp<hsize_t>(replications, 1, 16));
+    append_block(dataset, 0, replications, block_values.data(), "/" + block.name);
+    std::vector<double> sum(points * block.size(), 0.0);
+    for (std::size_t i = 0; i < block_values.size(); ++i) sum[i % sum.size()] += block_values[i];
+    write_block_mean(file, block, time, sum, replications);
   }
   write_snapshots(file, ensemble.snapshots, ensemble.agent_table);
 }
@@ -256,7 +406,11 @@ struct ResultsStream::Impl {
   Handle file, time, replication, series_group, summary_group;
   std::vector<Handle> series;  ///< per kept metric
   std::vector<sim::MetricInfo> metrics;
-  std::vector<std::size_t> kept;
+  std::vector<std::size_t> kept;         ///< model indices of the metrics in /series
+  std::vector<sim::MetricBlock> blocks;  ///< first_metric: a model metric index
+  std::vector<Handle> block_datasets;
+  std::vector<std::vector<double>> block_pending;  ///< per block: this batch's replications
+  std::vector<std::vector<double>> block_sums;     ///< per block: sum over replications
   hsize_t points = 0;
   std::vector<std::vector<double>> pending;  ///< per kept metric: this batch's rows
   std::vector<std::int64_t> pending_ids;
@@ -277,8 +431,14 @@ ResultsStream::ResultsStream(const std::filesystem::path& output, const sim::Mod
   h5::silence_library_errors();
   Impl& state = *impl_;
   state.temporary = temporary_path_for(output);
-  state.kept = sim::kept_metric_indices(model, selection);
-  for (const std::size_t metric : state.kept) state.metrics.push_back(model.metrics()[metric]);
+  const std::vector<std::size_t> kept = sim::kept_metric_indices(model, selection);
+  state.blocks = sim::kept_blocks(model, kept);
+  for (std::size_t position = 0; position < kept.size(); ++position) {
+    if (in_block(state.blocks, position)) continue;  // written as /<block>
+    state.kept.push_back(kept[position]);
+    state.metrics.push_back(model.metrics()[kept[position]]);
+  }
+  for (sim::MetricBlock& block : state.blocks) block.first_metric = kept[block.first_metric];
   state.agent_table = model.agent_table();
   state.snapshot_columns = selection.snapshot_columns;
   state.pending.resize(state.kept.size());
@@ -317,6 +477,13 @@ ResultsStream::ResultsStream(const std::filesystem::path& output, const sim::Mod
       write_string_attribute(dataset, "long_name", info.description);
       state.series.push_back(std::move(dataset));
     }
+    for (const sim::MetricBlock& block : state.blocks) {
+      state.block_datasets.push_back(create_block(state.file, block, state.replication, state.time,
+                                                  state.points,
+                                                  std::clamp<hsize_t>(study.replications, 1, 16)));
+      state.block_pending.emplace_back();
+      state.block_sums.emplace_back(static_cast<std::size_t>(state.points) * block.size(), 0.0);
+    }
   } catch (...) {
     abandon();
     delete impl_;
@@ -335,6 +502,15 @@ void ResultsStream::accept(sim::TaskResult& result) {
     const auto values = result.series->metric(state.kept[k]);
     state.pending[k].insert(state.pending[k].end(), values.begin(), values.end());
   }
+  for (std::size_t b = 0; b < state.blocks.size(); ++b) {
+    std::vector<double>& pending = state.block_pending[b];
+    const std::size_t first = pending.size();
+    gather_block(
+        state.blocks[b], static_cast<std::size_t>(state.points),
+        [&](std::size_t metric) { return result.series->metric(metric); }, pending);
+    std::vector<double>& sum = state.block_sums[b];
+    for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += pending[first + i];
+  }
   state.pending_ids.push_back(result.replication);
   for (sim::Snapshot& snapshot : result.snapshots) {
     sim::select_snapshot_columns(snapshot, state.snapshot_columns, state.agent_table.dimension,
@@ -352,6 +528,12 @@ void ResultsStream::end_batch(bool /*complete*/) {
                 state.pending[k].data(), "/series/" + state.metrics[k].name);
     state.pending[k].clear();
     state.pending[k].shrink_to_fit();
+  }
+  for (std::size_t b = 0; b < state.blocks.size(); ++b) {
+    append_block(state.block_datasets[b], rows_, count, state.block_pending[b].data(),
+                 "/" + state.blocks[b].name);
+    state.block_pending[b].clear();
+    state.block_pending[b].shrink_to_fit();
   }
   append_rows(state.replication, rows_, count, 0, H5T_NATIVE_INT64, state.pending_ids.data(),
               "/replication");
@@ -412,8 +594,11 @@ void ResultsStream::finish(const std::filesystem::path& destination, const Prove
       }
       state.finals.push_back(std::move(finals));
     }
+    for (std::size_t b = 0; b < state.blocks.size(); ++b)
+      write_block_mean(state.file, state.blocks[b], state.time, state.block_sums[b], rows_);
     write_snapshots(state.file, state.snapshots, state.agent_table);
     state.series.clear();
+    state.block_datasets.clear();
     state.time = Handle();
     state.replication = Handle();
     state.series_group = Handle();
@@ -438,6 +623,7 @@ void ResultsStream::abandon() noexcept {
   if (impl_ == nullptr) return;
   Impl& state = *impl_;
   state.series.clear();
+  state.block_datasets.clear();
   state.time = Handle();
   state.replication = Handle();
   state.series_group = Handle();

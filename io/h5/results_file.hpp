@@ -14,7 +14,7 @@ inline constexpr const char* RESULTS_FILETYPE = "innosim-results";
 inline constexpr int FORMAT_VERSION_MAJOR = 1;
 /// 1.1: /firms; 1.2: /experiments, /sensitivity; 1.3: snapshots of several replications;
 /// 1.4: /attribution
-inline constexpr int FORMAT_VERSION_MINOR = 4;
+inline constexpr int FORMAT_VERSION_MINOR = 5;
 
 struct Provenance {
   std::string scenario_path;

@@ -29,6 +29,16 @@ CityModel::CityModel(const CityParams& params, std::vector<Instrument> instrumen
     metrics_.push_back({"payments_" + instrument.name, "payments/step",
                         "claims paid by instrument " + instrument.name, sim::MetricKind::FLOW});
   }
+  // The flow block (/flows), source kind-major: what the book moved in the step, in yuan.
+  for (std::size_t source = 0; source < ACCOUNT_KIND_COUNT; ++source) {
+    for (std::size_t recipient = 0; recipient < RECIPIENT_CLASS_COUNT; ++recipient) {
+      const std::string from(ACCOUNT_KIND_NAMES[source]);
+      const std::string to(recipient_class_name(recipient));
+      metrics_.push_back({"flow_" + from + "_to_" + to, "yuan/step",
+                          "yuan paid by " + from + " accounts to " + to + " in the step",
+                          sim::MetricKind::FLOW});
+    }
+  }
   const ModuleSetup setup{params_, time_, instruments_};
   for (const ModuleRegistration& registration : schedule()) {
     modules_.push_back(registration.create(setup));
@@ -44,6 +54,22 @@ CityModel::CityModel(const CityParams& params, std::vector<Instrument> instrumen
 }
 
 CityModel::~CityModel() = default;
+
+std::vector<sim::MetricBlock> CityModel::metric_blocks() const {
+  sim::MetricBlock flows;
+  flows.name = "flows";
+  flows.unit = "yuan/step";
+  flows.description =
+      "money moved in the step, by the kind of the paying account and the class of the "
+      "recipient (a firm by its tier, an institution by its kind)";
+  flows.row_dimension = "source_kind";
+  for (const std::string_view name : ACCOUNT_KIND_NAMES) flows.row_labels.emplace_back(name);
+  flows.column_dimension = "recipient";
+  for (std::size_t recipient = 0; recipient < RECIPIENT_CLASS_COUNT; ++recipient)
+    flows.column_labels.emplace_back(recipient_class_name(recipient));
+  flows.first_metric = flow_metric_base(instruments_.all().size());
+  return {flows};
+}
 
 std::vector<std::string> CityModel::snapshot_columns() const {
   std::vector<std::string> names;

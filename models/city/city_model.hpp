@@ -48,6 +48,7 @@ class CityModel final : public sim::Model {
   ~CityModel() override;
 
   [[nodiscard]] const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
+  [[nodiscard]] std::vector<sim::MetricBlock> metric_blocks() const override;
   [[nodiscard]] sim::TimeAxis time_axis() const override { return time_; }
   bool run_replication(const sim::ReplicationContext& context,
                        sim::SeriesBuffer& out) const override;

@@ -2,7 +2,8 @@
 // kinds (stock or flow) and descriptions that the HDF5 attributes and the terminal summary use
 // are generated from it, and docs/hdf5-layout.md is checked against it. Adding a metric: a line
 // here, the module that fills it (docs/architecture.md, "How to add a metric").
-// One spending metric per instrument follows the fixed ones.
+// One spending metric per instrument follows the fixed ones (then claims and payments per
+// instrument, then the flow block: flow_metric_base()).
 #pragma once
 
 #include <array>
@@ -93,7 +94,18 @@ namespace innosim::models::city {
   X(CITY_PATENTS_PER_10K, "city_patents_per_10k", "items per 10,000 people", STOCK,               \
     "invention patents (the firms' class-I IP plus the series outside them) per 10,000 people")  \
   X(FIRMS_LINKED, "firms_linked", "firms", STOCK,                                                 \
-    "alive firms with a relation in the network (a vertex)")
+    "alive firms with a relation in the network (a vertex)")                                      \
+  /* Outputs of the network and the money (docs/model.md §3.8.8). */                              \
+  X(PRIVATE_PER_PUBLIC, "private_per_public_yuan", "yuan per yuan", STOCK,                        \
+    "private money leveraged per public yuan: cumulative flows from private investors into "      \
+    "funds and firms / cumulative flows from programmes (0 before any public yuan)")              \
+  X(NETWORK_EDGES, "network_edges", "edges", STOCK, "live relations (edges) of every type")       \
+  X(NETWORK_COMPONENTS, "network_components", "components", STOCK,                                \
+    "weakly connected components among linked vertices, at the last year end")                    \
+  X(NETWORK_LARGEST_COMPONENT, "network_largest_component", "vertices", STOCK,                    \
+    "vertices of the largest weakly connected component, at the last year end")                   \
+  X(NETWORK_MAX_INSTITUTION_DEGREE, "network_max_institution_degree", "edges", STOCK,             \
+    "most relations of any one institution (in + out degree), at the last year end")
 // clang-format on
 
 enum Metric : std::size_t {
@@ -102,6 +114,13 @@ enum Metric : std::size_t {
 #undef INNOSIM_CITY_METRIC_ENUM
       FIXED_METRIC_COUNT
 };
+
+/// Index of the first metric of the flow block (/flows): after the fixed metrics and the
+/// spending, claims and payments of each instrument. Metric flow_metric_base + source kind ×
+/// RECIPIENT_CLASS_COUNT + recipient class holds the step's flow in yuan.
+[[nodiscard]] constexpr std::size_t flow_metric_base(std::size_t instruments) {
+  return FIXED_METRIC_COUNT + 3 * instruments;
+}
 
 /// The fixed metrics, in enum order.
 [[nodiscard]] const std::vector<sim::MetricInfo>& fixed_metrics();

@@ -27,6 +27,28 @@ struct MetricInfo {
   [[nodiscard]] bool flow() const { return kind == MetricKind::FLOW; }
 };
 
+/// Consecutive metrics that form one array per replication: rows x columns metrics from
+/// `first_metric` on, row-major (metric first_metric + row * columns + column). They are recorded
+/// like any metric (the SeriesBuffer, sweep outcomes), but results files write them as one
+/// dataset /<name> [replication, time, row_dimension, column_dimension] whose last two dimension
+/// scales hold the labels, instead of one /series dataset each (e.g. a model's money flows by
+/// payer and recipient). The engine knows only the shape and the labels.
+struct MetricBlock {
+  std::string name;         ///< dataset name at the file's root, e.g. "flows"
+  std::string unit;         ///< e.g. "yuan/step"
+  std::string description;  ///< one sentence
+  std::string row_dimension;
+  std::vector<std::string> row_labels;
+  std::string column_dimension;
+  std::vector<std::string> column_labels;
+  std::size_t first_metric = 0;
+
+  [[nodiscard]] std::size_t size() const { return row_labels.size() * column_labels.size(); }
+  [[nodiscard]] bool contains(std::size_t metric) const {
+    return metric >= first_metric && metric < first_metric + size();
+  }
+};
+
 /// Recorded points: point 0 is the initial state at the start of `start_year` (January 1st);
 /// point k is the state after k steps of `step_months` months each.
 struct TimeAxis {
@@ -72,6 +94,12 @@ struct Snapshot {
   int year = 0;
   std::vector<SnapshotColumn> columns;
   std::uint32_t replication = 0;  ///< set by the engine, not the model
+  /// Another table than the agents' (e.g. a network's edge lists): written under /<group>/
+  /// (<year>/<table>/ within it) over the dimension `dimension`, whose scale is the column
+  /// `dimension` + "_id". Empty: the model's AgentTable, /<agents>/<year>/.
+  std::string group;
+  std::string table;
+  std::string dimension;
 };
 
 /// How a model's agents appear in snapshots: /<group>/<year>/<column>, over the dimension
@@ -107,6 +135,8 @@ class Model {
  public:
   virtual ~Model() = default;
   [[nodiscard]] virtual const std::vector<MetricInfo>& metrics() const = 0;
+  /// Groups of metrics written as one array each (none by default).
+  [[nodiscard]] virtual std::vector<MetricBlock> metric_blocks() const { return {}; }
   [[nodiscard]] virtual TimeAxis time_axis() const = 0;
   /// Runs one replication into `out` (metrics() x time_axis().points()).
   /// Returns false if it stopped early because the context was cancelled.

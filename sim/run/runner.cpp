@@ -28,9 +28,24 @@ std::vector<std::size_t> kept_metric_indices(const Model& model, const OutputSel
   return kept;
 }
 
+std::vector<MetricBlock> kept_blocks(const Model& model, const std::vector<std::size_t>& kept) {
+  std::vector<MetricBlock> blocks;
+  for (MetricBlock block : model.metric_blocks()) {
+    const auto first = std::find(kept.begin(), kept.end(), block.first_metric);
+    if (first == kept.end() || block.size() == 0) continue;
+    const auto position = static_cast<std::size_t>(first - kept.begin());
+    if (position + block.size() > kept.size() ||
+        kept[position + block.size() - 1] != block.first_metric + block.size() - 1)
+      continue;  // kept is ascending: the block's metrics are all there only if the last is
+    block.first_metric = position;
+    blocks.push_back(std::move(block));
+  }
+  return blocks;
+}
+
 void select_snapshot_columns(Snapshot& snapshot, const std::vector<std::string>& columns,
                              const std::string& dimension, bool& checked) {
-  if (columns.empty()) return;
+  if (columns.empty() || !snapshot.group.empty()) return;  // the selection is of agent columns
   auto is_named = [&](const SnapshotColumn& column) {
     return std::find(columns.begin(), columns.end(), column.name) != columns.end();
   };
@@ -67,6 +82,7 @@ EnsembleBuilder::EnsembleBuilder(const Model& model, const Study& study,
     ensemble_.metrics.push_back(metrics[metric]);
     ensemble_.values.emplace_back(std::size_t{study.replications} * ensemble_.points(), 0.0);
   }
+  ensemble_.blocks = kept_blocks(model, kept_metrics_);
 }
 
 void EnsembleBuilder::accept(TaskResult& result) {

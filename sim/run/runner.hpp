@@ -21,6 +21,8 @@ struct Ensemble {
   std::uint32_t replications = 0;       ///< slots
   std::vector<std::uint8_t> completed;  ///< per slot: 1 when the replication finished
   std::vector<std::vector<double>> values;
+  /// The model's metric blocks whose metrics are all kept; first_metric indexes `metrics`.
+  std::vector<MetricBlock> blocks;
   /// Agent snapshots of the snapshotted replications, by replication then year (empty if none
   /// or not run); Snapshot::replication says whose each is.
   std::vector<Snapshot> snapshots;
@@ -45,6 +47,12 @@ struct OutputSelection {
 /// Indices of the model's metrics that `selection` keeps (all when it names none).
 [[nodiscard]] std::vector<std::size_t> kept_metric_indices(const Model& model,
                                                            const OutputSelection& selection);
+
+/// The blocks of `model` whose metrics `kept` (model metric indices, ascending) all holds, with
+/// first_metric renumbered as a position in `kept`. A selection that names only some of a
+/// block's metrics leaves them as plain metrics.
+[[nodiscard]] std::vector<MetricBlock> kept_blocks(const Model& model,
+                                                   const std::vector<std::size_t>& kept);
 
 /// Keeps the named columns of `snapshot` and its id column `<dimension>_id` (all when `columns`
 /// is empty). The first call (`checked` false) throws std::invalid_argument if a named column

@@ -63,7 +63,7 @@ TEST_F(ResultsFileTest, EveryRootAttributeIsWritten) {
   write_results(output, small_ensemble(), provenance());
   const ResultsReader reader(output);
   EXPECT_EQ(reader.string_attribute("filetype"), "innosim-results");
-  EXPECT_EQ(reader.integer_attribute("format_version"), (std::vector<std::int64_t>{1, 4}));
+  EXPECT_EQ(reader.integer_attribute("format_version"), (std::vector<std::int64_t>{1, 5}));
   EXPECT_EQ(reader.string_attribute("innosim_version"), program_version());
   const std::string commit = reader.string_attribute("git_commit");
   EXPECT_EQ(commit, git_commit());
@@ -96,6 +96,29 @@ TEST_F(ResultsFileTest, SeriesAndCoordinatesRoundTrip) {
   EXPECT_DOUBLE_EQ(time[12], 2023.0);
   EXPECT_EQ(reader.dataset("/replication"), (std::vector<double>{0, 1, 2, 3, 4}));
   EXPECT_EQ(reader.dataset("/summary/exits/p50").size(), 25u);
+}
+
+TEST_F(ResultsFileTest, TablesOtherThanTheAgentsGoInTheirOwnGroup) {
+  // A snapshot of another table (the city's edge lists) lands in /<group>/<year>/<table>/ with its
+  // id column as the dimension scale, beside the agents' snapshot of the same year. Fails if it
+  // were written under the agents' group, or two tables of one year clashed.
+  sim::Ensemble ensemble = small_ensemble();
+  for (const char* table : {"loan", "equity"}) {
+    sim::Snapshot edges;
+    edges.year = 2025;
+    edges.replication = 0;
+    edges.group = "network";
+    edges.table = table;
+    edges.dimension = "edge";
+    edges.columns.push_back({"edge_id", "", "row", true, {0, 1, 2}});
+    edges.columns.push_back({"amount", "万元", "principal", false, {5.0, 6.0, 7.5}});
+    ensemble.snapshots.push_back(edges);
+  }
+  const fs::path output = directory_ / "edges.h5";
+  write_results(output, ensemble, provenance());
+  const ResultsReader reader(output);
+  EXPECT_EQ(reader.dataset("/network/2025/loan/amount"), (std::vector<double>{5.0, 6.0, 7.5}));
+  EXPECT_EQ(reader.dataset("/network/2025/equity/edge"), (std::vector<double>{0, 1, 2}));
 }
 
 TEST_F(ResultsFileTest, SnapshotsOfOneReplicationOrOfSeveral) {
@@ -241,6 +264,86 @@ TEST(ResultsStreamTest, StreamedFileHoldsTheInMemoryValues) {
       ASSERT_EQ(std::memcmp(&expected[i], &actual[i], sizeof(double)), 0) << path << " at " << i;
   }
   EXPECT_EQ(streamed.integer_attribute("replications"), std::vector<std::int64_t>{37});
+  fs::remove_all(directory);
+}
+
+/// REF-1 with four of its metrics declared as a 2 x 2 block (rows a, b; columns x, y).
+class BlockModel final : public sim::Model {
+ public:
+  explicit BlockModel(const sim::Model& inner) : inner_(inner) {}
+  [[nodiscard]] const std::vector<sim::MetricInfo>& metrics() const override {
+    return inner_.metrics();
+  }
+  [[nodiscard]] std::vector<sim::MetricBlock> metric_blocks() const override {
+    return {{"blocky", "firms", "a test block", "row", {"a", "b"}, "column", {"x", "y"}, 2}};
+  }
+  [[nodiscard]] sim::TimeAxis time_axis() const override { return inner_.time_axis(); }
+  bool run_replication(const sim::ReplicationContext& context,
+                       sim::SeriesBuffer& out) const override {
+    return inner_.run_replication(context, out);
+  }
+
+ private:
+  const sim::Model& inner_;
+};
+
+// A metric block (e.g. the city's /flows) is written as one [replication, time, row, column]
+// dataset with its mean over replications, by the in-memory and the streamed writer alike, and
+// its metrics are not repeated in /series. Fails if a value landed in the wrong cell (the
+// block's cell (r, c) at point p of replication i must be metric first + 2r + c there), if the
+// streamed batches were appended out of place, or if the block's metrics stayed in /series.
+TEST(ResultsStreamTest, MetricBlocksAreWrittenAsOneArray) {
+  const fs::path directory =
+      fs::temp_directory_path() / ("innosim-block-" + std::to_string(::getpid()));
+  fs::create_directories(directory);
+  auto params = models::ref1::Ref1Params::defaults();
+  params.initial_firms = 300;
+  sim::TimeAxis time;
+  time.steps = 12;
+  const models::ref1::Ref1Model inner(params, time);
+  const BlockModel model(inner);
+  sim::Study study;
+  study.model_at = [&model](std::size_t) {
+    return std::shared_ptr<const sim::Model>(std::shared_ptr<const sim::Model>(), &model);
+  };
+  study.replications = 7;
+  study.seed = 5;
+  study.keep_series = true;
+  sim::EnsembleBuilder builder(model, study);
+  sim::ThreadExecutor executor(2);
+  sim::StudyControl single;
+  single.batches = sim::BatchPolicy::single(study.tasks());
+  ASSERT_TRUE(sim::run_study(study, builder, executor, single));
+  const sim::Ensemble ensemble = builder.take();
+  Provenance provenance;
+  provenance.scenario_name = "block";
+  write_results(directory / "memory.h5", ensemble, provenance);
+  ResultsStream stream(directory / "streamed.h5", model, study, {});
+  sim::StudyControl batches;
+  batches.batches = {3, 3, 0.0};
+  ASSERT_TRUE(sim::run_study(study, stream, executor, batches));
+  stream.finish(directory / "streamed.h5", provenance);
+
+  for (const char* file : {"memory.h5", "streamed.h5"}) {
+    const ResultsReader reader(directory / file);
+    std::vector<std::size_t> shape;
+    const std::vector<double> block = reader.dataset("blocky", &shape);
+    ASSERT_EQ(shape, (std::vector<std::size_t>{7, 13, 2, 2})) << file;
+    std::vector<double> mean(13 * 4, 0.0);
+    for (std::size_t i = 0; i < 7; ++i) {
+      for (std::size_t p = 0; p < 13; ++p) {
+        for (std::size_t k = 0; k < 4; ++k) {
+          ASSERT_EQ(block[(i * 13 + p) * 4 + k], ensemble.at(2 + k, i, p)) << file;
+          mean[p * 4 + k] += ensemble.at(2 + k, i, p) / 7.0;
+        }
+      }
+    }
+    const std::vector<double> stored_mean = reader.dataset("blocky_mean", &shape);
+    ASSERT_EQ(shape, (std::vector<std::size_t>{13, 2, 2})) << file;
+    for (std::size_t i = 0; i < mean.size(); ++i) EXPECT_NEAR(stored_mean[i], mean[i], 1e-9);
+    EXPECT_THROW((void)reader.dataset("series/" + inner.metrics()[2].name), std::exception) << file;
+    EXPECT_NO_THROW((void)reader.dataset("series/" + inner.metrics()[0].name)) << file;
+  }
   fs::remove_all(directory);
 }
 

@@ -96,7 +96,7 @@ class EndToEnd(unittest.TestCase):
         with h5py.File(path, "r") as f:
             attrs = f.attrs
             self.assertEqual(attrs["filetype"], "innosim-results")
-            self.assertEqual(list(attrs["format_version"]), [1, 4])
+            self.assertEqual(list(attrs["format_version"]), [1, 5])
             self.assertEqual(int(attrs["seed"]), 99)
             self.assertEqual(int(attrs["replications"]), 7)
             self.assertEqual(attrs["scenario_text"], SMALL_SCENARIO)
@@ -219,6 +219,26 @@ class CityEndToEnd(unittest.TestCase):
             self.assertTrue(np.all(yearly <= 1000.0 + 1e-9))
             self.assertGreater(yearly.max(), 900.0)
 
+    def test_flows_open_in_xarray_and_the_programme_row_is_the_spending(self):
+        # /flows [replication, time, source_kind, recipient] with its name scales, as
+        # docs/hdf5-layout.md reads it; the programmes' row equals every instrument's spending
+        # (万元 x 10^4). Fails if the scales were missing (xarray would name the dimensions
+        # phony_dim_*), a row or column were misplaced, or a payment escaped the book.
+        with xr.open_dataset(self.path, engine="h5netcdf") as root:
+            flows = root["flows"]
+            self.assertEqual(flows.dims, ("replication", "time", "source_kind", "recipient"))
+            self.assertEqual(list(flows["source_kind"].values[:2]), ["programme", "firms"])
+            self.assertEqual(list(flows["recipient"].values[:5]),
+                             ["candidate", "tech_sme", "high_tech", "gazelle", "leader"])
+            self.assertEqual(flows.attrs["units"], "yuan/step")
+            public = flows.sel(source_kind="programme").sum("recipient")
+            with xr.open_dataset(self.path, group="series", engine="h5netcdf") as series:
+                self.assertNotIn("flow_programme_to_high_tech", series.data_vars)
+                np.testing.assert_allclose(public.values, series["spending_instruments"].values * 1e4,
+                                           rtol=1e-9, atol=1e-3)
+                np.testing.assert_allclose(root["flows_mean"].values, flows.mean("replication").values,
+                                           rtol=1e-12)
+
     def test_firm_snapshot_opens_in_xarray_and_matches_the_series(self):
         with xr.open_dataset(self.path, group="firms/2025", engine="h5netcdf") as firms:
             self.assertEqual(firms["revenue"].dims, ("firm",))
@@ -266,7 +286,7 @@ class CityEndToEnd(unittest.TestCase):
 
     def test_provenance_holds_the_instruments(self):
         with h5py.File(self.path, "r") as f:
-            self.assertEqual(list(f.attrs["format_version"]), [1, 4])
+            self.assertEqual(list(f.attrs["format_version"]), [1, 5])
             resolved = tomllib.loads(f.attrs["resolved_parameters"])
         self.assertEqual(resolved["instruments"]["high_tech_reward"]["trigger"], "high_tech_certified")
         self.assertEqual(resolved["instruments"]["rd_subsidy"]["tiers"], ["high_tech", "gazelle", "leader"])
