@@ -148,6 +148,27 @@ struct CityParams {
   double city_rd_outside_growth = 0;
   double city_patents_outside = 0;
   double city_patents_outside_growth = 0;
+  // incubation (docs/model.md §3.8.3)
+  std::int64_t incubators_city = 0;
+  std::int64_t incubators_provincial = 0;
+  std::int64_t incubators_national = 0;
+  double incubator_maker_space_share = 0;
+  double incubator_science_park_share = 0;
+  std::int64_t incubator_capacity = 0;
+  double incubator_start_occupancy = 0;
+  double incubators_opened_per_year = 0;
+  std::int64_t tenant_entry_max_age_months = 0;
+  std::int64_t max_incubation_months = 0;
+  double incubation_apply_share = 0;
+  double incubation_graduation_revenue = 0;
+  double incubation_hazard_factor = 1;
+  double incubation_service_value = 0;
+  double incubator_place_cost = 0;
+  std::int64_t incubator_upgrade_min_years = 0;
+  std::int64_t provincial_incubator_min_tenants = 0;
+  std::int64_t provincial_incubator_min_graduates = 0;
+  std::int64_t national_incubator_min_tenants = 0;
+  std::int64_t national_incubator_min_graduates = 0;
 
   /// Reads every key of parameter_specs() (prefix "city.") from a resolved set.
   [[nodiscard]] static CityParams from(const sim::ParameterSet& values);

@@ -105,7 +105,23 @@ namespace innosim::models::city {
   X(NETWORK_LARGEST_COMPONENT, "network_largest_component", "vertices", STOCK,                    \
     "vertices of the largest weakly connected component, at the last year end")                   \
   X(NETWORK_MAX_INSTITUTION_DEGREE, "network_max_institution_degree", "edges", STOCK,             \
-    "most relations of any one institution (in + out degree), at the last year end")
+    "most relations of any one institution (in + out degree), at the last year end")  \
+  X(INCUBATORS_CITY, "incubators_city", "incubators", STOCK,                                       \
+    "incubators and maker spaces recognised at city level")                                       \
+  X(INCUBATORS_PROVINCIAL, "incubators_provincial", "incubators", STOCK,                           \
+    "incubators and maker spaces recognised at provincial level")                                 \
+  X(INCUBATORS_NATIONAL, "incubators_national", "incubators", STOCK,                               \
+    "incubators and maker spaces recognised at national level")                                   \
+  X(INCUBATORS_PROVINCIAL_PLUS, "incubators_provincial_plus", "incubators", STOCK,                 \
+    "provincial and national incubators and maker spaces (the documents' target)")                \
+  X(INCUBATION_PLACES, "incubation_places", "firms", STOCK, "tenant places of all incubators")    \
+  X(FIRMS_INCUBATED, "firms_incubated", "firms", STOCK, "alive firms in incubation (tenants)")     \
+  X(INCUBATION_ADMISSIONS, "incubation_admissions", "firms/step", FLOW,                           \
+    "young firms admitted as tenants in the step")                                                \
+  X(INCUBATION_GRADUATIONS, "incubation_graduations", "firms/step", FLOW,                         \
+    "tenants that graduated in the step (time limit or size)")                                    \
+  X(INCUBATOR_UPGRADES, "incubator_upgrades", "incubators/step", FLOW,                            \
+    "incubators recognised at a higher level in the step")
 // clang-format on
 
 enum Metric : std::size_t {

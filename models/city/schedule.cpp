@@ -21,6 +21,7 @@ const std::vector<ModuleRegistration>& schedule() {
       {"high_tech", &high_tech_parameters, &make_high_tech},
       {"labels", &labels_parameters, &make_labels},
       {"instruments", &instruments_parameters, &make_instruments},
+      {"incubation", &incubation_parameters, &make_incubation},
       {"context", &context_parameters, &make_context},
       {"network", &no_parameters, &make_network},
       {"recording", &recording_parameters, &make_recording},

@@ -47,7 +47,9 @@ inline constexpr bool RAISED_BY_MODEL = false;
   X(TALENT_TEAM_ENTRY, "talent_team_entry", NO_BASE, RAISED_BY_MODEL,                             \
     "a talent-team firm is founded")                                                              \
   X(CULTIVATION, "cultivation", HAS_BASE, GENERATED,                                              \
-    "小升高 cultivation and application services; base = services' value")
+    "小升高 cultivation and application services; base = services' value")                        \
+  X(INCUBATOR_UPGRADED, "incubator_upgraded", NO_BASE, RAISED_BY_MODEL,                           \
+    "an incubator recognised at a higher level (provincial, national); the incubator claims")
 // clang-format on
 
 enum class Trigger : std::uint8_t {

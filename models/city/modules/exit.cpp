@@ -72,7 +72,8 @@ double exit_hazard_at_age(const CityParams& p, double years) {
 namespace {
 
 struct ExitConstants {
-  float dt, exit_size_exponent, log_exit_reference, distress_rate, credit_per_revenue;
+  float dt, exit_size_exponent, log_exit_reference, distress_rate, credit_per_revenue,
+      incubation_factor;
   std::uint32_t max_age_index;
 };
 
@@ -83,7 +84,8 @@ void draw_exits(const ExitConstants c, const sim::StreamKey stream, std::size_t 
                 const std::uint16_t* __restrict ages, const float* __restrict revenues,
                 const sim::MoneyColumn* __restrict cashes, const sim::MoneyColumn* __restrict debts,
                 const float* __restrict exit_by_age, const std::uint16_t* __restrict survival_until,
-                const float* __restrict survival_hazard_cut, const std::int32_t step,
+                const float* __restrict survival_hazard_cut,
+                const std::uint16_t* __restrict incubated_until, const std::int32_t step,
                 std::uint8_t* __restrict exit_codes) {
   for (std::size_t row = 0; row < rows; ++row) {
     const sim::PhiloxBlock words = stream.block(ids[row]);  // words 1-2; word 0 is growth's
@@ -97,7 +99,10 @@ void draw_exits(const ExitConstants c, const sim::StreamKey stream, std::size_t 
     // Survival support (an instrument's effect) cuts the market hazard while it lasts; without
     // it the factor is exactly 1.
     const float cut = survival_until[row] > step ? survival_hazard_cut[row] : 0.0f;
-    const float market = exit_by_age[age_index] * size_factor * (1.0f - cut);
+    // A tenant of an incubator (incubation module) faces incubation_factor times the market
+    // hazard; without a tenancy the factor is exactly 1.
+    const float incubation = incubated_until[row] > step ? c.incubation_factor : 1.0f;
+    const float market = exit_by_age[age_index] * size_factor * (1.0f - cut) * incubation;
     const bool distressed =
         out_of_funds(cashes[row].value(), debts[row].value(), revenue, c.credit_per_revenue);
     const float distress = distressed ? c.distress_rate : 0.0f;
@@ -122,20 +127,21 @@ class Exit final : public Module {
     c_.log_exit_reference = std::log(static_cast<float>(p.exit_size_reference));
     c_.distress_rate = static_cast<float>(p.distress_hazard);
     c_.credit_per_revenue = credit_per_revenue(p);
+    c_.incubation_factor = static_cast<float>(p.incubation_hazard_factor);
     c_.max_age_index = static_cast<std::uint32_t>(CityModel::MAX_TABLE_AGE_MONTHS);
   }
 
   [[nodiscard]] const ModuleInfo& info() const override {
-    static const ModuleInfo info{
-        "exit",
-        "exit hazard hump-shaped in age, falling with size, and "
-        "distress out of funds, drawn after growth; exits "
-        "take effect at the end of the firm pass, survivors age",
-        {Phase::ROWS, Phase::SETTLE},
-        {"alive", "age_months"},
-        {"revenue", "cash", "debt", "survival_until_step", "survival_hazard_cut"},
-        {EXITS_MARKET, EXITS_DISTRESS},
-        {{PURPOSE_STEP, 0, 0, 0b0110}}};
+    static const ModuleInfo info{"exit",
+                                 "exit hazard hump-shaped in age, falling with size, and "
+                                 "distress out of funds, drawn after growth; exits "
+                                 "take effect at the end of the firm pass, survivors age",
+                                 {Phase::ROWS, Phase::SETTLE},
+                                 {"alive", "age_months"},
+                                 {"revenue", "cash", "debt", "survival_until_step",
+                                  "survival_hazard_cut", "incubated_until_step"},
+                                 {EXITS_MARKET, EXITS_DISTRESS},
+                                 {{PURPOSE_STEP, 0, 0, 0b0110}}};
     return info;
   }
 
@@ -146,7 +152,7 @@ class Exit final : public Module {
     draw_exits(c_, context.stream(PURPOSE_STEP), work.end - begin, f.id + begin, f.alive + begin,
                f.age_months + begin, f.revenue + begin, f.cash + begin, f.debt + begin,
                exit_by_age_.data(), f.survival_until + begin, f.survival_hazard_cut + begin,
-               context.when.step, work.exit_codes.data());
+               f.incubated_until + begin, context.when.step, work.exit_codes.data());
   }
 
   void settle(World& world, const StepContext& /*context*/, ChunkWork& work) const override {
