@@ -93,7 +93,20 @@ namespace innosim::models::city {
   X(CITY_PATENTS_PER_10K, "city_patents_per_10k", "items per 10,000 people", STOCK,               \
     "invention patents (the firms' class-I IP plus the series outside them) per 10,000 people")  \
   X(FIRMS_LINKED, "firms_linked", "firms", STOCK,                                                 \
-    "alive firms with a relation in the network (a vertex)")
+    "alive firms with a relation in the network (a vertex)")                                     \
+  X(LOANS_APPROVED, "loans_approved", "loans/step", FLOW,                                         \
+    "technology loans approved by the banks (docs/model.md §3.8.4)")                              \
+  X(LOANS_TECH_SME, "loans_tech_sme", "loans/step", FLOW,                                         \
+    "technology loans approved to firms in the tech-SME register")                                \
+  X(LOANS_OUTSTANDING, "loans_outstanding", "loans", STOCK, "technology loans outstanding")        \
+  X(LOANS_OUTSTANDING_AMOUNT, "loans_outstanding_amount", "万元", STOCK,                          \
+    "principal of the technology loans outstanding")                                              \
+  X(LOAN_DEFAULTS, "loan_defaults", "loans/step", FLOW,                                           \
+    "technology loans defaulted (the borrower exited or ran out of funds)")                       \
+  X(LOAN_POOL_COMPENSATION, "loan_pool_compensation", "万元/step", FLOW,                          \
+    "principal losses the loss-compensation pool (loan_loss instruments) paid the banks")         \
+  X(LOAN_POOL_BALANCE, "loan_pool_balance", "万元", STOCK,                                        \
+    "what is left of this year's budget of the loss-compensation pool (loan_loss instruments)")
 // clang-format on
 
 enum Metric : std::size_t {

@@ -23,6 +23,7 @@ const std::vector<ModuleRegistration>& schedule() {
       {"instruments", &instruments_parameters, &make_instruments},
       {"context", &context_parameters, &make_context},
       {"network", &no_parameters, &make_network},
+      {"loans", &loans_parameters, &make_loans},
       {"recording", &recording_parameters, &make_recording},
   };
   return modules;

@@ -18,7 +18,7 @@ class NetworkModule final : public Module {
         "network",
         "government programmes as vertices; firms get a vertex with their first relation",
         {Phase::START, Phase::RECORD},
-        {"graph_vertex", "incubated_until_step", "credit_line"},
+        {"graph_vertex", "incubated_until_step"},
         {"alive"},
         {FIRMS_LINKED},
         {}};
