@@ -70,7 +70,7 @@ const ParameterTable& loans_parameters() {
            "share of the collateral pledged to a loan the bank recovers at default",
            "calibrated: assumption, about the collateral_ratio of §3.2.5",
            FIELD(loan_collateral_recovery)),
-      real("loan_growth_target", 0.1, 0.0, 10.0, "1/year",
+      real("loan_growth_target", 0.3, 0.0, 10.0, "1/year",
            "growth of revenue a firm wants to finance over the coming year, beyond R&D, when it "
            "weighs whether to borrow",
            "calibrated: assumption, about the growth of young technology firms (§3.2.2)",
@@ -176,7 +176,7 @@ class Loans final : public Module {
     if (context.when.contains_month(static_cast<int>(p_.loan_month))) lend(world, context);
   }
 
-  void payments(World& world, const StepContext& context, StepTotals&) const override {
+  void payments(World& world, const StepContext& context, StepTotals& totals) const override {
     if (context.burn_in) return;
     // Compensation the pool paid the banks for this step's defaults (Ledger::pay, PAYMENTS).
     for (const InstitutionPayment& payment : world.institution_payments) {
@@ -186,6 +186,13 @@ class Loans final : public Module {
       Bank& bank = world.loans.banks[payment.institution];
       bank.written_off -= sim::to_yuan(payment.amount);
     }
+    // The step's flows (recording writes flow metrics from the totals).
+    LoanState& s = world.loans;
+    totals[LOANS_APPROVED] += s.approved;
+    totals[LOANS_TECH_SME] += s.approved_tech_sme;
+    totals[LOAN_DEFAULTS] += s.defaults;
+    totals[LOAN_POOL_COMPENSATION] += s.compensation;
+    s.approved = s.approved_tech_sme = s.defaults = s.compensation = 0.0;
   }
 
   void record(World& world, const StepContext& context, const StepTotals&) const override {
@@ -196,16 +203,18 @@ class Loans final : public Module {
   void record_point(World& world, const StepContext& context, std::size_t point) const {
     LoanState& s = world.loans;
     sim::SeriesBuffer& series = *context.series;
-    series.at(LOANS_APPROVED, point) = s.approved;
-    series.at(LOANS_TECH_SME, point) = s.approved_tech_sme;
-    series.at(LOAN_DEFAULTS, point) = s.defaults;
-    series.at(LOAN_POOL_COMPENSATION, point) = s.compensation;
+    // Flows are written by recording from the step's totals (filled in PAYMENTS); at the start
+    // point they are 0.
+    if (point == 0) {
+      for (const Metric flow :
+           {LOANS_APPROVED, LOANS_TECH_SME, LOAN_DEFAULTS, LOAN_POOL_COMPENSATION})
+        series.at(flow, 0) = 0.0;
+    }
     series.at(LOANS_OUTSTANDING, point) = static_cast<double>(s.loans.size());
     sim::Yuan outstanding = 0;
     for (const Loan& loan : s.loans) outstanding += loan.principal;
     series.at(LOANS_OUTSTANDING_AMOUNT, point) = sim::to_wan(outstanding).value();
     series.at(LOAN_POOL_BALANCE, point) = pool_balance(world, context.when.year).value();
-    s.approved = s.approved_tech_sme = s.defaults = s.compensation = 0.0;
   }
 
   /// What is left of this year's budget of the loan_loss instruments.
