@@ -169,6 +169,27 @@ struct CityParams {
   std::int64_t provincial_incubator_min_graduates = 0;
   std::int64_t national_incubator_min_tenants = 0;
   std::int64_t national_incubator_min_graduates = 0;
+  // loans: banks, guarantee agencies and technology loans (docs/model.md §3.8.4)
+  std::int64_t banks = 0;
+  double bank_risk_appetite = 0;
+  double loan_rate_lpr = 0;
+  double loan_rate_spread = 0;
+  double bank_funding_rate = 0;
+  double relending_rate_cut = 0;
+  double relending_pass_through = 0;
+  double loan_default_rate = 0;
+  double loan_certified_risk_factor = 0;
+  double loan_collateral_recovery = 0;
+  double loan_growth_target = 0;
+  double loan_min_amount = 0;
+  double loan_max_amount = 0;
+  std::int64_t loan_term_months = 0;
+  std::int64_t loan_month = 0;
+  std::int64_t guarantors = 0;
+  double guarantor_capital = 0;
+  double guarantor_leverage = 0;
+  double guarantee_share = 0;
+  double guarantee_fee_rate = 0;
 
   /// Reads every key of parameter_specs() (prefix "city.") from a resolved set.
   [[nodiscard]] static CityParams from(const sim::ParameterSet& values);

@@ -121,7 +121,20 @@ namespace innosim::models::city {
   X(INCUBATION_GRADUATIONS, "incubation_graduations", "firms/step", FLOW,                         \
     "tenants that graduated in the step (time limit or size)")                                    \
   X(INCUBATOR_UPGRADES, "incubator_upgrades", "incubators/step", FLOW,                            \
-    "incubators recognised at a higher level in the step")
+    "incubators recognised at a higher level in the step")  \
+  X(LOANS_APPROVED, "loans_approved", "loans/step", FLOW,                                         \
+    "technology loans approved by the banks (docs/model.md §3.8.4)")                              \
+  X(LOANS_TECH_SME, "loans_tech_sme", "loans/step", FLOW,                                         \
+    "technology loans approved to firms in the tech-SME register")                                \
+  X(LOANS_OUTSTANDING, "loans_outstanding", "loans", STOCK, "technology loans outstanding")        \
+  X(LOANS_OUTSTANDING_AMOUNT, "loans_outstanding_amount", "万元", STOCK,                          \
+    "principal of the technology loans outstanding")                                              \
+  X(LOAN_DEFAULTS, "loan_defaults", "loans/step", FLOW,                                           \
+    "technology loans defaulted (the borrower exited or ran out of funds)")                       \
+  X(LOAN_POOL_COMPENSATION, "loan_pool_compensation", "万元/step", FLOW,                          \
+    "principal losses the loss-compensation pool (loan_loss instruments) paid the banks")         \
+  X(LOAN_POOL_BALANCE, "loan_pool_balance", "万元", STOCK,                                        \
+    "what is left of this year's budget of the loss-compensation pool (loan_loss instruments)")
 // clang-format on
 
 enum Metric : std::size_t {

@@ -24,6 +24,7 @@ const std::vector<ModuleRegistration>& schedule() {
       {"incubation", &incubation_parameters, &make_incubation},
       {"context", &context_parameters, &make_context},
       {"network", &no_parameters, &make_network},
+      {"loans", &loans_parameters, &make_loans},
       {"recording", &recording_parameters, &make_recording},
   };
   return modules;

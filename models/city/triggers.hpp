@@ -49,7 +49,16 @@ inline constexpr bool RAISED_BY_MODEL = false;
   X(CULTIVATION, "cultivation", HAS_BASE, GENERATED,                                              \
     "小升高 cultivation and application services; base = services' value")                        \
   X(INCUBATOR_UPGRADED, "incubator_upgraded", NO_BASE, RAISED_BY_MODEL,                           \
-    "an incubator recognised at a higher level (provincial, national); the incubator claims")
+    "an incubator recognised at a higher level (provincial, national); the incubator claims")  \
+    "小升高 cultivation and application services; base = services' value")                     \
+  X(LOAN_LOSS, "loan_loss", HAS_BASE, RAISED_BY_MODEL,                                            \
+    "a bank's principal loss on a defaulted technology loan (institution claim); base = loss")    \
+  X(LOAN_INTEREST, "loan_interest", HAS_BASE, RAISED_BY_MODEL,                                    \
+    "interest a borrower paid on a technology loan in the step; base = interest")                 \
+  X(GUARANTEE_FEE, "guarantee_fee", HAS_BASE, RAISED_BY_MODEL,                                    \
+    "guarantee fee a borrower paid in the step; base = fee")                                      \
+  X(LOAN_OBTAINED, "loan_obtained", NO_BASE, RAISED_BY_MODEL,                                     \
+    "a firm obtains a technology loan (郑州 十九; equity may raise it for an investment)")
 // clang-format on
 
 enum class Trigger : std::uint8_t {

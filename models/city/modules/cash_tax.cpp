@@ -71,8 +71,8 @@ struct CashTaxConstants {
     const float* __restrict carried_losses, const float* __restrict carried_deduction_losses,
     float* __restrict profits_ytd, float* __restrict deductions_ytd, float* __restrict paid_ytd,
     std::uint8_t* __restrict reduced_rates, sim::MoneyColumn* __restrict cashes,
-    sim::MoneyColumn* __restrict debts, double* __restrict forgone_deduction,
-    double* __restrict forgone_rate) {
+    sim::MoneyColumn* __restrict debts, const sim::MoneyColumn* __restrict credit_lines,
+    double* __restrict forgone_deduction, double* __restrict forgone_rate) {
   for (std::size_t row = 0; row < rows; ++row) {
     const std::int32_t alive = alive_flags[row] != 0 ? 1 : 0;
     const float revenue = revenues[row];
@@ -135,7 +135,10 @@ struct CashTaxConstants {
     // Out of funds: R&D is the spending a firm stops first (the relabelled part of its report
     // costs nothing and stays).
     const std::int32_t stops_rd =
-        alive & (out_of_funds(cash_kept, debt_after, revenue, c.credit_per_revenue) ? 1 : 0);
+        alive & (out_of_funds(cash_kept, debt_after, revenue, c.credit_per_revenue,
+                              credit_lines[row].value())
+                     ? 1
+                     : 0);
     const float reported_left = rd_reporteds[row] - rd_intensity;
     rd_reals[row] = stops_rd != 0 ? 0.0f : rd_intensity;
     rd_reporteds[row] =
@@ -158,7 +161,7 @@ class CashTax final : public Module {
          "tax_loss_3", "tax_loss_4", "tax_loss_5", "tax_loss_6", "tax_loss_7", "tax_loss_8",
          "tax_loss_9", "tax_loss_10"},
         {"alive", "revenue", "rd_intensity_real", "rd_intensity_reported", "sector",
-         "high_tech_until_step", "tech_sme_until_step", "operating_margin"},
+         "high_tech_until_step", "tech_sme_until_step", "operating_margin", "credit_line"},
         {SPENDING_RD_SUPER_DEDUCTION, SPENDING_HIGH_TECH_TAX_RATE},
         {}};
     return info;
@@ -212,7 +215,7 @@ void CashTax::rows(World& world, const StepContext& context, ChunkWork& work) co
                     f.sector + begin, f.operating_margin + begin, f.tax_losses + begin,
                     f.tax_loss_from_deduction + begin, f.tax_profit_ytd + begin,
                     f.tax_deduction_ytd + begin, f.tax_paid_ytd + begin, f.tax_reduced_rate + begin,
-                    f.cash + begin, f.debt + begin, by_deduction, by_rate);
+                    f.cash + begin, f.debt + begin, f.credit_line + begin, by_deduction, by_rate);
     for (std::size_t i = 0; i < rows; ++i) {
       if (f.alive[begin + i] == 0) continue;
       forgone_deduction += by_deduction[i];
@@ -284,7 +287,7 @@ void CashTax::rows(World& world, const StepContext& context, ChunkWork& work) co
     }
     f.cash[row] = sim::MoneyColumn(cash);
     f.debt[row] = sim::MoneyColumn(debt);
-    if (out_of_funds(cash, debt, revenue, credit_per_revenue(p))) {
+    if (out_of_funds(cash, debt, revenue, credit_per_revenue(p), f.credit_line[row].value())) {
       f.rd_reported[row] = std::max(0.0f, f.rd_reported[row] - f.rd_real[row]);
       f.rd_real[row] = 0.0f;
     }

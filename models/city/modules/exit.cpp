@@ -83,6 +83,7 @@ void draw_exits(const ExitConstants c, const sim::StreamKey stream, std::size_t 
                 const std::uint32_t* __restrict ids, const std::uint8_t* __restrict alive_flags,
                 const std::uint16_t* __restrict ages, const float* __restrict revenues,
                 const sim::MoneyColumn* __restrict cashes, const sim::MoneyColumn* __restrict debts,
+                const sim::MoneyColumn* __restrict credit_lines,
                 const float* __restrict exit_by_age, const std::uint16_t* __restrict survival_until,
                 const float* __restrict survival_hazard_cut,
                 const std::uint16_t* __restrict incubated_until, const std::int32_t step,
@@ -103,8 +104,8 @@ void draw_exits(const ExitConstants c, const sim::StreamKey stream, std::size_t 
     // hazard; without a tenancy the factor is exactly 1.
     const float incubation = incubated_until[row] > step ? c.incubation_factor : 1.0f;
     const float market = exit_by_age[age_index] * size_factor * (1.0f - cut) * incubation;
-    const bool distressed =
-        out_of_funds(cashes[row].value(), debts[row].value(), revenue, c.credit_per_revenue);
+    const bool distressed = out_of_funds(cashes[row].value(), debts[row].value(), revenue,
+                                         c.credit_per_revenue, credit_lines[row].value());
     const float distress = distressed ? c.distress_rate : 0.0f;
     const float hazard = market + distress;
     const float exit_probability = 1.0f - sim::fastmath::exp(-hazard * c.dt);
@@ -132,16 +133,17 @@ class Exit final : public Module {
   }
 
   [[nodiscard]] const ModuleInfo& info() const override {
-    static const ModuleInfo info{"exit",
-                                 "exit hazard hump-shaped in age, falling with size, and "
-                                 "distress out of funds, drawn after growth; exits "
-                                 "take effect at the end of the firm pass, survivors age",
-                                 {Phase::ROWS, Phase::SETTLE},
-                                 {"alive", "age_months"},
-                                 {"revenue", "cash", "debt", "survival_until_step",
-                                  "survival_hazard_cut", "incubated_until_step"},
-                                 {EXITS_MARKET, EXITS_DISTRESS},
-                                 {{PURPOSE_STEP, 0, 0, 0b0110}}};
+    static const ModuleInfo info{
+        "exit",
+        "exit hazard hump-shaped in age, falling with size, and "
+        "distress out of funds, drawn after growth; exits "
+        "take effect at the end of the firm pass, survivors age",
+        {Phase::ROWS, Phase::SETTLE},
+        {"alive", "age_months"},
+        {"revenue", "cash", "debt", "credit_line", "survival_until_step", "survival_hazard_cut",
+         "incubated_until_step"},
+        {EXITS_MARKET, EXITS_DISTRESS},
+        {{PURPOSE_STEP, 0, 0, 0b0110}}};
     return info;
   }
 
@@ -151,8 +153,9 @@ class Exit final : public Module {
     work.exit_codes.resize(work.end - begin);
     draw_exits(c_, context.stream(PURPOSE_STEP), work.end - begin, f.id + begin, f.alive + begin,
                f.age_months + begin, f.revenue + begin, f.cash + begin, f.debt + begin,
-               exit_by_age_.data(), f.survival_until + begin, f.survival_hazard_cut + begin,
-               f.incubated_until + begin, context.when.step, work.exit_codes.data());
+               f.credit_line + begin, exit_by_age_.data(), f.survival_until + begin,
+               f.survival_hazard_cut + begin, f.incubated_until + begin, context.when.step,
+               work.exit_codes.data());
   }
 
   void settle(World& world, const StepContext& /*context*/, ChunkWork& work) const override {

@@ -79,7 +79,8 @@ void grow(const GrowthConstants c, const sim::StreamKey year_stream, std::size_t
           const std::uint32_t* __restrict ids, const std::uint8_t* __restrict alive_flags,
           const std::uint16_t* __restrict ages, const float* __restrict knowledge,
           const sim::MoneyColumn* __restrict cashes, const sim::MoneyColumn* __restrict debts,
-          const float* __restrict youth_by_age, float* __restrict revenues) {
+          const sim::MoneyColumn* __restrict credit_lines, const float* __restrict youth_by_age,
+          float* __restrict revenues) {
   for (std::size_t row = 0; row < rows; ++row) {
     const std::int32_t alive = alive_flags[row];
     const float before = revenues[row];
@@ -92,8 +93,8 @@ void grow(const GrowthConstants c, const sim::StreamKey year_stream, std::size_t
     // coming year (all of it, exactly, when they suffice).
     const float invested = youth + c.growth_knowledge * knowledge_ratio / (1.0f + knowledge_ratio);
     const float needed = c.assets_per_revenue * before * invested;
-    const float funds =
-        available_funds(cashes[row].value(), debts[row].value(), before, c.credit_per_revenue);
+    const float funds = available_funds(cashes[row].value(), debts[row].value(), before,
+                                        c.credit_per_revenue, credit_lines[row].value());
     const float financed = funds < needed ? funds / needed : 1.0f;
     const float drift = c.growth_drift + financed * invested;
     float log_change = drift * c.dt;
@@ -142,15 +143,16 @@ class Growth final : public Module {
   }
 
   [[nodiscard]] const ModuleInfo& info() const override {
-    static const ModuleInfo info{"growth",
-                                 "revenue growth each step: youth and knowledge drift as far as "
-                                 "funds pay for it; one Laplace shock a year, its size falling "
-                                 "with revenue",
-                                 {Phase::ROWS},
-                                 {"revenue"},
-                                 {"alive", "age_months", "knowledge", "cash", "debt"},
-                                 {},
-                                 {{PURPOSE_GROWTH_YEAR, 0, 0, 0b0001}}};
+    static const ModuleInfo info{
+        "growth",
+        "revenue growth each step: youth and knowledge drift as far as "
+        "funds pay for it; one Laplace shock a year, its size falling "
+        "with revenue",
+        {Phase::ROWS},
+        {"revenue"},
+        {"alive", "age_months", "knowledge", "cash", "debt", "credit_line"},
+        {},
+        {{PURPOSE_GROWTH_YEAR, 0, 0, 0b0001}}};
     return info;
   }
 
@@ -162,11 +164,11 @@ class Growth final : public Module {
     if (context.when.starts_year()) {
       grow<true>(c_, year_stream, work.end - begin, f.id + begin, f.alive + begin,
                  f.age_months + begin, f.knowledge + begin, f.cash + begin, f.debt + begin,
-                 youth_by_age_.data(), f.revenue + begin);
+                 f.credit_line + begin, youth_by_age_.data(), f.revenue + begin);
     } else {
       grow<false>(c_, year_stream, work.end - begin, f.id + begin, f.alive + begin,
                   f.age_months + begin, f.knowledge + begin, f.cash + begin, f.debt + begin,
-                  youth_by_age_.data(), f.revenue + begin);
+                  f.credit_line + begin, youth_by_age_.data(), f.revenue + begin);
     }
   }
 

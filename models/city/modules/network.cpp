@@ -26,7 +26,7 @@ class NetworkModule final : public Module {
         "network",
         "government programmes as vertices; firms get a vertex with their first relation",
         {Phase::START, Phase::RECORD},
-        {"graph_vertex", "credit_line"},
+        {"graph_vertex"},
         {"alive"},
         {FIRMS_LINKED, PRIVATE_PER_PUBLIC, NETWORK_EDGES, NETWORK_COMPONENTS,
          NETWORK_LARGEST_COMPONENT, NETWORK_MAX_INSTITUTION_DEGREE},

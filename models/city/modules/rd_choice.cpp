@@ -127,6 +127,7 @@ class RdChoice final : public Module {
          "sector",
          "age_months",
          "debt",
+         "credit_line",
          "tax_losses",
          "revenue_y2",
          "revenue_y3",
@@ -329,7 +330,7 @@ void RdChoice::choose(World& world, std::size_t first_row, const StepContext& co
     const RdReport report =
         fund_rd(report_rd(own, standard, threshold, could_certify, high_tech, applicant_bunches, p),
                 rd_funding_cap(p, f.cash[row].value(), f.debt[row].value(), f.revenue[row],
-                               f.operating_margin[row]));
+                               f.operating_margin[row], f.credit_line[row].value()));
     f.rd_real[row] = report.real;
     f.rd_reported[row] = report.reported;
     if (f.age_months[row] > 0) {

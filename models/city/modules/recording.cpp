@@ -34,7 +34,7 @@ class Recording final : public Module {
         {Phase::START, Phase::RECORD},
         {},
         {"alive", "tier", "flags", "tech_sme_until_step", "high_tech_until_step", "ip_class1",
-         "ip_class2", "revenue", "knowledge", "employees", "cash", "debt"},
+         "ip_class2", "revenue", "knowledge", "employees", "cash", "debt", "credit_line"},
         {FIRMS_ALIVE, FIRMS_CANDIDATE, FIRMS_TECH_SME, FIRMS_HIGH_TECH, FIRMS_GAZELLE, FIRMS_LEADER,
          REGISTER_TECH_SME, REGISTER_HIGH_TECH, LABEL_GAZELLE, LABEL_LEADER, LABEL_LITTLE_GIANT,
          LABEL_FLEDGLING, FIRMS_LISTED, FIRMS_OUT_OF_FUNDS, REVENUE_TOTAL, KNOWLEDGE_TOTAL,
@@ -95,8 +95,8 @@ void Recording::record_stocks(const World& world, const StepContext& context,
     labels[2] += (flags & FLAG_LITTLE_GIANT) != 0;
     labels[3] += (flags & FLAG_FLEDGLING) != 0;
     listed += (flags & FLAG_LISTED) != 0;
-    out_of_cash +=
-        out_of_funds(f.cash[row].value(), f.debt[row].value(), f.revenue[row], credit_per_revenue_);
+    out_of_cash += out_of_funds(f.cash[row].value(), f.debt[row].value(), f.revenue[row],
+                                credit_per_revenue_, f.credit_line[row].value());
     class1 += f.ip_class1[row];
     class2 += f.ip_class2[row];
     revenue += f.revenue[row];
