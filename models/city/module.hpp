@@ -60,6 +60,8 @@ inline constexpr sim::StreamPurpose PURPOSE_EVENTS = 9;      ///< generated inst
 inline constexpr sim::StreamPurpose PURPOSE_GROWTH_YEAR = 10;  ///< growth shock per firm-year
 inline constexpr sim::StreamPurpose PURPOSE_LABELS = 12;       ///< initial label holds
 inline constexpr sim::StreamPurpose PURPOSE_START = 14;        ///< choosing the starting firms
+inline constexpr sim::StreamPurpose PURPOSE_KNOWLEDGE = 18;    ///< knowledge sources' draws
+inline constexpr sim::StreamPurpose PURPOSE_SPILLOVERS = 19;   ///< supply links of leaders
 
 /// Draw slots of PURPOSE_ROUNDS per firm and step (block index), one per decision.
 enum RoundDraw : std::uint32_t { DRAW_TECH_SME = 0, DRAW_HIGH_TECH = 1, DRAW_LABELS = 2 };

@@ -23,6 +23,8 @@ const std::vector<ModuleRegistration>& schedule() {
       {"instruments", &instruments_parameters, &make_instruments},
       {"context", &context_parameters, &make_context},
       {"network", &no_parameters, &make_network},
+      {"knowledge", &knowledge_parameters, &make_knowledge},
+      {"spillovers", &spillovers_parameters, &make_spillovers},
       {"recording", &recording_parameters, &make_recording},
   };
   return modules;

@@ -47,7 +47,19 @@ inline constexpr bool RAISED_BY_MODEL = false;
   X(TALENT_TEAM_ENTRY, "talent_team_entry", NO_BASE, RAISED_BY_MODEL,                             \
     "a talent-team firm is founded")                                                              \
   X(CULTIVATION, "cultivation", HAS_BASE, GENERATED,                                              \
-    "小升高 cultivation and application services; base = services' value")
+    "小升高 cultivation and application services; base = services' value")                \
+  X(TECH_TRANSFER, "tech_transfer", HAS_BASE, RAISED_BY_MODEL,                                    \
+    "a knowledge source's yearly claim; base = its contract turnover of last year")               \
+  X(CONTRACT_REGISTRATION, "contract_registration", HAS_BASE, RAISED_BY_MODEL,                    \
+    "a knowledge source's registered contracts; base = its turnover of last year")                \
+  X(KEY_LAB_CREATED, "key_lab_created", NO_BASE, RAISED_BY_MODEL,                                 \
+    "a new national key laboratory (the lab claims)")                                             \
+  X(ENTERPRISE_LAB_CREATED, "enterprise_lab_created", NO_BASE, RAISED_BY_MODEL,                   \
+    "a firm builds a provincial key laboratory (the firm claims)")                                \
+  X(RD_INSTITUTION_RECOGNISED, "rd_institution_recognised", NO_BASE, RAISED_BY_MODEL,             \
+    "a new R&D institution is recognised (the institution claims)")                               \
+  X(PLATFORM_CREATED, "platform_created", NO_BASE, RAISED_BY_MODEL,                               \
+    "a new provincial R&D platform is approved (the platform claims)")
 // clang-format on
 
 enum class Trigger : std::uint8_t {
