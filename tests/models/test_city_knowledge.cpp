@@ -78,25 +78,24 @@ TEST(CityKnowledge, TurnoverIsTheSumOfContractEdges) {
       36));
   int januaries = 0;
   double turnover = 0.0;
-  sim::SeriesBuffer series =
-      run_one(*model, 1, [&](const World& world, const StepCalendar& when) {
-        if (!when.starts_year()) return;
-        const std::int32_t month = month_index(when.year, 1);
-        const auto& graph = world.network.graph();
-        double edges = 0.0;
-        std::size_t count = 0;
-        for (const auto edge : boost::make_iterator_range(boost::edges(graph))) {
-          const EdgeProperties& e = graph[edge];
-          if (e.type != EdgeType::TECH_CONTRACT || e.start_month != month) continue;
-          edges += e.amount;
-          ++count;
-        }
-        EXPECT_GT(count, 0u);
-        EXPECT_EQ(static_cast<double>(count), world.knowledge.contracts_year);
-        EXPECT_NEAR(edges, world.knowledge.turnover_year, 1e-5 * world.knowledge.turnover_year);
-        turnover = world.knowledge.turnover_year;
-        ++januaries;
-      });
+  sim::SeriesBuffer series = run_one(*model, 1, [&](const World& world, const StepCalendar& when) {
+    if (!when.starts_year()) return;
+    const std::int32_t month = month_index(when.year, 1);
+    const auto& graph = world.network.graph();
+    double edges = 0.0;
+    std::size_t count = 0;
+    for (const auto edge : boost::make_iterator_range(boost::edges(graph))) {
+      const EdgeProperties& e = graph[edge];
+      if (e.type != EdgeType::TECH_CONTRACT || e.start_month != month) continue;
+      edges += e.amount;
+      ++count;
+    }
+    EXPECT_GT(count, 0u);
+    EXPECT_EQ(static_cast<double>(count), world.knowledge.contracts_year);
+    EXPECT_NEAR(edges, world.knowledge.turnover_year, 1e-5 * world.knowledge.turnover_year);
+    turnover = world.knowledge.turnover_year;
+    ++januaries;
+  });
   EXPECT_EQ(januaries, 3);
   // The last January is step 24; its point is 25.
   EXPECT_NEAR(series.at(metric_index(*model, "tech_contract_turnover_modelled"), 25),
@@ -114,7 +113,8 @@ std::string transfer_subsidy(double share, double cap, double budget) {
 // an effect.
 TEST(CityKnowledge, ZeroSubsidyBudgetIsBitIdenticalToNone) {
   const auto without = city_model(city_scenario(knowledge_city(), 30));
-  const auto zero = city_model(city_scenario(knowledge_city(transfer_subsidy(0.02, 50.0, 0.0)), 30));
+  const auto zero =
+      city_model(city_scenario(knowledge_city(transfer_subsidy(0.02, 50.0, 0.0)), 30));
   const std::size_t points = static_cast<std::size_t>(without->time_axis().points());
   for (std::uint32_t r = 0; r < 2; ++r) {
     sim::SeriesBuffer a = run_one(*without, r);
@@ -133,7 +133,8 @@ TEST(CityKnowledge, ZeroSubsidyBudgetIsBitIdenticalToNone) {
 // has power near 1. Fails if the money did not reach the sources' capacity, or the bonus did not
 // enter the next round.
 TEST(CityKnowledge, LargerTransferSubsidyRaisesTurnover) {
-  const auto small = city_model(city_scenario(knowledge_city(transfer_subsidy(0.02, 50.0, 1e7)), 36));
+  const auto small =
+      city_model(city_scenario(knowledge_city(transfer_subsidy(0.02, 50.0, 1e7)), 36));
   const auto large =
       city_model(city_scenario(knowledge_city(transfer_subsidy(0.2, 500.0, 1e7)), 36));
   const std::size_t points = static_cast<std::size_t>(small->time_axis().points());
@@ -205,8 +206,10 @@ TEST(CityKnowledge, SpilloverDecaysWithSupplyDistance) {
 // about 0.6 points a year for direct suppliers: far above the noise once the shocks are shared).
 // Fails if the spillover did not reach suppliers' knowledge or knowledge did not reach growth.
 TEST(CityKnowledge, SpilloversRaiseSuppliersGrowth) {
-  const auto off = city_model(city_scenario(knowledge_city("spillover_rate = 0.0\n"), 36));
-  const auto on = city_model(city_scenario(knowledge_city("spillover_rate = 0.2\n"), 36));
+  const auto off =
+      city_model(city_scenario(knowledge_city("initial_leaders = 3\nspillover_rate = 0.0\n"), 36));
+  const auto on =
+      city_model(city_scenario(knowledge_city("initial_leaders = 3\nspillover_rate = 0.2\n"), 36));
   std::vector<double> differences;
   for (std::uint32_t r = 0; r < 8; ++r) {
     std::set<std::uint32_t> suppliers;

@@ -17,10 +17,10 @@ struct KnowledgeSource {
   std::uint8_t level = 0;  ///< Level
   Network::Vertex vertex = 0;
   sim::AccountBook::AccountId account = 0;
-  double research_output = 0.0;   ///< relative to a provincial key lab (1)
-  double transfer_capacity = 0.0; ///< technology contracts it can sell a year
-  double capacity_bonus = 0.0;    ///< extra contracts next round, bought by transfer subsidies
-  double turnover_year = 0.0;     ///< 万元: value of the contracts it sold this calendar year
+  double research_output = 0.0;    ///< relative to a provincial key lab (1)
+  double transfer_capacity = 0.0;  ///< technology contracts it can sell a year
+  double capacity_bonus = 0.0;     ///< extra contracts next round, bought by transfer subsidies
+  double turnover_year = 0.0;      ///< 万元: value of the contracts it sold this calendar year
   double turnover_last_year = 0.0;
 };
 
@@ -37,10 +37,10 @@ struct KnowledgeState {
   double research_output_start = 0.0;  ///< the sources' research output at the start
   /// The entry channel's spin-off rate is spinoffs_per_year times this (1: output as at start).
   double spinoff_rate_factor = 1.0;
-  double turnover_year = 0.0;          ///< 万元, contracts of the modelled sources this year
+  double turnover_year = 0.0;  ///< 万元, contracts of the modelled sources this year
   double turnover_last_year = 0.0;
   double contracts_year = 0.0;
-  double spinoffs_linked = 0.0;   ///< cumulative over the run
+  double spinoffs_linked = 0.0;     ///< cumulative over the run
   double talent_teams_total = 0.0;  ///< cumulative: the starting stock plus the run's entries
   double enterprise_labs = 0.0;     ///< provincial labs built by firms (cumulative, incl. start)
   // Spillovers (§3.8.7).

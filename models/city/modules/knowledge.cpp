@@ -26,10 +26,11 @@ constexpr const char* REPORT_2024 =
 
 const ParameterTable& knowledge_parameters() {
   static const ParameterTable table({
-      integer("knowledge_universities", 3, 0, 1.0e4, "institutions",
-              "universities in the city at the start (provincial level)",
-              "assumption: 信阳's undergraduate universities (信阳师范大学, 信阳农林学院, 信阳学院)",
-              FIELD(knowledge_universities)),
+      integer(
+          "knowledge_universities", 3, 0, 1.0e4, "institutions",
+          "universities in the city at the start (provincial level)",
+          "assumption: 信阳's undergraduate universities (信阳师范大学, 信阳农林学院, 信阳学院)",
+          FIELD(knowledge_universities)),
       integer("knowledge_key_labs_provincial", 7, 0, 1.0e4, "labs",
               "provincial key laboratories at the start", FACTS_XINYANG,
               FIELD(knowledge_key_labs_provincial)),
@@ -50,8 +51,8 @@ const ParameterTable& knowledge_parameters() {
               "2021-01-18)",
               FIELD(knowledge_rd_institutions)),
       real("contracts_per_university", 9.4, 0.0, 1.0e4, "contracts/year",
-           "technology contracts a university can sell a year (its transfer capacity)",
-           REPORT_2024, FIELD(contracts_per_university)),
+           "technology contracts a university can sell a year (its transfer capacity)", REPORT_2024,
+           FIELD(contracts_per_university)),
       real("contracts_per_key_lab", 9.4, 0.0, 1.0e4, "contracts/year",
            "transfer capacity of a provincial key lab",
            "calibrated: the report's mean over universities and institutes, applied to labs",
@@ -102,8 +103,7 @@ const ParameterTable& knowledge_parameters() {
            "calibrated: 信阳 2022 turnover 23亿 (docs/seed-documents.md §1) less the modelled "
            "sources' expected 1.3亿",
            FIELD(tech_contract_outside)),
-      real("tech_contract_outside_growth", 0.33, -1.0, 10.0, "1/year",
-           "growth of that turnover",
+      real("tech_contract_outside_growth", 0.33, -1.0, 10.0, "1/year", "growth of that turnover",
            "Henan technology-contract turnover 2023: 1,367亿, +33% (河南省科技厅 via 河南日报 "
            "2024-02)",
            FIELD(tech_contract_outside_growth)),
@@ -239,10 +239,10 @@ class KnowledgeModule final : public Module {
     for (KnowledgeSource& source : k.sources) source.capacity_bonus = 0.0;
     // The spin-off channel of entry.cpp scales with the sources' research output.
     const double output = research_output(k);
-    k.spinoff_rate_factor = k.research_output_start > 0.0 && output != k.research_output_start
-                                ? std::pow(output / k.research_output_start,
-                                           p_.spinoff_output_elasticity)
-                                : 1.0;
+    k.spinoff_rate_factor =
+        k.research_output_start > 0.0 && output != k.research_output_start
+            ? std::pow(output / k.research_output_start, p_.spinoff_output_elasticity)
+            : 1.0;
   }
 
   void rounds(World& world, const StepContext& context, StepTotals&) const override {
@@ -295,8 +295,8 @@ class KnowledgeModule final : public Module {
                                                  : 1.0;
     const double capacity[] = {p_.contracts_per_university, p_.contracts_per_key_lab,
                                p_.contracts_per_rd_institution, p_.contracts_per_platform};
-    const double output[] = {p_.research_output_university, 1.0,
-                             p_.research_output_rd_institution, p_.research_output_platform};
+    const double output[] = {p_.research_output_university, 1.0, p_.research_output_rd_institution,
+                             p_.research_output_platform};
     source.transfer_capacity = scale * capacity[type];
     source.research_output = scale * output[type];
     k.sources.push_back(source);
@@ -419,7 +419,8 @@ class KnowledgeModule final : public Module {
         const std::uint32_t row = keys[next].second;
         const double u1 = draws[index].next_u01();
         const double u2 = draws[index].next_u01();
-        const double z = std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(2.0 * std::numbers::pi * u2);
+        const double z =
+            std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(2.0 * std::numbers::pi * u2);
         const sim::Yuan yuan = sim::to_yuan(sim::Money(median * std::exp(sigma * z)));
         if (yuan <= 0) continue;
         const double value = sim::to_wan(yuan).value();

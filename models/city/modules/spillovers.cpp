@@ -88,8 +88,8 @@ class Spillovers final : public Module {
       const Network::Vertex hub = boost::source(relation.edge, world.network.graph());
       const std::size_t row = world.network.row_of(relation.firm);
       const std::size_t hub_row = world.network.row_of(hub);
-      const bool over = row == Network::NO_ROW || f.alive[row] == 0 ||
-                        hub_row == Network::NO_ROW || f.alive[hub_row] == 0;
+      const bool over = row == Network::NO_ROW || f.alive[row] == 0 || hub_row == Network::NO_ROW ||
+                        f.alive[hub_row] == 0;
       if (over) {
         world.network.end(relation.edge);
       } else {
@@ -115,23 +115,22 @@ class Spillovers final : public Module {
     const std::int32_t month = month_index(context.when.year, context.when.first_month);
     for (std::size_t hub = 0; hub < world.firms.size(); ++hub) {
       if (f.alive[hub] == 0) continue;
-      const std::int64_t quota = (f.flags[hub] & FLAG_LEADER) != 0 ? p_.supply_links_per_leader
-                                 : (f.flags[hub] & FLAG_GAZELLE) != 0
-                                     ? p_.supply_links_per_gazelle
-                                     : 0;
+      const std::int64_t quota = (f.flags[hub] & FLAG_LEADER) != 0    ? p_.supply_links_per_leader
+                                 : (f.flags[hub] & FLAG_GAZELLE) != 0 ? p_.supply_links_per_gazelle
+                                                                      : 0;
       if (quota <= 0) continue;
       std::int64_t have = 0;
       if (Network::has_vertex(cf, hub)) {
-        for (const auto edge :
-             boost::make_iterator_range(boost::out_edges(Network::vertex_of(cf, hub),
-                                                         world.network.graph())))
+        for (const auto edge : boost::make_iterator_range(
+                 boost::out_edges(Network::vertex_of(cf, hub), world.network.graph())))
           have += world.network[edge].type == EdgeType::SUPPLY ? 1 : 0;
       }
       if (have >= quota) continue;
       if (by_sector.empty()) {
         by_sector.resize(SECTOR_COUNT);
         for (std::size_t row = 0; row < world.firms.size(); ++row)
-          if (f.alive[row] != 0) by_sector[f.sector[row]].push_back(static_cast<std::uint32_t>(row));
+          if (f.alive[row] != 0)
+            by_sector[f.sector[row]].push_back(static_cast<std::uint32_t>(row));
       }
       std::vector<std::pair<std::uint32_t, std::uint32_t>> keys;  // (draw, row)
       for (const std::uint32_t row : by_sector[f.sector[hub]]) {
