@@ -190,6 +190,42 @@ struct CityParams {
   double guarantor_leverage = 0;
   double guarantee_share = 0;
   double guarantee_fee_rate = 0;
+  // knowledge sources (docs/model.md §3.8.6)
+  std::int64_t knowledge_universities = 0;
+  std::int64_t knowledge_key_labs_provincial = 0;
+  std::int64_t knowledge_key_labs_national = 0;
+  std::int64_t knowledge_platforms_provincial = 0;
+  std::int64_t knowledge_platforms_national = 0;
+  std::int64_t knowledge_rd_institutions = 0;
+  double contracts_per_university = 0;
+  double contracts_per_key_lab = 0;
+  double contracts_per_rd_institution = 0;
+  double contracts_per_platform = 0;
+  double knowledge_national_factor = 1;
+  double research_output_university = 0;
+  double research_output_rd_institution = 0;
+  double research_output_platform = 0;
+  double tech_contract_value_mean = 0;
+  double tech_contract_value_log_sd = 0;
+  std::int64_t tech_contract_months = 12;
+  double tech_contract_knowledge_gain = 0;
+  double tech_contract_patent_share = 0;
+  double tech_contract_outside = 0;
+  double tech_contract_outside_growth = 0;
+  double transfer_cost_per_contract = 1;
+  double new_enterprise_labs_per_year = 0;
+  double new_national_key_labs_per_year = 0;
+  double new_platforms_per_year = 0;
+  double new_rd_institutions_per_year = 0;
+  double enterprise_lab_knowledge = 0;
+  double spinoff_output_elasticity = 0;
+  double talent_teams_initial = 0;
+  // spillovers (docs/model.md §3.8.7)
+  std::int64_t supply_links_per_leader = 0;
+  std::int64_t supply_links_per_gazelle = 0;
+  double spillover_rate = 0;
+  double spillover_decay = 0;
+  std::int64_t spillover_max_distance = 1;
 
   /// Reads every key of parameter_specs() (prefix "city.") from a resolved set.
   [[nodiscard]] static CityParams from(const sim::ParameterSet& values);

@@ -240,7 +240,7 @@ std::vector<sim::ParameterProblem> check_instruments(const sim::ParameterSet& va
 InstrumentSet::InstrumentSet(std::vector<Instrument> instruments)
     : instruments_(std::move(instruments)) {
   for (const Instrument& instrument : instruments_)
-    wanted_ |= 1u << static_cast<unsigned>(instrument.trigger);
+    wanted_ |= std::uint64_t{1} << static_cast<unsigned>(instrument.trigger);
 }
 
 Ledger::Ledger(const std::vector<Instrument>& instruments)

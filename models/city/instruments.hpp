@@ -110,7 +110,7 @@ class InstrumentSet {
 
  private:
   std::vector<Instrument> instruments_;
-  std::uint32_t wanted_ = 0;  ///< bit per Trigger some instrument pays on
+  std::uint64_t wanted_ = 0;  ///< bit per Trigger some instrument pays on
 };
 
 /// What the ledger did in a step, per instrument.

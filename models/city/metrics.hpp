@@ -134,7 +134,32 @@ namespace innosim::models::city {
   X(LOAN_POOL_COMPENSATION, "loan_pool_compensation", "万元/step", FLOW,                          \
     "principal losses the loss-compensation pool (loan_loss instruments) paid the banks")         \
   X(LOAN_POOL_BALANCE, "loan_pool_balance", "万元", STOCK,                                        \
-    "what is left of this year's budget of the loss-compensation pool (loan_loss instruments)")
+    "what is left of this year's budget of the loss-compensation pool (loan_loss instruments)")  \
+  /* knowledge (docs/model.md §3.8.6) */                                                          \
+  X(TECH_CONTRACT_TURNOVER, "tech_contract_turnover", "亿元/year", STOCK,                          \
+    "the city's technology-contract turnover this calendar year: the modelled contracts plus "   \
+    "the series outside them")                                                                    \
+  X(TECH_CONTRACT_TURNOVER_MODELLED, "tech_contract_turnover_modelled", "亿元/year", STOCK,        \
+    "value of the contracts the modelled sources sold to modelled firms this calendar year")      \
+  X(TECH_CONTRACT_TURNOVER_GROWTH, "tech_contract_turnover_growth", "1", STOCK,                   \
+    "the city's turnover this year over last year's, less 1")                                    \
+  X(TECH_CONTRACTS, "tech_contracts", "contracts/year", STOCK,                                    \
+    "contracts the modelled sources sold this calendar year")                                    \
+  X(SPINOFFS_LINKED, "spinoffs_linked", "firms", STOCK,                                           \
+    "spin-offs of the run linked to a knowledge source (cumulative)")                            \
+  X(KEY_LABS, "key_labs", "labs", STOCK, "provincial and national key laboratories")             \
+  X(KEY_LABS_NATIONAL, "key_labs_national", "labs", STOCK, "national key laboratories")          \
+  X(PLATFORMS, "platforms", "platforms", STOCK, "provincial and national innovation platforms")  \
+  X(NEW_RD_INSTITUTIONS, "new_rd_institutions", "institutions", STOCK,                            \
+    "provincial and national new R&D institutions")                                              \
+  X(TALENT_TEAMS_TOTAL, "talent_teams_total", "teams", STOCK,                                     \
+    "talent teams: the starting stock plus the talent-team firms founded in the run")            \
+  /* spillovers (docs/model.md §3.8.7) */                                                         \
+  X(SUPPLY_EDGES, "supply_edges", "edges", STOCK, "supply relations of leaders and gazelles")    \
+  X(SUPPLIERS_REACHED, "suppliers_reached", "firms", STOCK,                                       \
+    "firms a leader reached over supply edges in the year's spillover round")                    \
+  X(SPILLOVER_KNOWLEDGE, "spillover_knowledge", "万元/year", STOCK,                               \
+    "knowledge the year's spillover round added to suppliers")
 // clang-format on
 
 enum Metric : std::size_t {

@@ -25,6 +25,8 @@ const std::vector<ModuleRegistration>& schedule() {
       {"context", &context_parameters, &make_context},
       {"network", &no_parameters, &make_network},
       {"loans", &loans_parameters, &make_loans},
+      {"knowledge", &knowledge_parameters, &make_knowledge},
+      {"spillovers", &spillovers_parameters, &make_spillovers},
       {"recording", &recording_parameters, &make_recording},
   };
   return modules;

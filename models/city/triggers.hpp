@@ -50,7 +50,6 @@ inline constexpr bool RAISED_BY_MODEL = false;
     "小升高 cultivation and application services; base = services' value")                        \
   X(INCUBATOR_UPGRADED, "incubator_upgraded", NO_BASE, RAISED_BY_MODEL,                           \
     "an incubator recognised at a higher level (provincial, national); the incubator claims")  \
-    "小升高 cultivation and application services; base = services' value")                     \
   X(LOAN_LOSS, "loan_loss", HAS_BASE, RAISED_BY_MODEL,                                            \
     "a bank's principal loss on a defaulted technology loan (institution claim); base = loss")    \
   X(LOAN_INTEREST, "loan_interest", HAS_BASE, RAISED_BY_MODEL,                                    \
@@ -58,7 +57,19 @@ inline constexpr bool RAISED_BY_MODEL = false;
   X(GUARANTEE_FEE, "guarantee_fee", HAS_BASE, RAISED_BY_MODEL,                                    \
     "guarantee fee a borrower paid in the step; base = fee")                                      \
   X(LOAN_OBTAINED, "loan_obtained", NO_BASE, RAISED_BY_MODEL,                                     \
-    "a firm obtains a technology loan (郑州 十九; equity may raise it for an investment)")
+    "a firm obtains a technology loan (郑州 十九; equity may raise it for an investment)")  \
+  X(TECH_TRANSFER, "tech_transfer", HAS_BASE, RAISED_BY_MODEL,                                    \
+    "a knowledge source's yearly claim; base = its contract turnover of last year")               \
+  X(CONTRACT_REGISTRATION, "contract_registration", HAS_BASE, RAISED_BY_MODEL,                    \
+    "a knowledge source's registered contracts; base = its turnover of last year")                \
+  X(KEY_LAB_CREATED, "key_lab_created", NO_BASE, RAISED_BY_MODEL,                                 \
+    "a new national key laboratory (the lab claims)")                                             \
+  X(ENTERPRISE_LAB_CREATED, "enterprise_lab_created", NO_BASE, RAISED_BY_MODEL,                   \
+    "a firm builds a provincial key laboratory (the firm claims)")                                \
+  X(RD_INSTITUTION_RECOGNISED, "rd_institution_recognised", NO_BASE, RAISED_BY_MODEL,             \
+    "a new R&D institution is recognised (the institution claims)")                               \
+  X(PLATFORM_CREATED, "platform_created", NO_BASE, RAISED_BY_MODEL,                               \
+    "a new provincial R&D platform is approved (the platform claims)")
 // clang-format on
 
 enum class Trigger : std::uint8_t {

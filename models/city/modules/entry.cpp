@@ -445,7 +445,8 @@ void Entry::step(World& world, const StepContext& context, StepTotals& totals) c
   // The burn-in city is burn_in_pool_factor times the scenario's, entry included.
   const double scale = context.burn_in ? p_.burn_in_pool_factor : 1.0;
   const double rates[] = {0.0, scale * p_.registrations_per_year * p_.tech_firm_share,
-                          scale * p_.spinoffs_per_year, scale * p_.talent_teams_per_year};
+                          scale * p_.spinoffs_per_year * world.knowledge.spinoff_rate_factor,
+                          scale * p_.talent_teams_per_year};
   const sim::StreamKey births = context.stream(PURPOSE_BIRTHS);
   for (int origin = REGISTRATION; origin <= TALENT_TEAM; ++origin) {
     sim::DrawSequence draws(births, static_cast<std::uint32_t>(origin));
