@@ -488,7 +488,10 @@ TEST(ScenarioInput, TheReportIsBoundedAndSaysHowManyMore) {
     EXPECT_EQ(error.issues().back().to_string(),
               "typos.toml: error: 19950 more problems not shown (only the first 50 are "
               "reported); fix these and validate again");
-    EXPECT_LT(std::string(error.what()).size(), 200'000u);
+    // Each reported problem lists the accepted [city] keys, a list that grows with every module's
+    // parameters (about 4 KB with the loans module's): the bound is against the 55 MB of the
+    // unbounded report, with room for more keys.
+    EXPECT_LT(std::string(error.what()).size(), 1'000'000u);
   }
   const std::clock_t started = std::clock();
   const std::string long_key =
