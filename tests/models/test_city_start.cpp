@@ -275,9 +275,12 @@ TEST(CityStart, InstrumentsLeaveTheStartingStateBitIdentical) {
   const sim::Ensemble a = testing::run(*with, 3, 0, 1);
   const sim::Ensemble b = testing::run(without, 3, 0, 1);
   for (std::uint32_t r = 0; r < 3; ++r) {
-    for (std::size_t metric = 0; metric < FIXED_METRIC_COUNT; ++metric)
+    for (std::size_t metric = 0; metric < FIXED_METRIC_COUNT; ++metric) {
+      // The loss-compensation pool's budget left is the instrument's, not the firms' state.
+      if (metric == LOAN_POOL_BALANCE) continue;
       EXPECT_EQ(a.at(metric, r, 0), b.at(metric, r, 0))
           << fixed_metrics()[metric].name << " in replication " << r;
+    }
   }
   // ... and the package does act once the run starts.
   EXPECT_NE(a.at(SPENDING_INSTRUMENTS, 0, 12), b.at(SPENDING_INSTRUMENTS, 0, 12));
