@@ -23,6 +23,7 @@ const std::vector<ModuleRegistration>& schedule() {
       {"instruments", &instruments_parameters, &make_instruments},
       {"context", &context_parameters, &make_context},
       {"network", &no_parameters, &make_network},
+      {"equity", &equity_parameters, &make_equity},
       {"recording", &recording_parameters, &make_recording},
   };
   return modules;

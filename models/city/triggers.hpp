@@ -47,7 +47,13 @@ inline constexpr bool RAISED_BY_MODEL = false;
   X(TALENT_TEAM_ENTRY, "talent_team_entry", NO_BASE, RAISED_BY_MODEL,                             \
     "a talent-team firm is founded")                                                              \
   X(CULTIVATION, "cultivation", HAS_BASE, GENERATED,                                              \
-    "小升高 cultivation and application services; base = services' value")
+    "小升高 cultivation and application services; base = services' value")                  \
+  X(GUIDANCE_FUND_CAPITAL, "guidance_fund_capital", HAS_BASE, RAISED_BY_MODEL,                    \
+    "the guidance fund calls its yearly public capital; base = its commitment")                   \
+  X(INVESTMENT_LOSS, "investment_loss", HAS_BASE, RAISED_BY_MODEL,                                \
+    "a venture fund writes off a holding; base = the cost lost")                                  \
+  X(LOAN_OBTAINED, "loan_obtained", HAS_BASE, RAISED_BY_MODEL,                                    \
+    "a tech SME obtains a loan or its first equity investment; base = the amount")
 // clang-format on
 
 enum class Trigger : std::uint8_t {
