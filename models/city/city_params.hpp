@@ -170,6 +170,8 @@ struct CityParams {
   double equity_trade_sale_multiple = 0;
   double equity_ipo_multiple = 0;
   double equity_risk_cover_max = 0;
+  double equity_survival_cut = 0;
+  double equity_survival_years = 0;
 
   /// Reads every key of parameter_specs() (prefix "city.") from a resolved set.
   [[nodiscard]] static CityParams from(const sim::ParameterSet& values);

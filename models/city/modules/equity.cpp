@@ -50,24 +50,25 @@ const ParameterTable& equity_parameters() {
            "most of a firm's venture money the guidance fund may provide; it never becomes the "
            "largest shareholder either",
            "财企〔2007〕128号 art. 14: ≤ 25% and never the first shareholder (docs/references.md "
-           "§11.3)",
+           "§1.1)",
            FIELD(equity_guidance_max_share)),
       real("equity_deal_probability", 0.01, 0.0, 1.0, "1/year",
            "probability that a private fund invests in an eligible firm of its stage in a "
            "year's screening (before the guidance and risk-subsidy factors)",
-           "calibrated: a few rounds a year per fund in the example city (清科 2022: 4,167 deals "
-           "in H1 2022 nationally)",
+           "calibrated: a few rounds a year per fund in the example city (no local deal "
+           "statistic; docs/references.md §4.4 has the national deal count)",
            FIELD(equity_deal_probability)),
       real("equity_ticket_seed", 300.0, 0.0, HUGE_MONEY, "万元", "round size at the seed stage",
            "calibrated: angel rounds of hundreds of 万; the all-stage mean is 7,560万 (清科 2022, "
-           "docs/references.md §11.3)",
+           "docs/references.md §4.4)",
            FIELD(equity_ticket_seed)),
       real("equity_ticket_early", 1000.0, 0.0, HUGE_MONEY, "万元", "round size at the early stage",
-           "calibrated: below the all-stage mean (清科 2022)", FIELD(equity_ticket_early)),
+           "calibrated: below the all-stage mean (清科 2022, docs/references.md §4.4)",
+           FIELD(equity_ticket_early)),
       real("equity_ticket_growth", 3000.0, 0.0, HUGE_MONEY, "万元",
            "round size at the growth stage",
            "calibrated: below the all-stage mean 7,560万 "
-           "(清科 2022), the city's firms being small",
+           "(清科 2022, docs/references.md §4.4), the city's firms being small",
            FIELD(equity_ticket_growth)),
       real("equity_seed_max_age_years", 3.0, 0.0, 100.0, "years",
            "a seed-stage firm is at most this old", "assumption", FIELD(equity_seed_max_age_years)),
@@ -76,20 +77,21 @@ const ParameterTable& equity_parameters() {
            FIELD(equity_seed_max_revenue)),
       real("equity_early_max_age_years", 5.0, 0.0, 100.0, "years",
            "an early-stage firm (初创期, the guidance fund's target) is at most this old",
-           "财企〔2007〕128号 art. 11: ≤ 5 years", FIELD(equity_early_max_age_years)),
+           "财企〔2007〕128号 art. 11: ≤ 5 years (docs/references.md §1.1)",
+           FIELD(equity_early_max_age_years)),
       real("equity_early_max_revenue", 3000.0, 0.0, HUGE_MONEY, "万元/year",
            "an early-stage firm has at most this revenue",
-           "财企〔2007〕128号 art. 11: sales ≤ 3,000万", FIELD(equity_early_max_revenue)),
+           "财企〔2007〕128号 art. 11: sales ≤ 3,000万 (docs/references.md §1.1)",
+           FIELD(equity_early_max_revenue)),
       real("equity_min_growth", 0.1, -1.0, 100.0, "1/year",
            "early- and growth-stage candidates grew their revenue by at least this last year",
-           "calibrated: funds screen for growth (Puri & Zarutskie 2012: VC-backed firms grow "
-           "faster)",
+           "calibrated: funds screen for growth (Puri & Zarutskie 2012, docs/references.md §2: "
+           "VC-backed firms grow faster)",
            FIELD(equity_min_growth)),
       real("equity_follow_on_rate", 0.5, 0.0, 1.0, "1/year",
            "probability that a fund follows on in a held firm that grew (a new round of its "
            "ticket)",
-           "calibrated: no statistic found (docs/references.md §11.3)",
-           FIELD(equity_follow_on_rate)),
+           "calibrated: no statistic on follow-on rounds was found", FIELD(equity_follow_on_rate)),
       real("equity_follow_on_growth", 0.3, 0.0, 100.0, "1",
            "a held firm qualifies for a follow-on when its revenue grew by this since the last "
            "round",
@@ -97,7 +99,8 @@ const ParameterTable& equity_parameters() {
       real("equity_trade_sale_rate", 0.08, 0.0, 10.0, "1/year",
            "hazard of a holding being sold to a buyer (trade sale, share transfer, buy-back)",
            "calibrated: with IPO exits and write-offs, holdings last about 5-7 years; share "
-           "transfer and buy-back are about a third of VC exits (清科 2020)",
+           "transfer and buy-back are about a third of VC exits (清科 2020, docs/references.md "
+           "§4.4)",
            FIELD(equity_trade_sale_rate)),
       real("equity_trade_sale_multiple", 1.5, 0.0, 100.0, "1",
            "proceeds of a trade sale per yuan of cost", "assumption",
@@ -110,6 +113,17 @@ const ParameterTable& equity_parameters() {
            "by 1 - the expected cover)",
            "assumption: an elasticity of 1 of the deal rate to the expected net loss, capped",
            FIELD(equity_risk_cover_max)),
+      real("equity_survival_cut", 0.2, 0.0, 1.0, "1",
+           "a firm's market exit hazard is multiplied by 1 - this for equity_survival_years "
+           "after each round it receives (beyond what the money does through its cash)",
+           "calibrated: Puri & Zarutskie 2012 (docs/references.md §2): VC-financed firms fail "
+           "less in the first 4-5 years after funding; hazard x 0.8, range 0.6-1.0 (their "
+           "higher failure later is not modelled)",
+           FIELD(equity_survival_cut)),
+      real("equity_survival_years", 4.0, 0.0, 20.0, "years",
+           "how long the lower exit hazard after a round lasts",
+           "Puri & Zarutskie 2012 (docs/references.md §2): the first 4-5 years after funding",
+           FIELD(equity_survival_years)),
   });
   return table;
 }
@@ -117,15 +131,19 @@ const ParameterTable& equity_parameters() {
 namespace {
 
 inline constexpr sim::StreamPurpose PURPOSE_EQUITY = 17;
-/// Draw blocks per firm and step: block = the private fund's index (word 0: the deal or
-/// follow-on, word 1: the trade sale); the guidance fund draws from GUIDANCE_BLOCK, so that
-/// adding a private fund moves none of its draws.
-inline constexpr std::uint32_t GUIDANCE_BLOCK = (1u << 24) - 1;
+/// Draw blocks per firm and step: block = the private fund's index, word 0: its deal or
+/// follow-on; block FIRM_BLOCK, word 1: the firm's trade sale (a block no fund index reaches, so
+/// adding a fund moves no exit).
+inline constexpr std::uint32_t FIRM_BLOCK = (1u << 24) - 1;
 using Holdings = std::map<std::pair<std::uint32_t, std::uint32_t>, EquityHolding>;
 
 class Equity final : public Module {
  public:
-  explicit Equity(const ModuleSetup& setup) : p_(setup.params), instruments_(setup.instruments) {
+  explicit Equity(const ModuleSetup& setup)
+      : p_(setup.params),
+        instruments_(setup.instruments),
+        survival_steps_(static_cast<int>(
+            std::lround(setup.params.equity_survival_years * 12.0 / setup.time.step_months))) {
     const auto& all = instruments_.all();
     for (std::size_t index = 0; index < all.size(); ++index) {
       if (all[index].trigger == Trigger::GUIDANCE_FUND_CAPITAL && guidance_instrument_ < 0)
@@ -143,7 +161,7 @@ class Equity final : public Module {
         {Phase::START, Phase::ROUNDS, Phase::PAYMENTS, Phase::RECORD},
         {},
         {"alive", "tier", "flags", "age_months", "revenue", "revenue_y1", "revenue_y2", "cash",
-         "tech_sme_until_step", "graph_vertex"},
+         "tech_sme_until_step", "graph_vertex", "survival_until_step", "survival_hazard_cut"},
         {VC_UNDER_MANAGEMENT, EQUITY_ROUNDS, EQUITY_INVESTED, EQUITY_ROUNDS_TECH_SME,
          EQUITY_EXITS_IPO, EQUITY_EXITS_TRADE_SALE, EQUITY_WRITE_OFFS, EQUITY_FIRMS_BACKED,
          EQUITY_PRIVATE_PER_PUBLIC},
@@ -289,6 +307,7 @@ class Equity final : public Module {
 
   const CityParams& p_;
   const InstrumentSet& instruments_;
+  int survival_steps_;
   int guidance_instrument_ = -1;
   int loss_instrument_ = -1;
 };
@@ -348,23 +367,30 @@ void Equity::exits(World& world, const StepContext& context, StepTotals& totals)
   const FirmView f(world.firms);
   const sim::StreamKey stream = context.stream(PURPOSE_EQUITY);
   const float trade_sale = static_cast<float>(1.0 - std::exp(-p_.equity_trade_sale_rate));
+  // Exits are the firm's: when it lists, or a buyer takes it over, every fund holding it sells
+  // (so the guidance fund is never left alone or first among the holders: its leverage rule
+  // holds for as long as it holds). Holdings are keyed by firm id first, so a firm's are
+  // adjacent.
   for (auto it = s.holdings.begin(); it != s.holdings.end();) {
+    const std::uint32_t id = it->first.first;
     const std::size_t row =
         world.network.row_of(boost::target(it->second.edge, world.network.graph()));
-    const VentureFund& fund = s.funds[it->first.second];
-    const double cost = static_cast<double>(it->second.cost);
-    if ((f.flags[row] & FLAG_LISTED) != 0) {
-      totals[EQUITY_EXITS_IPO] += 1.0;
-      it = close(world, it, std::llround(cost * p_.equity_ipo_multiple));
+    const bool listed = (f.flags[row] & FLAG_LISTED) != 0;
+    double multiple = 0.0;
+    if (listed) {
+      multiple = p_.equity_ipo_multiple;
+    } else if (sim::bernoulli(stream.block(id, FIRM_BLOCK)[1], trade_sale)) {
+      multiple = p_.equity_trade_sale_multiple;
+    }
+    if (multiple == 0.0 && !listed) {
+      while (it != s.holdings.end() && it->first.first == id) ++it;
       continue;
     }
-    const std::uint32_t block = fund.type == GUIDANCE_FUND ? GUIDANCE_BLOCK : fund.index;
-    if (sim::bernoulli(stream.block(it->first.first, block)[1], trade_sale)) {
-      totals[EQUITY_EXITS_TRADE_SALE] += 1.0;
-      it = close(world, it, std::llround(cost * p_.equity_trade_sale_multiple));
-      continue;
+    const Metric route = listed ? EQUITY_EXITS_IPO : EQUITY_EXITS_TRADE_SALE;
+    while (it != s.holdings.end() && it->first.first == id) {
+      totals[route] += 1.0;
+      it = close(world, it, std::llround(static_cast<double>(it->second.cost) * multiple));
     }
-    ++it;
   }
 }
 
@@ -404,20 +430,24 @@ void Equity::invest(World& world, const StepContext& context, StepTotals& totals
       if (f.alive[row] == 0 || f.tier[row] == CANDIDATE) continue;
       const std::uint32_t id = f.id[row];
       const auto held = s.holdings.find({id, static_cast<std::uint32_t>(k)});
-      const std::uint32_t word = stream.block(id, fund.index)[0];
+      double probability = 0.0;
       if (held != s.holdings.end()) {
         const bool grew =
             f.revenue[row] >= (1.0 + p_.equity_follow_on_growth) * held->second.revenue_at_round;
-        if (!grew || !sim::bernoulli(word, static_cast<float>(p_.equity_follow_on_rate))) continue;
+        if (!grew) continue;
+        probability = p_.equity_follow_on_rate;
       } else {
         const EquityStage stage = stage_of(f, row);
         if (stage != fund.stage) continue;
         const bool tech_sme = f.tech_sme_until[row] > step;
-        double probability = p_.equity_deal_probability;
+        probability = p_.equity_deal_probability;
         if (guidance_target(f, row, step)) probability *= guidance_factor;
         if (tech_sme && stage != GROWTH_STAGE) probability *= risk_factor;
-        if (!sim::bernoulli(word, static_cast<float>(std::min(1.0, probability)))) continue;
       }
+      // The draw after the cheap tests: a fund draws only for the firms it considers.
+      if (!sim::bernoulli(stream.block(id, fund.index)[0],
+                          static_cast<float>(std::min(1.0, probability))))
+        continue;
       round(world, context, row, k, ticket_yuan, guidance, month, order, totals);
     }
   }
@@ -476,6 +506,15 @@ void Equity::round(World& world, const StepContext& context, std::size_t row, st
   // through cash, so equity_base, the non-cash part, stays as it is (raising it too would count
   // the round twice).
   f.cash[row] += sim::MoneyColumn(money);
+  // Backed firms fail less in the years after a round (Puri & Zarutskie 2012): the survival
+  // support the exit hazard reads (exit.cpp), kept at the longer and deeper of this and any
+  // instrument's.
+  if (p_.equity_survival_cut > 0.0 && survival_steps_ > 0) {
+    f.survival_until[row] = static_cast<std::uint16_t>(
+        std::min(65535, std::max<int>(f.survival_until[row], context.when.step + survival_steps_)));
+    f.survival_hazard_cut[row] =
+        std::max(f.survival_hazard_cut[row], static_cast<float>(p_.equity_survival_cut));
+  }
   const Network::Vertex vertex = world.network.firm_vertex(f, row);
   const auto add = [&](VentureFund& investor, std::uint32_t position, sim::Yuan amount) {
     EquityHolding& holding = s.holdings[{id, position}];
