@@ -226,6 +226,30 @@ struct CityParams {
   double spillover_rate = 0;
   double spillover_decay = 0;
   std::int64_t spillover_max_distance = 1;
+  // equity: venture funds and the guidance fund (modules/equity.cpp, docs/model.md §3.8.5)
+  std::int64_t equity_private_funds = 0;
+  double equity_fund_capital = 0;
+  std::int64_t equity_fund_life_years = 0;
+  std::int64_t equity_round_month = 0;
+  double equity_guidance_commitment = 0;
+  double equity_guidance_max_share = 0;
+  double equity_deal_probability = 0;
+  double equity_ticket_seed = 0;
+  double equity_ticket_early = 0;
+  double equity_ticket_growth = 0;
+  double equity_seed_max_age_years = 0;
+  double equity_seed_max_revenue = 0;
+  double equity_early_max_age_years = 0;
+  double equity_early_max_revenue = 0;
+  double equity_min_growth = 0;
+  double equity_follow_on_rate = 0;
+  double equity_follow_on_growth = 0;
+  double equity_trade_sale_rate = 0;
+  double equity_trade_sale_multiple = 0;
+  double equity_ipo_multiple = 0;
+  double equity_risk_cover_max = 0;
+  double equity_survival_cut = 0;
+  double equity_survival_years = 0;
 
   /// Reads every key of parameter_specs() (prefix "city.") from a resolved set.
   [[nodiscard]] static CityParams from(const sim::ParameterSet& values);

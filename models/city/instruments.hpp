@@ -98,6 +98,7 @@ class InstrumentSet {
   [[nodiscard]] const std::vector<Instrument>& all() const { return instruments_; }
   [[nodiscard]] bool pays_on(Trigger trigger) const {
     return (wanted_ >> static_cast<unsigned>(trigger) & 1u) != 0;
+    static_assert(TRIGGER_COUNT <= 64);
   }
   /// Queues an application for `trigger` if an instrument pays on it; its place in the paying
   /// order is a draw of `order` (the step's PURPOSE_ORDER stream) for the firm and trigger.

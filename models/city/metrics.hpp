@@ -159,7 +159,24 @@ namespace innosim::models::city {
   X(SUPPLIERS_REACHED, "suppliers_reached", "firms", STOCK,                                       \
     "firms a leader reached over supply edges in the year's spillover round")                    \
   X(SPILLOVER_KNOWLEDGE, "spillover_knowledge", "万元/year", STOCK,                               \
-    "knowledge the year's spillover round added to suppliers")
+    "knowledge the year's spillover round added to suppliers")  \
+  X(VC_UNDER_MANAGEMENT, "vc_under_management", "万元", STOCK,                                    \
+    "venture capital managed by the city's funds: their cash plus the cost of live holdings")     \
+  X(EQUITY_ROUNDS, "equity_rounds", "rounds/step", FLOW,                                          \
+    "investments made (a fund's round in a firm, first or follow-on; co-investment counts once)") \
+  X(EQUITY_INVESTED, "equity_invested", "万元/step", FLOW, "money invested in firms by the funds") \
+  X(EQUITY_ROUNDS_TECH_SME, "equity_rounds_tech_sme", "rounds/step", FLOW,                        \
+    "investments made in registered tech SMEs")                                                   \
+  X(EQUITY_EXITS_IPO, "equity_exits_ipo", "holdings/step", FLOW,                                  \
+    "holdings sold after the firm listed")                                                        \
+  X(EQUITY_EXITS_TRADE_SALE, "equity_exits_trade_sale", "holdings/step", FLOW,                    \
+    "holdings sold to a buyer (trade sale, share transfer or buy-back)")                          \
+  X(EQUITY_WRITE_OFFS, "equity_write_offs", "holdings/step", FLOW,                                \
+    "holdings written off because the firm exited")                                               \
+  X(EQUITY_FIRMS_BACKED, "equity_firms_backed", "firms", STOCK,                                   \
+    "firms in which some fund holds a stake")                                                     \
+  X(EQUITY_PRIVATE_PER_PUBLIC, "equity_private_per_public", "1", STOCK,                           \
+    "private money invested alongside the guidance fund per yuan it invested, cumulative")
 // clang-format on
 
 enum Metric : std::size_t {

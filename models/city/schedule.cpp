@@ -27,6 +27,7 @@ const std::vector<ModuleRegistration>& schedule() {
       {"loans", &loans_parameters, &make_loans},
       {"knowledge", &knowledge_parameters, &make_knowledge},
       {"spillovers", &spillovers_parameters, &make_spillovers},
+      {"equity", &equity_parameters, &make_equity},
       {"recording", &recording_parameters, &make_recording},
   };
   return modules;

@@ -56,8 +56,6 @@ inline constexpr bool RAISED_BY_MODEL = false;
     "interest a borrower paid on a technology loan in the step; base = interest")                 \
   X(GUARANTEE_FEE, "guarantee_fee", HAS_BASE, RAISED_BY_MODEL,                                    \
     "guarantee fee a borrower paid in the step; base = fee")                                      \
-  X(LOAN_OBTAINED, "loan_obtained", NO_BASE, RAISED_BY_MODEL,                                     \
-    "a firm obtains a technology loan (郑州 十九; equity may raise it for an investment)")  \
   X(TECH_TRANSFER, "tech_transfer", HAS_BASE, RAISED_BY_MODEL,                                    \
     "a knowledge source's yearly claim; base = its contract turnover of last year")               \
   X(CONTRACT_REGISTRATION, "contract_registration", HAS_BASE, RAISED_BY_MODEL,                    \
@@ -69,7 +67,14 @@ inline constexpr bool RAISED_BY_MODEL = false;
   X(RD_INSTITUTION_RECOGNISED, "rd_institution_recognised", NO_BASE, RAISED_BY_MODEL,             \
     "a new R&D institution is recognised (the institution claims)")                               \
   X(PLATFORM_CREATED, "platform_created", NO_BASE, RAISED_BY_MODEL,                               \
-    "a new provincial R&D platform is approved (the platform claims)")
+    "a new provincial R&D platform is approved (the platform claims)")  \
+  X(GUIDANCE_FUND_CAPITAL, "guidance_fund_capital", HAS_BASE, RAISED_BY_MODEL,                    \
+    "the guidance fund calls its yearly public capital; base = its commitment")                   \
+  X(INVESTMENT_LOSS, "investment_loss", HAS_BASE, RAISED_BY_MODEL,                                \
+    "a venture fund writes off a holding; base = the cost lost")                                  \
+  X(LOAN_OBTAINED, "loan_obtained", HAS_BASE, RAISED_BY_MODEL,                                    \
+    "a firm obtains a technology loan or a tech SME its first equity investment (郑州 十九); "   \
+    "base = the amount")
 // clang-format on
 
 enum class Trigger : std::uint8_t {
