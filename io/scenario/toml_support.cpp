@@ -120,7 +120,20 @@ std::string unknown_key_message(const std::string& prefix, const std::string& ke
   std::string message = "unknown key " + prefix + "." + abbreviated(key);
   const std::string hint = suggestion(key, accepted);
   if (!hint.empty()) message += "; did you mean " + prefix + "." + hint + "?";
-  return message + " Accepted keys in [" + prefix + "]: " + join(accepted);
+  // The list is cut at about 2,000 characters: a table of hundreds of keys would otherwise make
+  // a report of many typos unboundedly long.
+  constexpr std::size_t MAX_LISTED_CHARACTERS = 2000;
+  std::string listed;
+  std::size_t shown = 0;
+  for (const auto& item : accepted) {
+    if (listed.size() + item.size() > MAX_LISTED_CHARACTERS) break;
+    listed += (listed.empty() ? "" : ", ") + item;
+    ++shown;
+  }
+  if (shown < accepted.size())
+    listed += ", ... (" + std::to_string(accepted.size() - shown) +
+              " more; `innosim params` lists every key)";
+  return message + " Accepted keys in [" + prefix + "]: " + listed;
 }
 
 bool accepts_exactly(const sim::ParameterSpec& spec, const sim::ParameterValue& value) {

@@ -111,9 +111,14 @@ TEST(CityModel, MoreSpinoffsLeaveEveryRegistrationEntrantBitIdentical) {
   // streams of registration entrants. Without instruments or quotas firms do not interact, so
   // their whole trajectories must agree. With ids from a running counter this fails: a step's
   // extra spin-offs renumber every later registration entrant. (The label quotas, on by
-  // default, are turned off: with them a spin-off can take a registration entrant's place.)
+  // default, are turned off: with them a spin-off can take a registration entrant's place; so
+  // are the knowledge sources' contracts and the supply links, for which firms compete.)
   const char* base =
       "[city]\ninitial_candidates = 200\ninitial_tech_sme = 50\ninitial_high_tech = 20\n"
+      "knowledge_universities = 0\nknowledge_key_labs_provincial = 0\n"
+      "knowledge_platforms_provincial = 0\nnew_enterprise_labs_per_year = 0\n"
+      "new_platforms_per_year = 0\nnew_rd_institutions_per_year = 0\n"
+      "supply_links_per_leader = 0\nsupply_links_per_gazelle = 0\n"
       "gazelle_quota = 0\nleader_quota = 0\nlittle_giant_quota = 0\nfledgling_quota = 0\n"
       "registrations_per_year = 20000\ntalent_teams_per_year = 5\nspinoffs_per_year = ";
   const auto few = city_model(city_scenario(std::string(base) + "10\n", 36));
