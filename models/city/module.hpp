@@ -62,8 +62,8 @@ inline constexpr sim::StreamPurpose PURPOSE_LABELS = 12;       ///< initial labe
 inline constexpr sim::StreamPurpose PURPOSE_START = 14;        ///< choosing the starting firms
 inline constexpr sim::StreamPurpose PURPOSE_INCUBATION =
     15;  ///< applying to and admission by incubators
-inline constexpr sim::StreamPurpose PURPOSE_KNOWLEDGE = 18;    ///< knowledge sources' draws
-inline constexpr sim::StreamPurpose PURPOSE_SPILLOVERS = 19;   ///< supply links of leaders
+inline constexpr sim::StreamPurpose PURPOSE_KNOWLEDGE = 18;   ///< knowledge sources' draws
+inline constexpr sim::StreamPurpose PURPOSE_SPILLOVERS = 19;  ///< supply links of leaders
 
 /// Draw slots of PURPOSE_ROUNDS per firm and step (block index), one per decision.
 enum RoundDraw : std::uint32_t { DRAW_TECH_SME = 0, DRAW_HIGH_TECH = 1, DRAW_LABELS = 2 };

@@ -2,6 +2,7 @@
 // invariance, instruments and their budgets, the R&D responses the model promises.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -67,10 +68,16 @@ TEST(CityModel, ResultsAreIdenticalForAnyThreadCountAndChunking) {
   const sim::Ensemble one = testing::run(*model, 2, 1, 11, &scenario);
   const sim::Ensemble two = testing::run(*model, 2, 2, 11, &scenario);
   ASSERT_EQ(one.values, two.values);
-  ASSERT_EQ(one.snapshots.size(), 1u);
-  ASSERT_EQ(two.snapshots.size(), 1u);
-  for (std::size_t column = 0; column < one.snapshots[0].columns.size(); ++column)
-    EXPECT_EQ(one.snapshots[0].columns[column].values, two.snapshots[0].columns[column].values);
+  // The firms' snapshot and the network's edge lists (one table per edge type with edges).
+  ASSERT_EQ(one.snapshots.size(), two.snapshots.size());
+  ASSERT_EQ(std::count_if(one.snapshots.begin(), one.snapshots.end(),
+                          [](const sim::Snapshot& s) { return s.group.empty(); }),
+            1);
+  for (std::size_t s = 0; s < one.snapshots.size(); ++s) {
+    EXPECT_EQ(one.snapshots[s].table, two.snapshots[s].table);
+    for (std::size_t column = 0; column < one.snapshots[s].columns.size(); ++column)
+      EXPECT_EQ(one.snapshots[s].columns[column].values, two.snapshots[s].columns[column].values);
+  }
   // A replication re-run alone gives the same series as inside the ensemble.
   sim::RunOptions alone;
   alone.seed = 11;

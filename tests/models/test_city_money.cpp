@@ -154,13 +154,20 @@ TEST(CityMoney, ResultsWithTheNetworkDoNotDependOnThreads) {
 }
 
 TEST(CityMoney, LeverageAndNetworkShapeAreRecorded) {
-  // With instruments that pay only firms and no private investors, private money per public yuan
+  // Without private investors, private money per public yuan
   // is 0 at every point (0/0 before the first payment: documented as 0); the network measures
   // are carried between year ends (equal within a year) and never negative. Fails if the ratio
   // counted programme money as private, or the shape changed between year ends.
-  const io::Scenario scenario = example_city();
+  io::Scenario scenario = example_city();
+  // No private money: no private funds, no guarantee agency (capitalised privately).
+  scenario.values.set("city.equity_private_funds", std::int64_t{0});
+  scenario.values.set("city.guarantors", std::int64_t{0});
   const auto model = city_model(scenario);
   const sim::Ensemble e = testing::run(*model, 1, 0, 3);
+  // With the example's private funds the ratio is positive once money has flowed.
+  const io::Scenario with_funds = example_city();
+  const sim::Ensemble funded = testing::run(*city_model(with_funds), 1, 0, 3);
+  EXPECT_GT(funded.at(PRIVATE_PER_PUBLIC, 0, funded.points() - 1), 0.0);
   for (std::size_t p = 0; p < e.points(); ++p) {
     EXPECT_EQ(e.at(PRIVATE_PER_PUBLIC, 0, p), 0.0);
     EXPECT_GE(e.at(NETWORK_COMPONENTS, 0, p), 0.0);

@@ -133,17 +133,16 @@ class Exit final : public Module {
   }
 
   [[nodiscard]] const ModuleInfo& info() const override {
-    static const ModuleInfo info{
-        "exit",
-        "exit hazard hump-shaped in age, falling with size, and "
-        "distress out of funds, drawn after growth; exits "
-        "take effect at the end of the firm pass, survivors age",
-        {Phase::ROWS, Phase::SETTLE},
-        {"alive", "age_months"},
-        {"revenue", "cash", "debt", "credit_line", "survival_until_step", "survival_hazard_cut",
-         "incubated_until_step"},
-        {EXITS_MARKET, EXITS_DISTRESS},
-        {{PURPOSE_STEP, 0, 0, 0b0110}}};
+    static const ModuleInfo info{"exit",
+                                 "exit hazard hump-shaped in age, falling with size, and "
+                                 "distress out of funds, drawn after growth; exits "
+                                 "take effect at the end of the firm pass, survivors age",
+                                 {Phase::ROWS, Phase::SETTLE},
+                                 {"alive", "age_months"},
+                                 {"revenue", "cash", "debt", "credit_line", "survival_until_step",
+                                  "survival_hazard_cut", "incubated_until_step"},
+                                 {EXITS_MARKET, EXITS_DISTRESS},
+                                 {{PURPOSE_STEP, 0, 0, 0b0110}}};
     return info;
   }
 

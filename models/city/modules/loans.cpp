@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "models/city/city_model.hpp"
+#include "models/city/modules/exit.hpp"
 #include "models/city/modules/liquidity.hpp"
 #include "models/city/modules/modules.hpp"
 #include "models/city/parameter_entries.hpp"
@@ -275,6 +276,31 @@ void Loans::settle_loans(World& world, const StepContext& context) const {
         !exited && out_of_funds(f.cash[row].value(), f.debt[row].value(), f.revenue[row], cpr,
                                 f.credit_line[row].value());
     const sim::Money principal = sim::to_wan(loan.principal);
+    // A borrower that closes solvent repays (an orderly closure: most market exits are not
+    // insolvencies): its cash and the assets it sells (assets_per_revenue × revenue) cover its
+    // debt and the loan. One that closes insolvent, or runs out of funds, defaults: defaults
+    // follow distress, not every exit (docs/model.md §3.8.4).
+    const bool closes_solvent =
+        exited &&
+        f.cash[row].value() + p_.assets_per_revenue * f.revenue[row] - f.debt[row].value() >=
+            principal.value();
+    const auto repay = [&] {
+      // Repaid: the line ends; what the firm drew on it stays as debt against its collateral.
+      world.book.transfer(world.accounts.firms, bank.account, loan.principal,
+                          recipient_class_of(BANK_ACCOUNT));
+      world.book.transfer(bank.account, world.accounts.depositors, loan.principal);
+      f.credit_line[row] -= sim::MoneyColumn(principal);
+      if (f.credit_line[row].value() < 0.0f) f.credit_line[row] = sim::MoneyColumn(0.0f);
+      world.network.end(loan.edge);
+      if (loan.guarantor >= 0) {
+        s.guarantors[static_cast<std::size_t>(loan.guarantor)].guaranteed -= loan.guaranteed;
+        world.network.end(loan.guarantee_edge);
+      }
+    };
+    if (closes_solvent) {
+      repay();
+      continue;
+    }
     if (exited || distressed) {
       // Default: the bank recovers the collateral's part, the guarantor pays its share of the
       // rest, and the bank claims its own loss on the pool (paid in PAYMENTS, within budget).
@@ -335,17 +361,7 @@ void Loans::settle_loans(World& world, const StepContext& context) const {
                          sim::to_wan(fee));
     }
     if (context.when.step >= loan.maturity_step) {
-      // Repaid: the line ends; what the firm drew on it stays as debt against its collateral.
-      world.book.transfer(world.accounts.firms, bank.account, loan.principal,
-                          recipient_class_of(BANK_ACCOUNT));
-      world.book.transfer(bank.account, world.accounts.depositors, loan.principal);
-      f.credit_line[row] -= sim::MoneyColumn(principal);
-      if (f.credit_line[row].value() < 0.0f) f.credit_line[row] = sim::MoneyColumn(0.0f);
-      world.network.end(loan.edge);
-      if (loan.guarantor >= 0) {
-        s.guarantors[static_cast<std::size_t>(loan.guarantor)].guaranteed -= loan.guaranteed;
-        world.network.end(loan.guarantee_edge);
-      }
+      repay();
       continue;
     }
     kept.push_back(loan);
@@ -398,8 +414,12 @@ void Loans::lend(World& world, const StepContext& context) const {
     const bool certified = tech_sme || f.high_tech_until[row] > step;
     const double limit = static_cast<double>(cpr) * revenue + line;
     const double leverage = std::min(4.0, debt / std::max(limit, 1e-6));
+    // The base rate is the larger of the portfolio's (loan_default_rate) and the firm's exit
+    // hazard at its age: banks know young firms close more often (docs/model.md §3.8.4).
+    const double age_years = f.age_months[row] / 12.0;
+    const double base_rate = std::max(p_.loan_default_rate, exit_hazard_at_age(p_, age_years));
     const double default_rate =
-        p_.loan_default_rate * (1.0 + leverage) * (certified ? p_.loan_certified_risk_factor : 1.0);
+        base_rate * (1.0 + leverage) * (certified ? p_.loan_certified_risk_factor : 1.0);
     const double collateral =
         std::clamp((static_cast<double>(cpr) * revenue - debt) / amount, 0.0, 1.0);
     const double lgd = 1.0 - p_.loan_collateral_recovery * collateral;

@@ -39,7 +39,16 @@ Network::Edge Network::connect(Vertex from, Vertex to, const EdgeProperties& pro
 
 void Network::end(Edge edge) {
   --edge_counts_[static_cast<std::size_t>(graph_[edge].type)];
+  const Vertex source = boost::source(edge, graph_);
+  const Vertex target = boost::target(edge, graph_);
   boost::remove_edge(edge, graph_);
+  // A firm left without relations gives its vertex back at the end of the step (it may get a
+  // new relation before then; release_exited_firms checks again).
+  for (const Vertex vertex : {source, target}) {
+    if (row_of_[vertex] != NO_ROW && boost::out_degree(vertex, graph_) == 0 &&
+        boost::in_degree(vertex, graph_) == 0)
+      isolated_.push_back(vertex);
+  }
 }
 
 void Network::release_exited_firms(const FirmView& firms) {
@@ -58,6 +67,18 @@ void Network::release_exited_firms(const FirmView& firms) {
     free_.push_back(vertex);
     --firm_vertices_;
   }
+  for (const Vertex vertex : isolated_) {
+    const std::size_t row = row_of_[vertex];
+    if (row == NO_ROW || boost::out_degree(vertex, graph_) != 0 ||
+        boost::in_degree(vertex, graph_) != 0)
+      continue;  // released above, already freed, or related again
+    graph_[vertex].active = false;
+    firms.graph_vertex[row] = 0;
+    row_of_[vertex] = NO_ROW;
+    free_.push_back(vertex);
+    --firm_vertices_;
+  }
+  isolated_.clear();
 }
 
 void Network::rows_moved(const ConstFirmView& firms, std::size_t rows) {

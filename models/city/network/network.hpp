@@ -123,8 +123,9 @@ class Network {
   void end(Edge edge);
 
   /// Removes every relation of firms that are no longer alive and frees their vertices for
-  /// reuse; each mechanism settles its own relations of exited firms (a loan's default, an
-  /// investment's write-off) before this runs, at the end of the step.
+  /// reuse, and frees the vertices of firms whose last relation ended in the step; each mechanism
+  /// settles its own relations of exited firms (a loan's default, an investment's write-off) before
+  /// this runs, at the end of the step.
   void release_exited_firms(const FirmView& firms);
   /// Re-reads each firm vertex's row from the graph_vertex column after the table moved rows
   /// (compaction).
@@ -134,7 +135,7 @@ class Network {
   [[nodiscard]] std::size_t edges_of(EdgeType type) const {
     return edge_counts_[static_cast<std::size_t>(type)];
   }
-  /// Firm vertices in use.
+  /// Firm vertices in use (firms with a relation, or whose last one ended in this step).
   [[nodiscard]] std::size_t firm_vertices() const { return firm_vertices_; }
   /// Bytes the graph holds on the heap (vertices, out- and in-edge lists, edge properties):
   /// an estimate from sizes and capacities, for the memory budget of docs/performance.md.
@@ -144,6 +145,7 @@ class Network {
   Graph graph_;
   std::vector<std::size_t> row_of_;  ///< per vertex: firm row, or NO_ROW
   std::vector<Vertex> free_;         ///< released firm vertices, reused first
+  std::vector<Vertex> isolated_;     ///< firm vertices whose last relation ended in the step
   std::array<std::size_t, EDGE_TYPE_COUNT> edge_counts_{};
   std::size_t firm_vertices_ = 0;
 };
