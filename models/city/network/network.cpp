@@ -1,5 +1,6 @@
 #include "models/city/network/network.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace innosim::models::city {
@@ -91,15 +92,24 @@ void Network::rows_moved(const ConstFirmView& firms, std::size_t rows) {
 }
 
 std::size_t Network::heap_bytes() const {
+  // What glibc's malloc hands out for a block of `bytes`: a 16-byte multiple with 8 bytes of
+  // header, at least 32.
+  const auto chunk = [](std::size_t bytes) {
+    return bytes == 0 ? 0 : std::max<std::size_t>(32, (bytes + 8 + 15) / 16 * 16);
+  };
   using StoredVertex = Graph::stored_vertex;
-  std::size_t bytes = boost::num_vertices(graph_) * sizeof(StoredVertex);
+  std::size_t bytes = chunk(graph_.m_vertices.capacity() * sizeof(StoredVertex));
   for (Vertex vertex = 0; vertex < boost::num_vertices(graph_); ++vertex) {
-    // Each edge sits in its source's out-list and its target's in-list; its properties are a
-    // separate heap block (counted once, with the out-list).
-    bytes += boost::out_degree(vertex, graph_) * (2 * sizeof(void*) + sizeof(EdgeProperties));
-    bytes += boost::in_degree(vertex, graph_) * 2 * sizeof(void*);
+    // Each edge sits in its source's out-list and its target's in-list (allocated by capacity);
+    // its properties are a heap block of their own (counted with the out-list).
+    const auto& out = graph_.m_vertices[vertex].m_out_edges;
+    const auto& in = graph_.m_vertices[vertex].m_in_edges;
+    bytes += chunk(out.capacity() * sizeof(*out.begin()));
+    bytes += chunk(in.capacity() * sizeof(*in.begin()));
+    bytes += out.size() * chunk(sizeof(EdgeProperties));
   }
-  return bytes + row_of_.capacity() * sizeof(std::size_t) + free_.capacity() * sizeof(Vertex);
+  return bytes + chunk(row_of_.capacity() * sizeof(std::size_t)) +
+         chunk(free_.capacity() * sizeof(Vertex)) + chunk(isolated_.capacity() * sizeof(Vertex));
 }
 
 }  // namespace innosim::models::city

@@ -137,8 +137,9 @@ class Network {
   }
   /// Firm vertices in use (firms with a relation, or whose last one ended in this step).
   [[nodiscard]] std::size_t firm_vertices() const { return firm_vertices_; }
-  /// Bytes the graph holds on the heap (vertices, out- and in-edge lists, edge properties):
-  /// an estimate from sizes and capacities, for the memory budget of docs/performance.md.
+  /// Bytes the graph holds on the heap (vertices, out- and in-edge lists by capacity, edge
+  /// properties, and this class's vectors), each block rounded up as glibc's malloc does: for
+  /// the memory budget of docs/performance.md.
   [[nodiscard]] std::size_t heap_bytes() const;
 
  private:
