@@ -155,6 +155,7 @@ struct CityParams {
   double incubator_maker_space_share = 0;
   double incubator_science_park_share = 0;
   std::int64_t incubator_capacity = 0;
+  double incubator_modelled_tenant_share = 1;
   double incubator_start_occupancy = 0;
   double incubators_opened_per_year = 0;
   std::int64_t tenant_entry_max_age_months = 0;
@@ -190,6 +191,7 @@ struct CityParams {
   double guarantor_leverage = 0;
   double guarantee_share = 0;
   double guarantee_fee_rate = 0;
+  double bank_min_risk_share = 0;
   // knowledge sources (docs/model.md §3.8.6)
   std::int64_t knowledge_universities = 0;
   std::int64_t knowledge_key_labs_provincial = 0;

@@ -21,7 +21,8 @@ using testing::city_model;
 std::string incubated_city(int provincial, int capacity, const std::string& keys = "") {
   return std::string(testing::SMALL_CITY) +
          "incubators_provincial = " + std::to_string(provincial) +
-         "\nincubator_capacity = " + std::to_string(capacity) + "\n" + keys;
+         "\nincubator_capacity = " + std::to_string(capacity) +
+         "\nincubator_modelled_tenant_share = 1\n" + keys;
 }
 
 struct FirmState {
@@ -220,6 +221,7 @@ TEST(CityIncubation, MoreCapacityRaisesTheSurvivalOfYoungFirms) {
 std::string upgrading_city(const std::string& award) {
   return std::string(testing::SMALL_CITY) +
          "incubators_city = 6\nincubator_capacity = 20\nprovincial_incubator_min_tenants = 5\n"
+         "incubator_modelled_tenant_share = 1\n"
          "provincial_incubator_min_graduates = 0\nincubator_upgrade_min_years = 0\n" +
          award;
 }

@@ -182,3 +182,60 @@ TEST(CityMoney, LeverageAndNetworkShapeAreRecorded) {
 
 }  // namespace
 }  // namespace innosim::models::city
+
+namespace innosim::models::city {
+namespace {
+
+TEST(CityMoney, AnInstitutionsInstrumentMovesNothingBeforeItsMoneyOrItsPromiseArrives) {
+  // Common random numbers across scenarios: each institution instrument of the example city
+  // (upgrade awards to incubators, transfer subsidies to knowledge sources, the investors' risk
+  // subsidy, the banks' loss pool) at its budget against a zero budget. Every metric (every
+  // mechanism's: incubation, loans, equity, knowledge, spillovers, the firms) is bit-identical
+  // until the instrument first pays or, for the pool and the risk subsidy, until the first round
+  // that expects it (banks lend in December, point 12, on the cover they expect; funds screen in
+  // July, point 7, on the write-off cover they expect). Fails if switching an
+  // instrument on moved the draws of mechanisms it does not touch (a new programme vertex, an
+  // account or a claim shifting another agent's stream), and, through the last check, if the
+  // lever moved nothing at all.
+  struct Case {
+    const char* instrument;
+    std::size_t earliest_effect;  ///< 0: its first payment
+  };
+  for (const Case& c : {Case{"incubator_upgrade_award", 0}, Case{"tech_transfer", 0},
+                        Case{"investor_risk_subsidy", 7}, Case{"loan_loss_pool", 12}}) {
+    const io::Scenario on = example_city("", 36);
+    io::Scenario off = on;
+    off.values.set(std::string("instruments.") + c.instrument + ".budget_per_year", 0.0);
+    const auto model_on = city_model(on);
+    const auto model_off = city_model(off);
+    const sim::Ensemble a = testing::run(*model_on, 2, 1, 21);
+    const sim::Ensemble b = testing::run(*model_off, 2, 1, 21);
+    const std::size_t spending = metric_index(*model_on, std::string("spending_") + c.instrument);
+    for (std::size_t r = 0; r < 2; ++r) {
+      std::size_t first_pay = a.points();
+      for (std::size_t p = 0; p < a.points(); ++p) {
+        if (a.at(spending, r, p) > 0.0) {
+          first_pay = p;
+          break;
+        }
+      }
+      const std::size_t allowed = c.earliest_effect > 0 ? c.earliest_effect : first_pay;
+      std::size_t first_difference = a.points();
+      for (std::size_t p = 0; p < a.points() && first_difference == a.points(); ++p) {
+        for (std::size_t m = 0; m < FIXED_METRIC_COUNT; ++m) {
+          // The pool's balance is its budget left, the instrument itself.
+          if (m == LOAN_POOL_BALANCE) continue;
+          if (a.at(m, r, p) != b.at(m, r, p)) {
+            first_difference = p;
+            break;
+          }
+        }
+      }
+      EXPECT_GE(first_difference, allowed) << c.instrument << " replication " << r;
+      EXPECT_LT(first_difference, a.points()) << c.instrument << " moved nothing";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace innosim::models::city

@@ -43,6 +43,9 @@ struct KnowledgeState {
   double spinoffs_linked = 0.0;     ///< cumulative over the run
   double talent_teams_total = 0.0;  ///< cumulative: the starting stock plus the run's entries
   double enterprise_labs = 0.0;     ///< provincial labs built by firms (cumulative, incl. start)
+  /// Patents sold to modelled firms by the sources (cumulative over the run): they leave the
+  /// stock held outside the firms, so the city's count holds them once.
+  double patents_transferred = 0.0;
   // Spillovers (§3.8.7).
   std::vector<Relation> supply;
   double suppliers_reached = 0.0;  ///< firms reached from a leader in the last spillover round

@@ -38,6 +38,9 @@ struct Loan {
   double rate = 0.0;                ///< annual lending rate
   double loss_given_default = 1.0;  ///< share of the principal lost (after collateral)
   std::int32_t maturity_step = 0;   ///< repaid in this step
+  /// The borrower was registered (tech SME or high-tech) when the loan was made: the
+  /// loss-compensation pool covers such loans only.
+  bool pool_eligible = false;
 };
 
 struct LoanState {

@@ -2,6 +2,7 @@
 // patents of everyone the model does not represent (universities, institutes, non-technology
 // firms), as series from the start year, so that the R&D intensity and invention patents per
 // 10,000 people, the documents' headline indicators, are outputs of the firms' behaviour.
+#include <algorithm>
 #include <cmath>
 
 #include "models/city/city_model.hpp"
@@ -93,8 +94,9 @@ class Context final : public Module {
     const double gdp = grown(p_.city_gdp, p_.city_gdp_growth);                       // 亿元/year
     const double population = grown(p_.city_population, p_.city_population_growth);  // 万人
     const double rd_total = rd_firms / 1.0e4 + grown(p_.city_rd_outside, p_.city_rd_outside_growth);
-    const double patents =
-        patents_firms + grown(p_.city_patents_outside, p_.city_patents_outside_growth);
+    const double patents = patents_firms + std::max(0.0, grown(p_.city_patents_outside,
+                                                               p_.city_patents_outside_growth) -
+                                                             world.knowledge.patents_transferred);
     sim::SeriesBuffer& out = *context.series;
     out.at(CITY_GDP, point) = gdp;
     out.at(CITY_POPULATION, point) = population;

@@ -56,6 +56,14 @@ const ParameterTable& incubation_parameters() {
               "Henan: 2.28万 tenants in 466 provincial+ carriers ≈ 49; nationally 65.8万 in "
               "13,206 ≈ 50 (docs/references.md §4.1)",
               FIELD(incubator_capacity)),
+      real("incubator_modelled_tenant_share", 0.35, 0.0, 1.0, "1",
+           "share of a carrier's tenants that are technology firms of the modelled population "
+           "(the rest: teams not yet registered, non-technology start-ups): the places open to "
+           "modelled firms, and the scale at which their count meets the recognition criteria",
+           "calibrated: Henan's 2.28万 tenants against about 10万 young technology firms would "
+           "put about 23% of young firms in incubation (docs/references.md §4.1); 0.35 in "
+           "0.2-0.5 until fitted",
+           FIELD(incubator_modelled_tenant_share)),
       real("incubator_start_occupancy", 0.8, 0.0, 1.0, "1",
            "share of the places taken at the start (starting tenants drawn from young firms)",
            "calibrated: carriers are mostly full (national rule: ≥ 75% of the area used by "
@@ -171,10 +179,11 @@ class Incubation final : public Module {
       for (std::int64_t n = 0; n < count; ++n) {
         Incubator& incubator = open(world, level, ready);
         // A recognised carrier met its level's criteria, graduates included.
-        incubator.graduates = static_cast<std::int32_t>(
-            level == NATIONAL_LEVEL     ? p_.national_incubator_min_graduates
-            : level == PROVINCIAL_LEVEL ? p_.provincial_incubator_min_graduates
-                                        : 0);
+        incubator.graduates = static_cast<std::int32_t>(std::lround(
+            p_.incubator_modelled_tenant_share *
+            static_cast<double>(level == NATIONAL_LEVEL     ? p_.national_incubator_min_graduates
+                                : level == PROVINCIAL_LEVEL ? p_.provincial_incubator_min_graduates
+                                                            : 0)));
       }
     }
     start_tenants(world, context);
@@ -210,9 +219,12 @@ class Incubation final : public Module {
       if (static_cast<std::int64_t>(incubator.account) != payment.account) continue;
       // The award buys places (the money stays on the carrier's account, which pays the fit-out).
       incubator.award_unspent += payment.amount.value();
-      const double places = std::floor(incubator.award_unspent / p_.incubator_place_cost);
+      // Places for modelled firms: a place costs the same whoever takes it.
+      const double cost =
+          p_.incubator_place_cost / std::max(p_.incubator_modelled_tenant_share, 1e-9);
+      const double places = std::floor(incubator.award_unspent / cost);
       incubator.capacity += static_cast<std::int32_t>(places);
-      incubator.award_unspent -= places * p_.incubator_place_cost;
+      incubator.award_unspent -= places * cost;
     }
   }
 
@@ -237,7 +249,8 @@ class Incubation final : public Module {
                                                      incubator.index);
     incubator.account =
         world.book.open(INCUBATOR_ACCOUNT, recipient_class_of(INCUBATOR_ACCOUNT), false);
-    incubator.capacity = static_cast<std::int32_t>(p_.incubator_capacity);
+    incubator.capacity = static_cast<std::int32_t>(std::lround(
+        static_cast<double>(p_.incubator_capacity) * p_.incubator_modelled_tenant_share));
     incubator.service_value = static_cast<float>(p_.incubation_service_value);
     incubator.opened_year = ready_year;
     state.incubators.push_back(incubator);
@@ -392,7 +405,11 @@ class Incubation final : public Module {
           provincial ? p_.national_incubator_min_tenants : p_.provincial_incubator_min_tenants;
       const std::int64_t graduates =
           provincial ? p_.national_incubator_min_graduates : p_.provincial_incubator_min_graduates;
-      if (incubator.tenants < tenants || incubator.graduates < graduates) continue;
+      // The criteria count every tenant: the modelled ones are incubator_modelled_tenant_share.
+      const double share = std::max(p_.incubator_modelled_tenant_share, 1e-9);
+      if (incubator.tenants < static_cast<double>(tenants) * share ||
+          incubator.graduates < static_cast<double>(graduates) * share)
+        continue;
       ++incubator.level;
       incubator.opened_year = year;  // years at the new level count from now
       world.network[incubator.vertex].level = incubator.level;

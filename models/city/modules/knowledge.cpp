@@ -107,10 +107,11 @@ const ParameterTable& knowledge_parameters() {
            "Henan technology-contract turnover 2023: 1,367亿, +33% (河南省科技厅 via 河南日报 "
            "2024-02)",
            FIELD(tech_contract_outside_growth)),
-      real("transfer_cost_per_contract", 10.0, 0.001, HUGE_MONEY, "万元/contract",
+      real("transfer_cost_per_contract", 30.0, 0.001, HUGE_MONEY, "万元/contract",
            "what one more contract a year costs a source (transfer office staff, brokers): "
            "subsidy money / this = extra contracts in the next round",
-           "calibrated: about 15% of the mean contract value (no source)",
+           "calibrated: about half the mean contract value (no source; a subsidy should not buy "
+           "contracts at a multiple of their value)",
            FIELD(transfer_cost_per_contract)),
       real("new_enterprise_labs_per_year", 1.0, 0.0, 1.0e4, "labs/year",
            "provincial key labs built by firms each year (the host firm chosen by R&D)",
@@ -234,7 +235,9 @@ class KnowledgeModule final : public Module {
     k.turnover_last_year = k.turnover_year;
     k.turnover_year = 0.0;
     k.contracts_year = 0.0;
-    create_sources(world, context);
+    // The scenario's starting stocks are the start year's figures: new sources from the next
+    // year on.
+    if (context.when.year > context.model.calendar(0).year) create_sources(world, context);
     sell_contracts(world, context);
     for (KnowledgeSource& source : k.sources) source.capacity_bonus = 0.0;
     // The spin-off channel of entry.cpp scales with the sources' research output.
@@ -427,8 +430,11 @@ class KnowledgeModule final : public Module {
         world.book.transfer(world.accounts.firms, source.account, yuan);
         f.cash[row] -= sim::MoneyColumn(static_cast<float>(value));
         f.knowledge[row] += static_cast<float>(p_.tech_contract_knowledge_gain * value);
-        if (draws[index].next_u01() < p_.tech_contract_patent_share && f.ip_class1[row] < 0xFFFF)
+        if (draws[index].next_u01() < p_.tech_contract_patent_share && f.ip_class1[row] < 0xFFFF) {
           f.ip_class1[row] = static_cast<std::uint16_t>(f.ip_class1[row] + 1);
+          // The seller's patent leaves the stock outside the firms (context module).
+          k.patents_transferred += 1.0;
+        }
         const Network::Vertex buyer = world.network.firm_vertex(f, row);
         const Network::Edge edge =
             world.network.connect(source.vertex, buyer,

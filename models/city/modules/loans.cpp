@@ -104,6 +104,12 @@ const ParameterTable& loans_parameters() {
            "支持科技创新专项担保计划 (2024): banks keep at least 20% of the risk "
            "(docs/references.md §1.1)",
            FIELD(guarantee_share)),
+      real("bank_min_risk_share", 0.2, 0.0, 1.0, "1",
+           "share of a defaulted loan's loss the bank keeps whatever the guarantee and the pool "
+           "cover: the pool pays only what would leave the bank less",
+           "支持科技创新专项担保计划 (2024): banks keep at least 20% of the risk; the 郑科贷 2023 "
+           "draft splits pool, guarantor and bank 4:4:2 (docs/references.md §1.1, §1.4)",
+           FIELD(bank_min_risk_share)),
       real("guarantee_fee_rate", 0.01, 0.0, 0.02, "1/year",
            "guarantee fee per yuan of guaranteed principal, paid by the borrower",
            "国办发〔2019〕6号: government guarantors charge at most 1% on loans up to 500万; the "
@@ -241,6 +247,16 @@ class Loans final : public Module {
     return std::min(1.0, expected / loss);
   }
 
+  /// The largest share of a loss a loss-compensation instrument pays (1 if one pays fixed sums).
+  [[nodiscard]] double pool_share() const {
+    double share = 0.0;
+    for (const Instrument& instrument : instruments_.all()) {
+      if (instrument.trigger == Trigger::LOAN_LOSS)
+        share = std::max(share, instrument.fixed > sim::Money() ? 1.0 : instrument.share);
+    }
+    return share;
+  }
+
   /// The bank's funding cost and the lending rate, after re-lending.
   [[nodiscard]] double funding_rate() const { return p_.bank_funding_rate - p_.relending_rate_cut; }
   [[nodiscard]] double lending_rate() const {
@@ -324,13 +340,24 @@ void Loans::settle_loans(World& world, const StepContext& context) const {
       const sim::Yuan repaid = std::min(loan.principal, world.book.balance(bank.account));
       world.book.transfer(bank.account, world.accounts.depositors, repaid);
       bank.written_off += bank_loss;
-      if (bank_loss > 0 && instruments_.pays_on(Trigger::LOAN_LOSS)) {
+      // The pool covers registered borrowers only, and never leaves the bank less than
+      // bank_min_risk_share of the loss: base = min(bank loss, (bank loss − kept) / share).
+      const double bank_keeps = p_.bank_min_risk_share * static_cast<double>(loss);
+      const double share = pool_share();
+      const sim::Yuan pool_base =
+          share > 0.0
+              ? std::min<sim::Yuan>(
+                    bank_loss,
+                    std::max<sim::Yuan>(
+                        0, round_yuan((static_cast<double>(bank_loss) - bank_keeps) / share)))
+              : bank_loss;
+      if (loan.pool_eligible && pool_base > 0 && instruments_.pays_on(Trigger::LOAN_LOSS)) {
         Application claim{};
         claim.trigger = Trigger::LOAN_LOSS;
         claim.firm_id = loan.firm_id;  // orders the claims of the step
         claim.order_key =
             order.block(loan.firm_id, static_cast<std::uint32_t>(Trigger::LOAN_LOSS))[0];
-        claim.base = sim::to_wan(bank_loss);
+        claim.base = sim::to_wan(pool_base);
         claim.account = static_cast<std::int32_t>(bank.account);
         claim.institution = loan.bank;
         world.applications.push_back(claim);
@@ -423,10 +450,13 @@ void Loans::lend(World& world, const StepContext& context) const {
     const double collateral =
         std::clamp((static_cast<double>(cpr) * revenue - debt) / amount, 0.0, 1.0);
     const double lgd = 1.0 - p_.loan_collateral_recovery * collateral;
+    // The bank keeps at least bank_min_risk_share of the loss; the pool covers registered
+    // borrowers only (郑科贷 and Henan's 科技贷 cover registered technology firms).
     const auto expected_loss = [&](double guaranteed) {
       const double bank_loss = lgd * (1.0 - guaranteed);
-      return default_rate * bank_loss *
-             (1.0 - expected_cover(world, sim::Money(amount * bank_loss), year));
+      const double cover =
+          certified ? expected_cover(world, sim::Money(amount * bank_loss), year) : 0.0;
+      return default_rate * std::max(p_.bank_min_risk_share * lgd, bank_loss * (1.0 - cover));
     };
     std::int32_t guarantor = -1;
     if (expected_loss(0.0) >= margin) {
@@ -465,6 +495,7 @@ void Loans::lend(World& world, const StepContext& context) const {
     loan.bank = static_cast<std::uint32_t>(lender);
     loan.rate = rate;
     loan.loss_given_default = lgd;
+    loan.pool_eligible = certified;
     loan.maturity_step = step + static_cast<std::int32_t>(std::lround(
                                     static_cast<double>(p_.loan_term_months) / (12.0 * dt_)));
     loan.borrower = world.network.firm_vertex(f, row);

@@ -25,10 +25,12 @@ const ParameterTable& spillovers_parameters() {
               "suppliers a gazelle buys from in the city: it passes a leader's spillover on, one "
               "supply step further",
               "calibrated: no source", FIELD(supply_links_per_gazelle)),
-      real("spillover_rate", 0.05, 0.0, 10.0, "1/year",
-           "knowledge a direct supplier of a leader gains each year, per unit of its revenue",
-           "calibrated: direction from Javorcik (2004), positive spillovers to upstream "
-           "suppliers; the size (her elasticity-like 0.05) is not verified",
+      real("spillover_rate", 0.01, 0.0, 10.0, "1/year",
+           "knowledge a direct supplier of a leader or gazelle gains each year, per unit of its "
+           "revenue",
+           "calibrated: Javorcik (2004) gives the direction (positive spillovers to upstream "
+           "suppliers), no size usable here; 0.01 (a quarter of the city's R&D intensity) in "
+           "0-0.05 until fitted",
            FIELD(spillover_rate)),
       real("spillover_decay", 0.5, 0.0, 1.0, "1",
            "the spillover is multiplied by this with each further supply step from the leader",
@@ -177,7 +179,9 @@ class Spillovers final : public Module {
     const ConstFirmView cf(world.firms);
     std::vector<Network::Vertex> leaders;
     for (std::size_t row = 0; row < world.firms.size(); ++row) {
-      if (f.alive[row] != 0 && (f.flags[row] & FLAG_LEADER) != 0 && Network::has_vertex(cf, row))
+      // Leaders and gazelles buy from local suppliers: both are where spillovers start.
+      if (f.alive[row] != 0 && (f.flags[row] & (FLAG_LEADER | FLAG_GAZELLE)) != 0 &&
+          Network::has_vertex(cf, row))
         leaders.push_back(Network::vertex_of(cf, row));
     }
     if (leaders.empty()) return;
