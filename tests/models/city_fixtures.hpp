@@ -1,8 +1,10 @@
 // Shared helpers for the city-model tests: models built from scenario text, as users build them.
 #pragma once
 
+#include <cmath>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "io/scenario/scenario.hpp"
 #include "models/city/city_model.hpp"
@@ -52,6 +54,22 @@ inline std::size_t metric_index(const sim::Model& model, const std::string& name
     if (metrics[i].name == name) return i;
   }
   throw std::out_of_range("no metric " + name);
+}
+
+/// Mean over the replications of b - a and its paired t statistic (a, b: one value per
+/// replication, on common random numbers).
+struct PairedDifference {
+  double mean = 0.0;
+  double t = 0.0;
+};
+inline PairedDifference paired(const std::vector<double>& a, const std::vector<double>& b) {
+  const auto n = static_cast<double>(a.size());
+  PairedDifference d;
+  for (std::size_t r = 0; r < a.size(); ++r) d.mean += (b[r] - a[r]) / n;
+  double ss = 0.0;
+  for (std::size_t r = 0; r < a.size(); ++r) ss += (b[r] - a[r] - d.mean) * (b[r] - a[r] - d.mean);
+  d.t = d.mean / (std::sqrt(ss / (n - 1.0)) / std::sqrt(n));
+  return d;
 }
 
 }  // namespace innosim::models::city::testing

@@ -171,20 +171,8 @@ TEST(CityEquity, TheBookBalancesWithEveryEquityFlow) {
   EXPECT_GT(rewards, 0.0);
 }
 
-/// Mean over the replications of b - a and its paired t statistic.
-struct PairedDifference {
-  double mean = 0.0;
-  double t = 0.0;
-};
-PairedDifference paired(const std::vector<double>& a, const std::vector<double>& b) {
-  const auto n = static_cast<double>(a.size());
-  PairedDifference d;
-  for (std::size_t r = 0; r < a.size(); ++r) d.mean += (b[r] - a[r]) / n;
-  double ss = 0.0;
-  for (std::size_t r = 0; r < a.size(); ++r) ss += (b[r] - a[r] - d.mean) * (b[r] - a[r] - d.mean);
-  d.t = d.mean / (std::sqrt(ss / (n - 1.0)) / std::sqrt(n));
-  return d;
-}
+using testing::paired;
+using testing::PairedDifference;
 
 constexpr std::uint32_t RESPONSE_REPLICATIONS = 20;
 

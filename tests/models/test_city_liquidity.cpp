@@ -126,21 +126,8 @@ TEST(CityLiquidity, AGrantToUnconstrainedFirmsChangesNoRdAndNoRevenue) {
   EXPECT_GT(spent, 1000.0);
 }
 
-/// Mean over the replications of b - a and its paired t statistic (a, b: one value per
-/// replication).
-struct PairedDifference {
-  double mean = 0.0;
-  double t = 0.0;
-};
-PairedDifference paired(const std::vector<double>& a, const std::vector<double>& b) {
-  const auto n = static_cast<double>(a.size());
-  PairedDifference d;
-  for (std::size_t r = 0; r < a.size(); ++r) d.mean += (b[r] - a[r]) / n;
-  double ss = 0.0;
-  for (std::size_t r = 0; r < a.size(); ++r) ss += (b[r] - a[r] - d.mean) * (b[r] - a[r] - d.mean);
-  d.t = d.mean / (std::sqrt(ss / (n - 1.0)) / std::sqrt(n));
-  return d;
-}
+using testing::paired;
+using testing::PairedDifference;
 
 /// What cash vouchers of 30 per award (against 0) to candidates and tech SMEs below 1,000 万元
 /// of revenue change, 3,000 awards a year for three years of SMALL_CITY plus `city_keys`, on
