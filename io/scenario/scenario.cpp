@@ -401,8 +401,8 @@ class ScenarioParser {
         toml::source_region where;
         where.begin = {1, 1};
         if (const auto* node = root_.at_path(table).node()) where = node->source();
-        validator_.add(where, "missing required key " + spec.key + " (" + spec.meaning +
-                                  "); accepted: " + spec.accepted());
+        validator_.add(where, "missing required key " + detail::abbreviated(spec.key) + " (" +
+                                  spec.meaning + "); accepted: " + spec.accepted());
       }
     }
   }
