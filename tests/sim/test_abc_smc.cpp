@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
@@ -326,6 +327,47 @@ TEST(AbcSmcIdentification, AParameterTheSimulatorIgnoresKeepsItsPrior) {
   EXPECT_LT(ks, ks_critical_1pct(ess, 1.6));
   EXPECT_LT(weighted_moments(last, 0).sd, 1.3);
   EXPECT_NEAR(weighted_moments(last, 0).mean, 1.3, 0.2);
+}
+
+TEST(AbcSmcIdentification, UnidentifiedNormalAndTriangularPriorsSurviveTheWeights) {
+  // Both parameters are ignored and the only observation is noise, so each posterior must be its
+  // prior; the generations still shrink the tolerance and move the particles with the kernel.
+  // Fails if the weights use a wrong prior density for either (the normal's mean or sd, the
+  // triangular's mode or a flat density): the kernel draws do not follow the prior, so only the
+  // weights bring the particles back to it. (Over 20 seeds the posterior mean of the normal one
+  // was unbiased: z-scores mean -0.12, rms 0.92.)
+  Factor normal_prior = uniform_prior("normal", 0.0, 5.0);
+  normal_prior.distribution = FactorDistribution::NORMAL;
+  normal_prior.mean = 1.0;
+  normal_prior.sd = 2.0;
+  Factor triangular = uniform_prior("triangular", 0.0, 4.0);
+  triangular.distribution = FactorDistribution::TRIANGULAR;
+  triangular.mode = 1.0;
+  AbcOptions options;
+  options.particles = 1000;
+  options.max_generations = 5;
+  options.min_acceptance = 0.0;
+  options.seed = 8;
+  AbcSmc abc({normal_prior, triangular}, {observation("noise", 0.0)}, options);
+  NoisySimulator simulator;
+  simulator.parameters = 2;
+  simulator.signal = {0.0};
+  run_to_end(abc, simulator.serial());
+  const AbcGeneration& last = abc.generations().back();
+  const double ess = last.effective_sample_size();
+  const boost::math::normal_distribution<double> n(1.0, 2.0);
+  const double below = boost::math::cdf(n, 0.0);
+  const double mass = boost::math::cdf(n, 5.0) - below;
+  const double ks_normal =
+      ks_distance(last, 0, [&](double x) { return (boost::math::cdf(n, x) - below) / mass; });
+  const double ks_triangular = ks_distance(last, 1, [](double x) {
+    return x < 1.0 ? x * x / 4.0 : 1.0 - (4.0 - x) * (4.0 - x) / 12.0;  // low 0, mode 1, high 4
+  });
+  std::cout << "[ identification ] KS truncated normal " << ks_normal << ", triangular "
+            << ks_triangular << " (1% critical " << ks_critical_1pct(ess, 1.6) << ")\n";
+  EXPECT_LT(ks_normal, ks_critical_1pct(ess, 1.6));
+  EXPECT_LT(ks_triangular, ks_critical_1pct(ess, 1.6));
+  EXPECT_LT(last.tolerance, 0.2);  // the generations did select (on the noise)
 }
 
 // ---------------------------------------------------------------------------------------------
