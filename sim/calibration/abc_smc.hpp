@@ -44,9 +44,9 @@ struct AbcOptions {
   std::uint32_t replications = 1;  ///< simulations per candidate, averaged
   double quantile = 0.5;           ///< the next tolerance: this quantile of the distances
   std::size_t max_generations = 10;
-  double min_acceptance = 0.02;  ///< stop after a generation accepting fewer than this share
-  double target_tolerance = 0.0;  ///< stop once a generation's tolerance is at most this
-  double kernel_scale = 2.0;      ///< kernel covariance / weighted particle covariance
+  double min_acceptance = 0.02;      ///< stop after a generation accepting fewer than this share
+  double target_tolerance = 0.0;     ///< stop once a generation's tolerance is at most this
+  double kernel_scale = 2.0;         ///< kernel covariance / weighted particle covariance
   std::uint64_t max_candidates = 0;  ///< stop once this many were simulated (0: no limit)
   std::uint64_t seed = 1;
 };
@@ -55,8 +55,8 @@ struct AbcOptions {
 struct AbcGeneration {
   std::size_t index = 0;
   double tolerance = std::numeric_limits<double>::infinity();  ///< infinite for generation 0
-  std::size_t parameters = 0;     ///< columns of `values`
-  std::size_t observations = 0;   ///< columns of `summaries`
+  std::size_t parameters = 0;                                  ///< columns of `values`
+  std::size_t observations = 0;                                ///< columns of `summaries`
   std::vector<double> values;     ///< [particle][parameter], in the parameters' own units
   std::vector<double> weights;    ///< normalised to sum 1
   std::vector<double> distances;  ///< [particle]
@@ -86,8 +86,7 @@ class AbcSmc {
  public:
   /// `priors`: continuous factors (uniform, log_uniform, normal, triangular) of REAL
   /// parameters; throws std::invalid_argument otherwise or when the options are impossible.
-  AbcSmc(std::vector<Factor> priors, std::vector<AbcObservation> observations,
-         AbcOptions options);
+  AbcSmc(std::vector<Factor> priors, std::vector<AbcObservation> observations, AbcOptions options);
 
   /// Continues after generations completed earlier (a resumed calibration, same inputs).
   void resume(std::vector<AbcGeneration> completed);
