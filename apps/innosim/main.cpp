@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "io/cli/attribution_command.hpp"
+#include "io/cli/calibrate_command.hpp"
 #include "io/cli/commands.hpp"
 #include "io/cli/experiment_commands.hpp"
 #include "io/version.hpp"
@@ -39,6 +40,7 @@ Examples:
                                                       an experiment with sensitivity indices
   innosim attribute scenarios/examples/city.toml -r 40
                                                       what each instrument's money buys
+  innosim calibrate scenarios/calibration/henan.toml  fit parameters to observed history
 
 The model is described in docs/model.md; scenario files in docs/scenarios.md.
 Results are one HDF5 file (layout: docs/hdf5-layout.md); open it with
@@ -106,6 +108,9 @@ int run_program(int argc, char** argv) {
       ->add_option("-t,--threads", run.threads,
                    "Worker threads (default: all cores). Results do not depend on it")
       ->check(CLI::Range(0, 4096));
+  run_command->add_flag("--posterior-median", run.posterior_median,
+                        "With a [posterior]: every replication uses the posterior median "
+                        "instead of drawing a particle");
   run_command->add_flag("--progress", progress, "Show progress even when stderr is not a terminal");
   run_command->add_flag("-q,--quiet", quiet, "Never show progress");
   run_command->footer(R"(Examples:
@@ -165,6 +170,9 @@ Exit codes: 0 done, 1 run failed, 2 scenario or option refused, 130 interrupted.
       ->add_option("-t,--threads", sweep.threads,
                    "Worker threads (default: all cores). Results do not depend on it")
       ->check(CLI::Range(0, 4096));
+  sweep_command->add_flag("--posterior-median", sweep.posterior_median,
+                          "With a [posterior]: every replication uses the posterior median "
+                          "instead of drawing a particle");
   sweep_command->add_flag("--resume", sweep.resume,
                           "Continue an interrupted sweep from <output stem>.partial.h5");
   sweep_command
@@ -235,6 +243,59 @@ with it). Mean and 95% intervals: paired t for differences, bootstrap for ratios
 /attribution of the output (docs/attribution.md). Ctrl-C stops it: the completed runs'
 outcomes are kept in <output stem>.interrupted.h5.
 Exit codes: 0 done, 1 failed, 2 scenario or option refused, 130 interrupted.)");
+
+  innosim::io::CalibrateRequest calibrate;
+  calibrate.command_line = run.command_line;
+  std::string calibrate_seed;
+  bool calibrate_progress = false, calibrate_quiet = false;
+  auto* calibrate_command = app.add_subcommand(
+      "calibrate", "Fit a scenario's [calibration] parameters to observed figures (ABC-SMC)");
+  calibrate_command->add_option("scenario", calibrate.scenario_path, "Scenario file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  calibrate_command->add_option(
+      "-o,--output", calibrate.output_path,
+      "Results file (default: <scenario name>_calibration.h5). Rewritten atomically after each "
+      "generation: it always holds the completed ones");
+  auto* calibrate_seed_option = calibrate_command->add_option(
+      "-s,--seed", calibrate_seed, "Master seed (overrides run.seed); same seed => same bits");
+  calibrate_command->add_option(
+      "--hold-out-after", calibrate.hold_out_after,
+      "Fit only the observations up to this year; later ones are held out: predicted and "
+      "reported against their band");
+  calibrate_command
+      ->add_option("--particles", calibrate.particles,
+                   "Particles per generation (overrides calibration.particles)")
+      ->check(CLI::Range(std::int64_t{10}, std::int64_t{1000000}));
+  calibrate_command
+      ->add_option("--max-generations", calibrate.max_generations,
+                   "The most generations (overrides calibration.max_generations)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000}));
+  calibrate_command
+      ->add_option("-t,--threads", calibrate.threads,
+                   "Worker threads (default: all cores). Results do not depend on it")
+      ->check(CLI::Range(0, 4096));
+  calibrate_command->add_flag("--resume", calibrate.resume,
+                              "Continue an interrupted calibration from its output file");
+  calibrate_command->add_flag("--progress", calibrate_progress,
+                              "Show progress even when stderr is not a terminal");
+  calibrate_command->add_flag("-q,--quiet", calibrate_quiet, "Never show progress");
+  calibrate_command->footer(R"(Examples:
+  innosim calibrate scenarios/calibration/henan.toml
+  innosim calibrate scenarios/calibration/henan.toml --hold-out-after 2021 -o henan_to2021.h5
+  innosim calibrate scenarios/calibration/henan.toml --resume
+
+The scenario's [calibration] table names the parameters to fit, each with a prior, and the
+observations (metric, year, value or a row of the data file, uncertainty, source); `joint`
+scenarios are simulated with the same parameter values and their observations join the fit
+(docs/calibration.md). Approximate Bayesian computation by sequential Monte Carlo: each
+generation lowers the tolerance to a quantile of the last distances, until few candidates are
+accepted. Each generation is printed (tolerance, acceptance rate, time, the next one's ETA) and
+saved; Ctrl-C keeps the completed ones and --resume continues exactly where it stopped. The end
+is a table: each parameter's prior, posterior median and 90% credible interval, and each
+observation against its 90% posterior predictive band. A scenario uses the result with
+[posterior] file = "<output>" (docs/scenarios.md): each replication then draws its parameters
+from the posterior. Exit codes: 0 done, 1 failed, 2 refused, 130 interrupted.)");
 
   innosim::io::AnalyzeRequest analyze;
   auto* analyze_command = app.add_subcommand(
@@ -341,6 +402,19 @@ Exit codes: 0 done, 1 failed, 2 scenario or option refused, 130 interrupted.)");
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
     return innosim::io::attribute_command(attribute);
+  }
+  if (*calibrate_command) {
+    if (*calibrate_seed_option) {
+      calibrate.seed = integer_option(calibrate_seed, "--seed", "run.seed");
+      if (!calibrate.seed) return innosim::io::EXIT_BAD_SCENARIO;
+    }
+    calibrate.progress = calibrate_quiet      ? innosim::io::RunRequest::Progress::NEVER
+                         : calibrate_progress ? innosim::io::RunRequest::Progress::ALWAYS
+                                              : innosim::io::RunRequest::Progress::AUTO;
+    calibrate.cancel = &interrupted;
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    return innosim::io::calibrate_command(calibrate);
   }
   if (*analyze_command) return innosim::io::analyze_command(analyze);
   if (*validate_command) return innosim::io::validate_command(validate_path);

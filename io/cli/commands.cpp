@@ -188,7 +188,8 @@ int run_command(const RunRequest& request) {
   const std::optional<Scenario> loaded =
       load_for_command(request.scenario_path, request.replications, request.seed);
   if (!loaded) return EXIT_BAD_SCENARIO;
-  const Scenario& scenario = *loaded;
+  Scenario scenario = *loaded;
+  if (request.posterior_median && scenario.posterior) scenario.posterior->median = true;
   const std::optional<std::filesystem::path> checked = checked_output(scenario, request);
   if (!checked) return EXIT_BAD_SCENARIO;
   const std::filesystem::path& output = *checked;

@@ -25,7 +25,8 @@ struct RunRequest {
   std::optional<std::string> output_path;  ///< default: <scenario name>.h5 in the working directory
   std::optional<std::int64_t> replications;
   std::optional<std::int64_t> seed;
-  int threads = 0;  ///< 0: all cores
+  int threads = 0;                ///< 0: all cores
+  bool posterior_median = false;  ///< with a [posterior]: its median, not a draw per replication
   enum class Progress { AUTO, ALWAYS, NEVER } progress = Progress::AUTO;
   std::string command_line;
   /// Set (e.g. by a SIGINT handler) to stop the run; completed replications are then kept in

@@ -354,7 +354,8 @@ int sweep_command(const SweepRequest& request) {
   const std::optional<Scenario> loaded =
       load_for_command(request.scenario_path, request.replications, request.seed);
   if (!loaded) return EXIT_BAD_SCENARIO;
-  const Scenario& scenario = *loaded;
+  Scenario scenario = *loaded;
+  if (request.posterior_median && scenario.posterior) scenario.posterior->median = true;
   auto refuse = [&](const std::string& why) {
     std::fprintf(stderr, "%s: error: %s\nNothing was run and nothing was written.\n",
                  request.scenario_path.c_str(), why.c_str());

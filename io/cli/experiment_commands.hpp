@@ -24,6 +24,7 @@ struct SweepRequest {
   std::optional<std::int64_t> seed;
   int threads = 0;
   bool resume = false;
+  bool posterior_median = false;  ///< with a [posterior]: its median, not a draw per replication
   std::uint32_t bootstrap_resamples = 1000;
   RunRequest::Progress progress = RunRequest::Progress::AUTO;
   std::string command_line;

@@ -13,8 +13,8 @@ namespace innosim::io {
 inline constexpr const char* RESULTS_FILETYPE = "innosim-results";
 inline constexpr int FORMAT_VERSION_MAJOR = 1;
 /// 1.1: /firms; 1.2: /experiments, /sensitivity; 1.3: snapshots of several replications;
-/// 1.4: /attribution
-inline constexpr int FORMAT_VERSION_MINOR = 5;
+/// 1.4: /attribution; 1.5: /flows; 1.6: /calibration, /series/posterior_particle
+inline constexpr int FORMAT_VERSION_MINOR = 6;
 
 struct Provenance {
   std::string scenario_path;

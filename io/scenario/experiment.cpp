@@ -39,28 +39,40 @@ class FactorReader {
   }
 
   void read(const toml::table& root, const std::string& kind) {
-    const toml::node* node = root.get(kind);
+    read_tables(root.get(kind), kind, kind == "levers", scenario_.factors);
+  }
+
+  /// Reads each [<prefix>.<name>] table of `node` as a factor into `into`. A calibration's
+  /// parameters ([calibration.parameters.<name>]) are uncertainties with a `why`.
+  void read_tables(const toml::node* node, const std::string& prefix_base, bool lever,
+                   std::vector<Factor>& into, bool with_why = false) {
     if (node == nullptr) return;
-    const bool lever = kind == "levers";
+    if (!node->is_table()) {
+      validator_.add(node->source(),
+                     prefix_base + " must be a table of tables [" + prefix_base + ".<name>]");
+      return;
+    }
+    with_why_ = with_why;
     for (const auto& [key, table_node] : *node->as_table()) {
       const std::string name(key.str());
-      const std::string prefix = kind + "." + abbreviated(name);
+      const std::string prefix = prefix_base + "." + abbreviated(name);
       const auto* table = table_node.as_table();
       if (table == nullptr) {
         validator_.add(table_node.source(), prefix + " must be a table [" + prefix + "]");
         continue;
       }
-      read_factor(*table, table_node, prefix, name, lever);
+      read_factor(*table, table_node, prefix, name, lever, into);
     }
   }
 
  private:
   /// Whether every key of [<prefix>] is one a factor of its kind has (each other one reported).
   bool known_keys(const toml::table& table, const std::string& prefix, bool lever) {
-    const std::vector<std::string> accepted =
+    std::vector<std::string> accepted =
         lever ? std::vector<std::string>{"parameter", "low", "high", "values"}
               : std::vector<std::string>{"parameter", "distribution", "low", "high",
                                          "mode",      "mean",         "sd",  "values"};
+    if (with_why_) accepted.push_back("why");
     bool ok = true;
     for (const auto& [key, node] : table) {
       const std::string k(key.str());
@@ -109,7 +121,7 @@ class FactorReader {
   }
 
   void read_factor(const toml::table& table, const toml::node& where, const std::string& prefix,
-                   const std::string& name, bool lever) {
+                   const std::string& name, bool lever, std::vector<Factor>& into) {
     bool ok = known_keys(table, prefix, lever);
     Factor factor;
     factor.name = name;
@@ -145,7 +157,7 @@ class FactorReader {
     } else {
       ok = read_numbers(table, where, prefix, *spec, factor) && ok;
     }
-    if (ok) scenario_.factors.push_back(std::move(factor));
+    if (ok) into.push_back(std::move(factor));
   }
 
   /// A number key: nullopt (and a problem, if required) when missing or not a number.
@@ -277,6 +289,7 @@ class FactorReader {
   std::map<std::string, const ParameterSpec*> spec_by_key_;
   std::set<std::string> used_;
   bool required_failed_ = false;
+  bool with_why_ = false;
 };
 
 /// Reads a trailing ">=number" or "<=number" of `rest` into the outcome's target and cuts it
@@ -376,6 +389,24 @@ void read_outcome(const toml::node& element, Scenario& scenario, Validator& vali
 }
 
 }  // namespace
+
+std::vector<Factor> read_factor_tables(const toml::node* node, const std::string& prefix,
+                                       Scenario& scenario, Validator& validator) {
+  std::vector<Factor> factors;
+  FactorReader reader(scenario, validator);
+  reader.read_tables(node, prefix, false, factors, true);
+  return factors;
+}
+
+std::string metric_index(const std::string& metric, const std::vector<sim::MetricInfo>& metrics,
+                         std::size_t& index) {
+  return find_metric(metric, metrics, index);
+}
+
+std::string year_points(const std::string& year, const sim::MetricInfo& info,
+                        const sim::TimeAxis& time, sim::Outcome& outcome) {
+  return place_year(year, info, time, outcome);
+}
 
 void parse_experiment(const toml::table& root, Scenario& scenario, Validator& validator) {
   if (root.get("uncertainties") != nullptr || root.get("levers") != nullptr) {

@@ -17,6 +17,7 @@ namespace {
 
 using detail::convert;
 using detail::join;
+using detail::parse_calibration;
 using detail::parse_experiment;
 using detail::suggestion;
 using detail::type_name;
@@ -247,6 +248,7 @@ class ScenarioParser {
     validator_.throw_if_any();
     check_output_names();
     parse_experiment(root_, scenario_, validator_);
+    parse_calibration(root_, scenario_, validator_);
     validator_.throw_if_any();
     warn_about_years();
     return std::move(scenario_);
@@ -518,8 +520,9 @@ class ScenarioParser {
     }
   }
 
-  inline static const std::vector<std::string> EXPERIMENT_TABLES = {"uncertainties", "levers",
-                                                                    "experiment"};
+  /// Read by parse_experiment and parse_calibration once values resolve.
+  inline static const std::vector<std::string> EXPERIMENT_TABLES = {
+      "uncertainties", "levers", "experiment", "calibration", "posterior"};
 
   Validator validator_;
   toml::table root_;
@@ -627,14 +630,42 @@ sim::ParameterSet values_with(const Scenario& scenario, const sim::ParameterSet&
   return values;
 }
 
-std::shared_ptr<const sim::Model> create_model(const Scenario& scenario,
-                                               const sim::ParameterSet& overrides) {
+namespace {
+
+std::shared_ptr<const sim::Model> plain_model(const Scenario& scenario,
+                                              const sim::ParameterSet& overrides) {
   const models::ModelEntry& entry = *models::find_model(scenario.model);
   const sim::ParameterSet values = values_with(scenario, overrides);
   const auto problems = entry.check(values, scenario.time);
   if (!problems.empty())
     throw std::invalid_argument(problems.front().key + " " + problems.front().message);
   return entry.create(values, scenario.time);
+}
+
+/// The posterior's values for its keys, then `overrides` over them.
+sim::ParameterSet with_particle(const sim::Posterior& posterior, std::span<const double> values,
+                                const sim::ParameterSet& overrides) {
+  sim::ParameterSet merged;
+  for (std::size_t k = 0; k < posterior.keys.size(); ++k) merged.set(posterior.keys[k], values[k]);
+  for (const auto& [key, value] : overrides.values()) merged.set(key, value);
+  return merged;
+}
+
+}  // namespace
+
+std::shared_ptr<const sim::Model> create_model(const Scenario& scenario,
+                                               const sim::ParameterSet& overrides) {
+  if (!scenario.posterior || scenario.posterior->sample == nullptr)
+    return plain_model(scenario, overrides);
+  const auto posterior = scenario.posterior->sample;
+  if (scenario.posterior->median)
+    return plain_model(scenario, with_particle(*posterior, posterior->median(), overrides));
+  auto base = std::make_shared<Scenario>(scenario);
+  base->posterior.reset();
+  return std::make_shared<sim::PosteriorModel>(
+      posterior, [base, posterior, overrides](std::span<const double> values) {
+        return plain_model(*base, with_particle(*posterior, values, overrides));
+      });
 }
 
 std::string resolved_parameters_toml(const Scenario& scenario) {

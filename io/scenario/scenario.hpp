@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "sim/calibration/posterior_model.hpp"
 #include "sim/experiment/factor.hpp"
 #include "sim/experiment/outcome.hpp"
 #include "sim/params/parameter_spec.hpp"
@@ -25,6 +27,45 @@ struct ScenarioIssue {
   std::string message;
   /// "file:line:column: error: message" ("file: error: message" without a place).
   [[nodiscard]] std::string to_string(const char* severity = "error") const;
+};
+
+/// One published figure a calibration fits ([[calibration.observations]], docs/calibration.md).
+struct CalibrationObservation {
+  std::string metric;
+  int year = 0;
+  sim::Outcome outcome;      ///< the metric at the year, resolved on its scenario
+  double value = 0.0;        ///< in metric units, divided by the scale when `scaled`
+  double published = 0.0;    ///< as published (data units, the whole place)
+  double uncertainty = 0.0;  ///< in metric units (sd, or relative x value)
+  bool lower_bound = false;
+  std::string place;  ///< with `indicator`: the row of the data file, if one was used
+  std::string indicator;
+  std::string source;
+  std::string why;  ///< why this uncertainty
+};
+
+/// [calibration]: what `innosim calibrate` fits and how (docs/calibration.md). A scenario named
+/// by another's `joint` has only observations (and its data and scale).
+struct CalibrationSpec {
+  std::size_t particles = 200;
+  std::uint32_t replications = 1;
+  double quantile = 0.5;
+  std::size_t max_generations = 8;
+  double min_acceptance = 0.05;
+  double target_tolerance = 0.0;
+  double scale = 1.0;  ///< the scenario is its place at 1:scale
+  std::string data;    ///< the observed-data file, resolved against the scenario's directory
+  std::vector<std::string> joint;       ///< further scenarios' paths, resolved likewise
+  std::vector<sim::Factor> parameters;  ///< the priors
+  std::vector<std::string> parameter_why;
+  std::vector<CalibrationObservation> observations;
+};
+
+/// [posterior]: the run draws the calibrated parameters from a calibration's posterior.
+struct PosteriorUse {
+  std::string file;     ///< resolved against the scenario's directory
+  bool median = false;  ///< the posterior median instead of a draw per replication
+  std::shared_ptr<const sim::Posterior> sample;  ///< read from `file` when the scenario loads
 };
 
 struct Scenario {
@@ -45,6 +86,8 @@ struct Scenario {
   std::vector<std::uint32_t> snapshot_replications;  ///< of these replications (at least one)
   std::uint32_t snapshot_replication = 0;            ///< the first of snapshot_replications
   sim::OutputSelection output;                       ///< metrics and snapshot columns written
+  std::optional<CalibrationSpec> calibration;
+  std::optional<PosteriorUse> posterior;
   /// Accepted but probably unintended (e.g. an instrument whose years lie outside the run);
   /// printed with to_string("warning").
   std::vector<ScenarioIssue> warnings;
@@ -83,8 +126,10 @@ void override_parameter(Scenario& scenario, const std::string& key,
 /// std::invalid_argument if an override names no key of the scenario or is not accepted by it.
 [[nodiscard]] sim::ParameterSet values_with(const Scenario& scenario,
                                             const sim::ParameterSet& overrides);
-/// The scenario's model with `overrides` set over its values. Throws std::invalid_argument,
-/// naming the first problem, if they do not make a valid scenario.
+/// The scenario's model with `overrides` set over its values. With a [posterior], replication r
+/// runs with the parameter values of the particle it draws (sim::PosteriorModel), or all with
+/// the posterior median; `overrides` still win over the posterior's values. Throws
+/// std::invalid_argument, naming the first problem, if they do not make a valid scenario.
 [[nodiscard]] std::shared_ptr<const sim::Model> create_model(
     const Scenario& scenario, const sim::ParameterSet& overrides = {});
 

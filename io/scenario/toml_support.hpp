@@ -66,6 +66,8 @@ class Validator {
   /// Counts a problem that is not reported.
   void skip() { ++skipped_; }
   [[nodiscard]] bool empty() const { return issues_.empty(); }
+  /// Problems found so far, reported or not.
+  [[nodiscard]] std::size_t count() const { return issues_.size() + skipped_; }
   void throw_if_any() {
     if (issues_.empty()) return;
     const std::size_t total = issues_.size() + skipped_;
@@ -87,5 +89,23 @@ class Validator {
 /// Reads [uncertainties.<name>], [levers.<name>] and [experiment] of a scenario whose values
 /// have resolved (experiment.cpp): fills scenario.factors and scenario.outcomes.
 void parse_experiment(const toml::table& root, Scenario& scenario, Validator& validator);
+
+/// Each [<prefix>.<name>] table of `node` read as an uncertainty with a `why` (a calibration's
+/// priors), checked like [uncertainties.<name>].
+[[nodiscard]] std::vector<sim::Factor> read_factor_tables(const toml::node* node,
+                                                          const std::string& prefix,
+                                                          Scenario& scenario, Validator& validator);
+/// The index of the metric named `metric`; returns why not ("" when found).
+[[nodiscard]] std::string metric_index(const std::string& metric,
+                                       const std::vector<sim::MetricInfo>& metrics,
+                                       std::size_t& index);
+/// The points of `outcome` for the calendar year written in `year` (a stock at the end of the
+/// year, a flow summed over it); returns why not ("" when the year is in the run).
+[[nodiscard]] std::string year_points(const std::string& year, const sim::MetricInfo& info,
+                                      const sim::TimeAxis& time, sim::Outcome& outcome);
+
+/// Reads [calibration] and [posterior] (calibration.cpp): fills scenario.calibration and
+/// scenario.posterior. Paths in them are resolved against the scenario file's directory.
+void parse_calibration(const toml::table& root, Scenario& scenario, Validator& validator);
 
 }  // namespace innosim::io::detail

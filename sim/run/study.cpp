@@ -46,8 +46,10 @@ class Batch {
     const std::uint64_t task = begin_ + i;
     TaskResult& result = results_[i];
     result.point = static_cast<std::size_t>(task / study_.replications);
-    result.replication =
-        study_.first_replication + static_cast<std::uint32_t>(task % study_.replications);
+    result.replication_index = static_cast<std::uint32_t>(task % study_.replications);
+    result.replication = study_.first_replication + result.replication_index;
+    if (study_.independent_points)
+      result.replication += static_cast<std::uint32_t>(result.point) * study_.replications;
     ReplicationContext context;
     context.seed = study_.seed;
     context.replication = result.replication;
@@ -135,7 +137,7 @@ OutcomeTable::OutcomeTable(const Study& study)
       values_(study.outcomes.size() * study.tasks(), 0.0) {}
 
 void OutcomeTable::accept(TaskResult& result) {
-  const std::uint32_t r = result.replication - first_replication_;
+  const std::uint32_t r = result.replication_index;
   for (std::size_t o = 0; o < result.outcomes.size(); ++o)
     values_[(o * points_ + result.point) * replications_ + r] = result.outcomes[o];
 }

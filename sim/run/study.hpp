@@ -34,6 +34,11 @@ struct Study {
   ModelFactory model_at;
   std::uint32_t replications = 1;
   std::uint32_t first_replication = 0;  ///< replication ids are first_replication + r
+  /// false: every point's replication r uses the same streams (common random numbers, for
+  /// comparing points); true: task (point, r) uses replication id first_replication +
+  /// point x replications + r, so that points are independent draws (a calibration's
+  /// candidates must not share their noise).
+  bool independent_points = false;
   std::uint64_t seed = 1;
   /// Reduced from each task's series (TaskResult::outcomes).
   std::vector<Outcome> outcomes;
@@ -49,10 +54,11 @@ struct Study {
 /// What one finished task hands to the sink.
 struct TaskResult {
   std::size_t point = 0;
-  std::uint32_t replication = 0;       ///< the replication id
-  std::optional<SeriesBuffer> series;  ///< when Study::keep_series
-  std::span<const double> outcomes;    ///< one per Study::outcomes (valid during accept)
-  std::vector<Snapshot> snapshots;     ///< when the replication is snapshotted
+  std::uint32_t replication = 0;        ///< the replication id
+  std::uint32_t replication_index = 0;  ///< r: the task's replication within its point
+  std::optional<SeriesBuffer> series;   ///< when Study::keep_series
+  std::span<const double> outcomes;     ///< one per Study::outcomes (valid during accept)
+  std::vector<Snapshot> snapshots;      ///< when the replication is snapshotted
 };
 
 /// Receives results on the thread that called run_study, one call at a time.
