@@ -18,6 +18,7 @@ namespace innosim::models::city {
 struct CityParams {
   // initial population
   std::int64_t initial_candidates = 0;
+  double initial_candidates_per_registered = 0;
   std::int64_t initial_tech_sme = 0;
   std::int64_t initial_high_tech = 0;
   double initial_high_tech_in_tech_sme = 0;
@@ -261,17 +262,20 @@ struct CityParams {
 
 [[nodiscard]] const std::vector<sim::ParameterSpec>& parameter_specs();
 
-/// initial_candidates = DERIVED_CANDIDATES: as many candidates per registered firm as the
-/// burn-in city has (docs/model.md §3.1).
+/// initial_candidates = DERIVED_CANDIDATES: initial_candidates_per_registered candidates per
+/// firm registered without a certificate if that is positive, else as many as the burn-in city
+/// has (docs/model.md §3.1).
 inline constexpr std::int64_t DERIVED_CANDIDATES = -1;
 
 /// The firms the burn-in city is sized for (times burn_in_pool_factor): the scenario's initial
-/// firms, derived candidates counted as 5 per registered firm (about the burn-in's ratio; it
-/// sets only how many firms there are to draw from).
+/// firms, derived candidates counted as initial_candidates_per_registered, or 5 (about the
+/// burn-in's ratio), per registered firm (it sets only how many firms there are to draw from).
 [[nodiscard]] inline double starting_firms_to_draw_from(const CityParams& p) {
   const auto registered = static_cast<double>(p.initial_tech_sme + p.initial_high_tech);
+  const double per_registered =
+      p.initial_candidates_per_registered > 0.0 ? p.initial_candidates_per_registered : 5.0;
   const double candidates = p.initial_candidates == DERIVED_CANDIDATES
-                                ? 5.0 * registered
+                                ? per_registered * registered
                                 : static_cast<double>(p.initial_candidates);
   return candidates + registered;
 }

@@ -62,6 +62,10 @@ namespace innosim::models::city {
     "certificates revoked at the mid-term check")                                                 \
   X(HIGH_TECH_APPLICATIONS, "high_tech_applications", "firms/step", FLOW,                         \
     "high-tech applications, first and renewal (pass rate: (granted + renewed) / this)")          \
+  X(HIGH_TECH_PASS_RATE, "high_tech_pass_rate", "1/step", FLOW,                                 \
+    "share of the step's high-tech applications that passed, (granted + renewed) / applications " \
+    "(gross of renewals, as published counts are); 0 without applications: the round is once a " \
+    "year, so the sum over a year is that year's pass rate")                                     \
   X(HIGH_TECH_IP_BOUGHT, "high_tech_ip_bought", "items/step", FLOW,                               \
     "class-II IP items bought or licensed for a high-tech application")                          \
   X(HIGH_TECH_QUALIFIED, "high_tech_qualified", "firms/step", FLOW,                               \

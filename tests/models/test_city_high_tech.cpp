@@ -46,6 +46,31 @@ TEST(CityHighTech, EveryApplicationIsGrantedRenewedOrRefused) {
   EXPECT_GT(applications, 100.0);  // the run is not trivial
 }
 
+// The pass rate metric is the round's passes (first and renewal) over its applications, and 0
+// in steps without a round, so its sum over a year is the year's pass rate. Fails if it counts
+// only first certifications, is set in months without applications, or is not the ratio.
+TEST(CityHighTech, PassRateIsTheRoundsPassesOverItsApplications) {
+  const auto model = city_model(city_scenario(SMALL_CITY, 48));
+  const sim::Ensemble ensemble = testing::run(*model, 3);
+  int rounds = 0;
+  for (std::uint32_t replication = 0; replication < 3; ++replication) {
+    for (std::size_t point = 1; point < ensemble.points(); ++point) {
+      const double applications = ensemble.at(HIGH_TECH_APPLICATIONS, replication, point);
+      const double passed = ensemble.at(HIGH_TECH_GRANTED, replication, point) +
+                            ensemble.at(HIGH_TECH_RENEWED, replication, point);
+      const double rate = ensemble.at(HIGH_TECH_PASS_RATE, replication, point);
+      if (applications == 0.0) {
+        ASSERT_EQ(rate, 0.0) << "replication " << replication << " point " << point;
+        continue;
+      }
+      ++rounds;
+      ASSERT_NEAR(rate, passed / applications, 1e-12)
+          << "replication " << replication << " point " << point;
+    }
+  }
+  EXPECT_EQ(rounds, 3 * 4);  // one round a year, four years, three replications
+}
+
 // Firms that lack IP buy class-II items for an application only when they can pay for them:
 // fails if purchases happen at a price no firm's cash covers, or never happen when IP is free.
 TEST(CityHighTech, FirmsBuyIpOnlyWhenTheyCanPayForIt) {

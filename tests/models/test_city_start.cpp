@@ -235,6 +235,22 @@ TEST(CityStart, StartingFirmsFailTheirFirstRoundsAsOftenAsFirmsDoLater) {
   expect_same_rate(rounds.high_tech.at(2022), hte_later, "high_tech");
 }
 
+// With initial_candidates = -1 and a positive initial_candidates_per_registered, the start has
+// exactly that many unregistered firms per firm registered without a certificate (here all
+// certified firms stay out of the register, so 300 x 4.5 = 1,350). Fails if the ratio is
+// ignored (the burn-in's own ratio gives another count) or applied to the wrong base.
+TEST(CityStart, TheCandidatesRatioSetsTheUnregisteredFirmsAtTheStart) {
+  const auto model = city_model(testing::city_scenario(
+      "[city]\ninitial_tech_sme = 300\ninitial_high_tech = 150\n"
+      "initial_high_tech_in_tech_sme = 0.0\ninitial_candidates_per_registered = 4.5\n",
+      12));
+  const sim::Ensemble ensemble = testing::run(*model, 2);
+  for (std::uint32_t r = 0; r < 2; ++r) {
+    EXPECT_EQ(ensemble.at(FIRMS_CANDIDATE, r, 0), 1350.0) << "replication " << r;
+    EXPECT_EQ(ensemble.at(REGISTER_TECH_SME, r, 0), 300.0) << "replication " << r;
+  }
+}
+
 TEST(CityStart, TheExampleCityNeedsNoCopiesToStart) {
   // Every starting firm is a firm of the burn-in city (ids below 2^28 or burn-in entrants'),
   // none a copy (ids from 2^28 below 2^29): burn_in_pool_factor leaves every register group

@@ -24,6 +24,13 @@ std::vector<ParameterEntry> initial_population() {
               "method: no document counts them; -1 keeps the start consistent with the model's "
               "own registration rates (docs/model.md §3.1)",
               FIELD(initial_candidates)),
+      real("initial_candidates_per_registered", 0.0, 0.0, 1000.0, "1",
+           "with initial_candidates = -1 and this positive: technology firms in no register at "
+           "the start per firm registered without a certificate (0: the burn-in city's ratio)",
+           "calibrated: no document counts these firms; a ratio, so that places started at "
+           "different scales share one value; fitted to the registers' growth "
+           "(docs/calibration.md §2)",
+           FIELD(initial_candidates_per_registered)),
       integer("initial_tech_sme", 503, 0, 50000000, "firms",
               "size of the tech-SME register at the start, certified firms that registered "
               "included",
@@ -356,10 +363,13 @@ void Entry::start(World& world, const StepContext& context) const {
   const std::size_t registered_found = registered.rows.size();
   const std::size_t candidates_found = candidates.rows.size();
   const std::int64_t sme_only = p.initial_tech_sme - certified_in_register_count(p);
-  // Derived: the burn-in city's candidates per firm registered without a certificate.
+  // Derived: the given ratio, or the burn-in city's candidates per firm registered without a
+  // certificate.
   const std::int64_t candidate_count =
       p.initial_candidates != DERIVED_CANDIDATES ? p.initial_candidates
-      : registered.rows.empty()                  ? 0
+      : p.initial_candidates_per_registered > 0.0
+          ? std::llround(p.initial_candidates_per_registered * static_cast<double>(sme_only))
+      : registered.rows.empty() ? 0
                                 : std::llround(static_cast<double>(candidates.rows.size()) *
                                                static_cast<double>(sme_only) /
                                                static_cast<double>(registered.rows.size()));

@@ -178,8 +178,8 @@ class HighTechRound final : public Module {
          "sector",
          "tech_sme_until_step"},
         {HIGH_TECH_GRANTED, HIGH_TECH_RENEWED, HIGH_TECH_FAILED, HIGH_TECH_LAPSED,
-         HIGH_TECH_REVOKED, HIGH_TECH_APPLICATIONS, HIGH_TECH_IP_BOUGHT, HIGH_TECH_QUALIFIED,
-         HIGH_TECH_GAPS_CLOSED},
+         HIGH_TECH_REVOKED, HIGH_TECH_APPLICATIONS, HIGH_TECH_PASS_RATE, HIGH_TECH_IP_BOUGHT,
+         HIGH_TECH_QUALIFIED, HIGH_TECH_GAPS_CLOSED},
         {{PURPOSE_ROUNDS, DRAW_HIGH_TECH, DRAW_HIGH_TECH},
          {PURPOSE_ATTRIBUTES, TRAIT_BLOCK, TRAIT_BLOCK, 0b0011}}};
     return info;
@@ -404,6 +404,9 @@ void HighTechRound::rounds(World& world, const StepContext& context, StepTotals&
   const int valid_until =
       when.step + static_cast<int>(p.high_tech_validity_years) * context.model.steps_per_year();
   const auto review_sd = static_cast<float>(p.high_tech_review_sd);
+  // This round's applications and passes, for its pass rate.
+  const double applications_before = totals[HIGH_TECH_APPLICATIONS];
+  const double passed_before = totals[HIGH_TECH_GRANTED] + totals[HIGH_TECH_RENEWED];
   for (std::size_t row = 0; row < world.firms.size(); ++row) {
     if (f.alive[row] == 0) continue;
     const sim::PhiloxBlock words = stream.block(f.id[row], DRAW_HIGH_TECH);
@@ -492,6 +495,10 @@ void HighTechRound::rounds(World& world, const StepContext& context, StepTotals&
                        expiring ? Trigger::HIGH_TECH_RECERTIFIED : Trigger::HIGH_TECH_CERTIFIED,
                        order);
   }
+  // Gross of renewals, as the published pass counts are (data/observed/README.md).
+  const double applications = totals[HIGH_TECH_APPLICATIONS] - applications_before;
+  const double passed = totals[HIGH_TECH_GRANTED] + totals[HIGH_TECH_RENEWED] - passed_before;
+  totals[HIGH_TECH_PASS_RATE] = applications > 0.0 ? passed / applications : 0.0;
 }
 
 }  // namespace
