@@ -123,8 +123,12 @@ int calibrate(const fs::path& scenario, const fs::path& output, int threads = 0,
   return code;
 }
 
-/// The 90% credible interval of parameter k of a posterior.
-std::pair<double, double> interval(const sim::Posterior& posterior, std::size_t k) {
+/// The 90% credible interval of the parameter `key` of a posterior (the parameters are in the
+/// order of their tables' names, as TOML tables are read).
+std::pair<double, double> interval(const sim::Posterior& posterior, const std::string& key) {
+  const auto found = std::find(posterior.keys.begin(), posterior.keys.end(), key);
+  EXPECT_NE(found, posterior.keys.end()) << key;
+  const auto k = static_cast<std::size_t>(found - posterior.keys.begin());
   std::vector<double> column;
   for (std::size_t p = 0; p < posterior.particles(); ++p)
     column.push_back(posterior.particle(p)[k]);
@@ -145,8 +149,8 @@ TEST_F(CalibrationFiles, Ref1KnownAnswerIsCoveredAndNarrowed) {
   const sim::Posterior posterior = read_posterior(output);
   ASSERT_EQ(posterior.keys,
             (std::vector<std::string>{"ref1.exit_hazard", "ref1.tech_sme_probability"}));
-  const auto [exit_low, exit_high] = interval(posterior, 0);
-  const auto [p1_low, p1_high] = interval(posterior, 1);
+  const auto [exit_low, exit_high] = interval(posterior, "ref1.exit_hazard");
+  const auto [p1_low, p1_high] = interval(posterior, "ref1.tech_sme_probability");
   EXPECT_LE(exit_low, TRUE_EXIT_HAZARD);
   EXPECT_GE(exit_high, TRUE_EXIT_HAZARD);
   EXPECT_LE(p1_low, TRUE_TECH_SME_PROBABILITY);
@@ -154,6 +158,82 @@ TEST_F(CalibrationFiles, Ref1KnownAnswerIsCoveredAndNarrowed) {
   // Prior 90% widths: 0.9 x 0.028 and 0.9 x 0.075.
   EXPECT_LT(exit_high - exit_low, 0.5 * 0.9 * 0.028);
   EXPECT_LT(p1_high - p1_low, 0.5 * 0.9 * 0.075);
+}
+
+/// A small city (780 starting firms, two years): a replication takes about 50 ms.
+const char* const CITY_BASE = R"([scenario]
+name = "small_city"
+model = "city"
+start_year = 2022
+steps = 24
+
+[run]
+replications = 1
+seed = 5
+
+[city]
+initial_candidates = 600
+initial_tech_sme = 120
+initial_high_tech = 60
+)";
+
+// Known answer on the city model: synthetic observations from one replication at the default
+// tech-SME and high-tech application propensities (0.35, 0.8) with a seed the calibration does
+// not use; the 90% credible intervals must cover them and be narrower than the priors. Fails if
+// the city's metrics, years or parameters are wired to the wrong observation, or if the
+// propensities stop moving the registers (the posterior would stay the prior).
+TEST_F(CalibrationFiles, CityKnownAnswerIsCovered) {
+  const Scenario truth = parse_scenario(CITY_BASE, "truth.toml");
+  sim::RunOptions options;
+  options.seed = 2024;
+  options.replications = 1;
+  const sim::Ensemble ensemble = sim::run_ensemble(*create_model(truth), options);
+  auto series = [&](const std::string& name) {
+    for (std::size_t m = 0; m < ensemble.metrics.size(); ++m)
+      if (ensemble.metrics[m].name == name) return m;
+    ADD_FAILURE() << "no metric " << name;
+    return std::size_t{0};
+  };
+  auto year_sum = [&](std::size_t metric, std::size_t first) {
+    double sum = 0.0;
+    for (std::size_t point = first; point < first + 12; ++point)
+      sum += ensemble.at(metric, 0, point);
+    return sum;
+  };
+  const std::map<std::string, double> data = {
+      {"register_tech_sme@2022", ensemble.at(series("register_tech_sme"), 0, 12)},
+      {"register_tech_sme@2023", ensemble.at(series("register_tech_sme"), 0, 24)},
+      {"high_tech_applications@2022", year_sum(series("high_tech_applications"), 1)},
+      {"high_tech_applications@2023", year_sum(series("high_tech_applications"), 13)}};
+  std::string text =
+      std::string(CITY_BASE) +
+      "\n[calibration]\nparticles = 40\nmax_generations = 6\nmin_acceptance = "
+      "0.2\n"
+      "\n[calibration.parameters.sme]\nparameter = \"city.tech_sme_apply_baseline\"\n"
+      "distribution = \"uniform\"\nlow = 0.1\nhigh = 0.9\nwhy = \"test\"\n"
+      "\n[calibration.parameters.ht]\nparameter = \"city.high_tech_apply_baseline\"\n"
+      "distribution = \"uniform\"\nlow = 0.3\nhigh = 1.0\nwhy = \"test\"\n";
+  for (const auto& [name, value] : data) {
+    const auto at = name.find('@');
+    text += "\n[[calibration.observations]]\nmetric = \"" + name.substr(0, at) +
+            "\"\nyear = " + name.substr(at + 1) + "\nvalue = " + std::to_string(value) +
+            "\nsource = \"synthetic\"\nsd = " + std::to_string(std::sqrt(std::max(value, 1.0))) +
+            "\nwhy = \"Poisson scale of the count\"\n";
+  }
+  const fs::path scenario = write("city_calibration.toml", text);
+  ASSERT_EQ(calibrate(scenario, directory_ / "city.h5"), EXIT_OK);
+  const sim::Posterior posterior = read_posterior(directory_ / "city.h5");
+  const auto [sme_low, sme_high] = interval(posterior, "city.tech_sme_apply_baseline");
+  const auto [ht_low, ht_high] = interval(posterior, "city.high_tech_apply_baseline");
+  EXPECT_LE(sme_low, 0.35);
+  EXPECT_GE(sme_high, 0.35);
+  EXPECT_LE(ht_low, 0.8);
+  EXPECT_GE(ht_high, 0.8);
+  EXPECT_LT(sme_high - sme_low, 0.9 * 0.8);  // narrower than the prior's 90% interval
+  RecordProperty("tech_sme_interval", std::to_string(sme_low) + " - " + std::to_string(sme_high));
+  RecordProperty("high_tech_interval", std::to_string(ht_low) + " - " + std::to_string(ht_high));
+  std::printf("city posterior: tech_sme_apply %.3f - %.3f, high_tech_apply %.3f - %.3f\n", sme_low,
+              sme_high, ht_low, ht_high);
 }
 
 // The same inputs give the same bits whatever the thread count: candidates, their streams and
@@ -339,8 +419,8 @@ TEST_F(CalibrationFiles, Ref1CoverageOverRepeatedDataSets) {
     const fs::path output = directory_ / "coverage.h5";
     ASSERT_EQ(calibrate(scenario, output), EXIT_OK);
     const sim::Posterior posterior = read_posterior(output);
-    const auto [exit_low, exit_high] = interval(posterior, 0);
-    const auto [p1_low, p1_high] = interval(posterior, 1);
+    const auto [exit_low, exit_high] = interval(posterior, "ref1.exit_hazard");
+    const auto [p1_low, p1_high] = interval(posterior, "ref1.tech_sme_probability");
     covered_exit += exit_low <= exit_hazard && exit_hazard <= exit_high ? 1 : 0;
     covered_p1 += p1_low <= p1 && p1 <= p1_high ? 1 : 0;
   }
