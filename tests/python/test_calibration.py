@@ -90,6 +90,19 @@ class Calibration(unittest.TestCase):
         self.innosim("run", scenario, "-r", "5", "-o", "median.h5", "-q", "--posterior-median")
         with h5py.File(self.path("median.h5"), "r") as f:
             self.assertNotIn("posterior_particle", f["series"])
+        # A sweep of a factor the calibration did not fit, each replication drawing its particle:
+        # the same replication draws the same particle at every point (common random numbers),
+        # so the outcome differences between points come from the factor.
+        sweep = self.path("sweep.toml")
+        with open(scenario) as source, open(sweep, "w") as out:
+            out.write(source.read() + '\n[uncertainties.growth]\nparameter = "ref1.growth_sd"\n'
+                      'distribution = "uniform"\nlow = 0.03\nhigh = 0.09\n'
+                      '\n[experiment]\noutcomes = ["firms_tech_sme@2023"]\n')
+        self.innosim("sweep", sweep, "--design", "lhs", "-n", "4", "-r", "3", "-o", "sweep.h5", "-q")
+        with h5py.File(self.path("sweep.h5"), "r") as f:
+            outcomes = f["experiments/outcomes/firms_tech_sme@2023"][...]
+            self.assertEqual(outcomes.shape, (4, 3))
+            self.assertTrue(np.all(np.isfinite(outcomes)))
 
     def test_interrupted_calibration_resumes_to_the_same_bits(self):
         args = ["calibrate", SCENARIO, "-o", "resumed.h5", "-t", "2", "--progress"]
