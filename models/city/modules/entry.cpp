@@ -29,7 +29,8 @@ std::vector<ParameterEntry> initial_population() {
            "the start per firm registered without a certificate (0: the burn-in city's ratio)",
            "calibrated: no document counts these firms; a ratio, so that places started at "
            "different scales share one value; fitted to the registers' growth "
-           "(docs/calibration.md §2)",
+           "in Henan and 郑州 2019-2022 (docs/calibration.md §2, §4): scenarios take the "
+           "posterior with [posterior]",
            FIELD(initial_candidates_per_registered)),
       integer("initial_tech_sme", 503, 0, 50000000, "firms",
               "size of the tech-SME register at the start, certified firms that registered "
@@ -60,7 +61,9 @@ std::vector<ParameterEntry> initial_population() {
            FIELD(initial_age_mean_years)),
       real("initial_revenue_median", 160.0, 0.01, HUGE_MONEY, "万元/year",
            "median revenue of the burn-in's seed firms",
-           "calibrated: firm R&D at the start, 65% of 0.8% of GDP (docs/model.md §3.7)",
+           "calibrated: firm R&D at the start, 65% of 0.8% of GDP (docs/model.md §3.7); fitted to "
+           "Henan and 郑州 2019-2022 (docs/calibration.md §4): "
+           "scenarios take the posterior with [posterior]",
            FIELD(initial_revenue_median)),
       real("initial_revenue_log_sd", 1.2, 0.0, 5.0, "1",
            "sigma of log revenue of the burn-in's seed firms",
@@ -103,7 +106,9 @@ std::vector<ParameterEntry> entry_channels() {
            "median R&D intensity a firm chooses at its reference cost (the start year's tax "
            "regime in its steady tax position, docs/model.md §3.2.3)",
            "calibrated: enough firms of each register in the burn-in city to draw the start "
-           "from, with firm R&D at the start (docs/model.md §3.7)",
+           "from, with firm R&D at the start (docs/model.md §3.7); fitted to Henan and 郑州 "
+           "2019-2022 (docs/calibration.md §4): "
+           "scenarios take the posterior with [posterior]",
            FIELD(rd_propensity_median)),
       real("rd_propensity_log_sd", 0.7, 0.0, 5.0, "1", "sigma of log R&D propensity",
            "calibrated (not yet fitted): firms' R&D intensities; docs/model.md §3.7, to be fitted",
@@ -114,7 +119,8 @@ std::vector<ParameterEntry> entry_channels() {
       real("high_tech_share_median", 0.7, 0.001, 0.999, "1",
            "median share of revenue from high-tech products (logit-normal, fixed per firm)",
            "calibrated: certified firms relative to the tech-SME register (信阳 2022 233 : 503; "
-           "docs/model.md §3.7)",
+           "docs/model.md §3.7); fitted to Henan and 郑州 2019-2022 (docs/calibration.md §4): "
+           "scenarios take the posterior with [posterior]",
            FIELD(high_tech_share_median)),
       real("high_tech_share_logit_sd", 1.0, 0.0, 10.0, "1", "sigma of its logit",
            "calibrated (not yet fitted): certified firms relative to the tech-SME register; "

@@ -25,7 +25,8 @@ const ParameterTable& high_tech_parameters() {
            "is worth nothing net of its cost (the application choice's propensity at zero net "
            "value, docs/model.md §3.3)",
            "calibrated: certified firms relative to the tech-SME register (信阳 2022 233 : 503; "
-           "docs/model.md §3.7)",
+           "docs/model.md §3.7); fitted to Henan and 郑州 2019-2022 (docs/calibration.md §4): "
+           "scenarios take the posterior with [posterior]",
            FIELD(high_tech_apply_baseline)),
       real("high_tech_reapply_baseline", 0.9, 0.0, 1.0, "1",
            "the same for a firm whose certificate expires",
@@ -37,7 +38,9 @@ const ParameterTable& high_tech_parameters() {
            "cost) that moves the log-odds of applying by one (0: apply iff the net value is "
            "positive)",
            "calibrated: to the growth of the high-tech register and its pass rate with the "
-           "baselines (docs/model.md §3.7)",
+           "baselines (docs/model.md §3.7); fitted to Henan and 郑州 2019-2022 "
+           "(docs/calibration.md §4): "
+           "scenarios take the posterior with [posterior]",
            FIELD(application_value_scale)),
       real("high_tech_application_cost", 5.0, 0.0, HUGE_MONEY, "万元",
            "preparation and agency fees of a high-tech application, before application services "

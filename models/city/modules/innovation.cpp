@@ -20,7 +20,8 @@ const ParameterTable& innovation_parameters() {
       real("class1_ip_knowledge", 5300.0, 1.0e-6, HUGE_MONEY, "万元 year",
            "knowledge stock per class-I IP item a year (Poisson rate = stock / this)",
            "calibrated: invention patents per 10,000 people at the start, 1.4 for 信阳 2022 "
-           "(docs/model.md §3.7)",
+           "(docs/model.md §3.7); fitted to Henan and 郑州 2019-2022 (docs/calibration.md §4): "
+           "scenarios take the posterior with [posterior]",
            FIELD(class1_ip_knowledge)),
       real("class2_ip_knowledge", 600.0, 1.0e-6, HUGE_MONEY, "万元 year",
            "knowledge stock per class-II IP item a year", "assumption: 4x as many as class I",

@@ -105,7 +105,8 @@ const ParameterTable& knowledge_parameters() {
            FIELD(tech_contract_outside)),
       real("tech_contract_outside_growth", 0.33, -1.0, 10.0, "1/year", "growth of that turnover",
            "Henan technology-contract turnover 2023: 1,367亿, +33% (河南省科技厅 via 河南日报 "
-           "2024-02)",
+           "2024-02); fitted to Henan and 郑州 2019-2022 (docs/calibration.md §4): "
+           "scenarios take the posterior with [posterior]",
            FIELD(tech_contract_outside_growth)),
       real("transfer_cost_per_contract", 30.0, 0.001, HUGE_MONEY, "万元/contract",
            "what one more contract a year costs a source (transfer office staff, brokers): "

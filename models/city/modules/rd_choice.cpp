@@ -29,8 +29,9 @@ const ParameterTable& rd_choice_parameters() {
              "assumption", FIELD(tech_staff_base)),
         real("tech_staff_per_rd", 4.0, 0.0, 100.0, "1",
              "tech-staff share added per unit of real R&D intensity",
-             "calibrated (not yet fitted): tech-staff shares of registered firms; docs/model.md "
-             "§3.7, to be fitted",
+             "calibrated: tech-staff shares of registered firms; docs/model.md "
+             "§3.7; fitted to Henan and 郑州 2019-2022 (docs/calibration.md §4): "
+             "scenarios take the posterior with [posterior]",
              FIELD(tech_staff_per_rd)),
         real("tech_staff_log_sd", 0.3, 0.0, 5.0, "1",
              "sigma of a firm's persistent log deviation from that share", "assumption",

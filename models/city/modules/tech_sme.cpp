@@ -23,7 +23,9 @@ const ParameterTable& tech_sme_parameters() {
            "worth nothing net of its cost (the application choice's propensity at zero net value, "
            "docs/model.md §3.3)",
            "calibrated: certified firms relative to the tech-SME register (信阳 2022 233 : 503; "
-           "docs/model.md §3.7); 信阳's plan still asks eligible firms to be evaluated (应评尽评)",
+           "docs/model.md §3.7); 信阳's plan still asks eligible firms to be evaluated (应评尽评); "
+           "fitted to Henan and 郑州 2019-2022 (docs/calibration.md §4): "
+           "scenarios take the posterior with [posterior]",
            FIELD(tech_sme_apply_baseline)),
       real("tech_sme_reapply_baseline", 0.95, 0.0, 1.0, "1/year",
            "the same for a registered firm re-submitting at the end of its admission",
