@@ -421,7 +421,7 @@ void read_posterior_table(const toml::node& node, Scenario& scenario, Validator&
     validator.add(node.source(), "posterior must be a table [posterior]");
     return;
   }
-  const std::vector<std::string> keys = {"file", "use"};
+  const std::vector<std::string> keys = {"file", "use", "parameters"};
   for (const auto& [key, value] : *table) {
     const std::string k(key.str());
     if (std::find(keys.begin(), keys.end(), k) == keys.end())
@@ -455,6 +455,45 @@ void read_posterior_table(const toml::node& node, Scenario& scenario, Validator&
   } catch (const std::exception& error) {
     validator.add(file->source(), "posterior.file = " + value_text(*file) + ": " + error.what());
     return;
+  }
+  if (const toml::node* chosen = table->get("parameters")) {
+    // Only these of the posterior's parameters: a city takes what transfers to it (the
+    // behavioural parameters) and keeps its own values for the rest.
+    const auto* list = chosen->as_array();
+    std::vector<std::size_t> columns;
+    if (list == nullptr || list->empty()) {
+      validator.add(chosen->source(),
+                    "posterior.parameters must be a non-empty list of the "
+                    "calibrated keys to take, e.g. [\"city.high_tech_apply_"
+                    "baseline\"]; accepted: " +
+                        join(use.sample->keys));
+      return;
+    }
+    for (const auto& element : *list) {
+      const std::string key = element.is_string() ? element.as_string()->get() : "";
+      const auto found = std::find(use.sample->keys.begin(), use.sample->keys.end(), key);
+      if (found == use.sample->keys.end()) {
+        validator.add(element.source(), "posterior.parameters: " + value_text(element) +
+                                            " is not a parameter of this calibration; accepted: " +
+                                            join(use.sample->keys));
+        return;
+      }
+      const auto column = static_cast<std::size_t>(found - use.sample->keys.begin());
+      if (std::find(columns.begin(), columns.end(), column) != columns.end()) {
+        validator.add(element.source(),
+                      "posterior.parameters: " + value_text(element) + " is listed twice");
+        return;
+      }
+      columns.push_back(column);
+    }
+    auto selected = std::make_shared<sim::Posterior>();
+    selected->source = use.sample->source;
+    selected->weights = use.sample->weights;
+    for (const std::size_t column : columns) selected->keys.push_back(use.sample->keys[column]);
+    for (std::size_t p = 0; p < use.sample->particles(); ++p)
+      for (const std::size_t column : columns)
+        selected->values.push_back(use.sample->particle(p)[column]);
+    use.sample = std::move(selected);
   }
   for (const auto& key : use.sample->keys) {
     const auto spec = std::find_if(scenario.specs.begin(), scenario.specs.end(),

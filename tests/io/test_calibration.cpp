@@ -303,6 +303,22 @@ TEST_F(CalibrationFiles, RunsDrawTheirParametersFromThePosterior) {
   const double sd = std::sqrt(std::max(0.0, square - mean * mean));
   EXPECT_NEAR(mean_drawn, mean, 4.0 * sd / std::sqrt(400.0) + 1e-12);
 
+  // posterior.parameters takes only the listed keys: the others keep the scenario's values.
+  const Scenario selected = parse_scenario(run_text + "parameters = [\"ref1.exit_hazard\"]\n",
+                                           (directory_ / "run.toml").string());
+  ASSERT_EQ(selected.posterior->sample->keys, std::vector<std::string>{"ref1.exit_hazard"});
+  ASSERT_EQ(selected.posterior->sample->particles(), posterior.particles());
+  for (std::size_t p = 0; p < posterior.particles(); ++p)
+    EXPECT_EQ(selected.posterior->sample->particle(p)[0], posterior.particle(p)[0]);
+  try {
+    static_cast<void>(parse_scenario(run_text + "parameters = [\"ref1.growth_sd\"]\n",
+                                     (directory_ / "run.toml").string()));
+    ADD_FAILURE() << "a key the calibration did not fit was accepted";
+  } catch (const ScenarioError& error) {
+    EXPECT_NE(std::string(error.what()).find("is not a parameter of this calibration"),
+              std::string::npos);
+  }
+
   Scenario at_median = scenario;
   at_median.posterior->median = true;
   sim::ParameterSet overrides;
