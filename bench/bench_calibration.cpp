@@ -9,6 +9,7 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -32,7 +33,8 @@ std::string read_text(const fs::path& path) {
 }
 
 /// A scenario of scenarios/calibration/ rewritten so that every prior is the point `low` (a
-/// uniform of width 1e-9 at the prior's low end) and its data path points at the source tree.
+/// uniform of relative width 1e-6 at the prior's low end) and its data path points at the source
+/// tree.
 std::string with_point_priors(std::string text) {
   const std::string source = INNOSIM_SOURCE_DIR;
   for (std::size_t at = text.find("distribution = \"log_uniform\""); at != std::string::npos;
@@ -44,7 +46,9 @@ std::string with_point_priors(std::string text) {
     const std::size_t low_end = text.find('\n', low_at + 1);
     const double low = std::stod(text.substr(low_at + 7, low_end - low_at - 7));
     const std::size_t end = text.find('\n', at + 1);
-    text.replace(at, end - at, "\nhigh = " + std::to_string(low * (1.0 + 1e-9) + 1e-12));
+    char high[64];
+    std::snprintf(high, sizeof high, "\nhigh = %.17g", low * (1.0 + 1e-6));
+    text.replace(at, end - at, high);
   }
   const std::string data = "data = \"../../data/observed/statistics.csv\"";
   if (const auto at = text.find(data); at != std::string::npos)

@@ -288,10 +288,12 @@ Exit codes: 0 done, 1 failed, 2 scenario or option refused, 130 interrupted.)");
 The scenario's [calibration] table names the parameters to fit, each with a prior, and the
 observations (metric, year, value or a row of the data file, uncertainty, source); `joint`
 scenarios are simulated with the same parameter values and their observations join the fit
-(docs/calibration.md). Approximate Bayesian computation by sequential Monte Carlo: each
+(format: docs/scenarios.md, "Calibration"; method and the shipped fit: docs/calibration.md). Approximate Bayesian computation by sequential Monte Carlo: each
 generation lowers the tolerance to a quantile of the last distances, until few candidates are
 accepted. Each generation is printed (tolerance, acceptance rate, time, the next one's ETA) and
-saved; Ctrl-C keeps the completed ones and --resume continues exactly where it stopped. The end
+saved; Ctrl-C keeps the completed ones and --resume continues exactly where it stopped (the
+scenarios, --seed, --particles and --hold-out-after must be those of the interrupted run, or it
+is refused; --threads and --max-generations may differ: a larger one extends a finished run). The end
 is a table: each parameter's prior, posterior median and 90% credible interval, and each
 observation against its 90% posterior predictive band. A scenario uses the result with
 [posterior] file = "<output>" (docs/scenarios.md): each replication then draws its parameters

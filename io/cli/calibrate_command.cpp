@@ -265,6 +265,12 @@ class Calibration {
     std::fprintf(stderr, "Resuming after %zu completed generation%s in %s.\n",
                  abc_->generations().size(), abc_->generations().size() == 1 ? "" : "s",
                  output_.c_str());
+    if (abc_->finished()) {
+      std::fprintf(stderr,
+                   "Nothing to simulate: %s (all %zu generations are kept; give a larger "
+                   "--max-generations to continue). The posterior predictive is recomputed.\n",
+                   abc_->stop_reason().c_str(), abc_->generations().size());
+    }
     return true;
   }
 
