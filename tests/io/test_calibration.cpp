@@ -88,6 +88,20 @@ std::map<std::string, double> synthetic_data(
   return data;
 }
 
+/// [[calibration.observations]] of synthetic counts "metric@year" -> value, each with the
+/// Poisson scale sqrt(count) as its uncertainty (the model's own noise at these numbers).
+std::string observations_text(const std::map<std::string, double>& data) {
+  std::string text;
+  for (const auto& [name, value] : data) {
+    const auto at = name.find('@');
+    text += "\n[[calibration.observations]]\nmetric = \"" + name.substr(0, at) +
+            "\"\nyear = " + name.substr(at + 1) + "\nvalue = " + std::to_string(value) +
+            "\nsource = \"synthetic\"\nsd = " + std::to_string(std::sqrt(std::max(value, 1.0))) +
+            "\nwhy = \"Poisson scale of the count\"\n";
+  }
+  return text;
+}
+
 /// A calibration scenario of REF-1's exit hazard and tech-SME probability: uniform priors
 /// wide around the truth; observation sd = sqrt(count), the Poisson scale of the model's own
 /// noise at these counts.
@@ -99,13 +113,7 @@ std::string calibration_scenario(const std::map<std::string, double>& data, int 
                      "distribution = \"uniform\"\nlow = 0.002\nhigh = 0.03\nwhy = \"test\"\n"
                      "\n[calibration.parameters.p1]\nparameter = \"ref1.tech_sme_probability\"\n"
                      "distribution = \"uniform\"\nlow = 0.005\nhigh = 0.08\nwhy = \"test\"\n";
-  for (const auto& [name, value] : data) {
-    const auto at = name.find('@');
-    text += "\n[[calibration.observations]]\nmetric = \"" + name.substr(0, at) +
-            "\"\nyear = " + name.substr(at + 1) + "\nvalue = " + std::to_string(value) +
-            "\nsource = \"synthetic\"\nsd = " + std::to_string(std::sqrt(std::max(value, 1.0))) +
-            "\nwhy = \"Poisson scale of the count\"\n";
-  }
+  text += observations_text(data);
   return text;
 }
 
@@ -213,13 +221,7 @@ TEST_F(CalibrationFiles, CityKnownAnswerIsCovered) {
       "distribution = \"uniform\"\nlow = 0.1\nhigh = 0.9\nwhy = \"test\"\n"
       "\n[calibration.parameters.ht]\nparameter = \"city.high_tech_apply_baseline\"\n"
       "distribution = \"uniform\"\nlow = 0.3\nhigh = 1.0\nwhy = \"test\"\n";
-  for (const auto& [name, value] : data) {
-    const auto at = name.find('@');
-    text += "\n[[calibration.observations]]\nmetric = \"" + name.substr(0, at) +
-            "\"\nyear = " + name.substr(at + 1) + "\nvalue = " + std::to_string(value) +
-            "\nsource = \"synthetic\"\nsd = " + std::to_string(std::sqrt(std::max(value, 1.0))) +
-            "\nwhy = \"Poisson scale of the count\"\n";
-  }
+  text += observations_text(data);
   const fs::path scenario = write("city_calibration.toml", text);
   ASSERT_EQ(calibrate(scenario, directory_ / "city.h5"), EXIT_OK);
   const sim::Posterior posterior = read_posterior(directory_ / "city.h5");

@@ -26,7 +26,8 @@ using testing::metric_index;
 io::Scenario example_city(const std::string& extra = "", int steps = 24) {
   std::ifstream file(INNOSIM_SOURCE_DIR "/scenarios/examples/city.toml");
   const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  io::Scenario scenario = io::parse_scenario(text + extra, "city.toml");
+  io::Scenario scenario =
+      io::parse_scenario(text + extra, INNOSIM_SOURCE_DIR "/scenarios/examples/city.toml");
   scenario.time.steps = steps;
   return scenario;
 }
