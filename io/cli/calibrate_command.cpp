@@ -347,7 +347,6 @@ class Calibration {
     table.emplace(study);
     sim::StudyControl control;
     control.cancel = request_.cancel;
-    control.tasks_done = &simulations_;
     sim::ThreadExecutor executor(request_.threads);
     return sim::run_study(study, *table, executor, control);
   }
@@ -440,10 +439,10 @@ class Calibration {
       const sim::TimeAxis& time = member.scenario.time;
       for (std::size_t m = 0; m < metrics.size(); ++m) {
         std::size_t index = 0;
-        (void)detail::metric_index(metrics[m], infos, index);
+        (void)detail::find_metric(metrics[m], infos, index);
         for (int year = time.start_year - 1; year <= time.start_year + time.steps / 12; ++year) {
           sim::Outcome outcome;
-          if (!detail::year_points(std::to_string(year), infos[index], time, outcome).empty())
+          if (!detail::place_year(std::to_string(year), infos[index], time, outcome).empty())
             continue;
           outcome.metric = index;
           outcome.name = metrics[m] + "@" + std::to_string(year);
@@ -601,7 +600,6 @@ class Calibration {
   std::optional<sim::AbcSmc> abc_;
   CalibrationResults results_;
   std::vector<std::array<double, 5>> band_;
-  std::atomic<std::uint64_t> simulations_{0};
   std::uint64_t batch_candidates_ = 0;
 };
 

@@ -15,6 +15,7 @@ using h5::check;
 using h5::create_group;
 using h5::H5Error;
 using h5::Handle;
+using h5::read_doubles;
 using h5::write_dataset;
 using h5::write_numeric_attribute;
 using h5::write_string_attribute;
@@ -261,23 +262,6 @@ void write_contents(hid_t file, const CalibrationResults& results, const Provena
   }
 }
 
-std::vector<double> read_doubles(hid_t parent, const std::string& path,
-                                 std::vector<hsize_t>* shape = nullptr) {
-  Handle dataset(H5Dopen2(parent, path.c_str(), H5P_DEFAULT), H5Dclose, "opening " + path);
-  Handle space(H5Dget_space(dataset), H5Sclose, "reading the shape of " + path);
-  const int rank = H5Sget_simple_extent_ndims(space);
-  std::vector<hsize_t> extents(static_cast<std::size_t>(std::max(rank, 0)));
-  check(H5Sget_simple_extent_dims(space, extents.data(), nullptr), "reading the shape of " + path);
-  std::size_t count = 1;
-  for (const hsize_t extent : extents) count *= extent;
-  std::vector<double> values(count);
-  if (count > 0)
-    check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-          "reading " + path);
-  if (shape != nullptr) *shape = extents;
-  return values;
-}
-
 template <class T>
 T read_scalar(hid_t object, const std::string& name, hid_t memory_type) {
   Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "opening " + name);
@@ -319,7 +303,7 @@ CalibrationResults read_calibration(const std::filesystem::path& path) {
     Handle one(H5Gopen2(group, name.c_str(), H5P_DEFAULT), H5Gclose, "opening " + name);
     sim::AbcGeneration generation;
     generation.index = g;
-    std::vector<hsize_t> shape;
+    std::vector<std::size_t> shape;
     generation.values = read_doubles(one, "values", &shape);
     generation.parameters = shape.size() == 2 ? shape[1] : 0;
     generation.weights = read_doubles(one, "weights");

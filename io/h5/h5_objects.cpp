@@ -69,6 +69,24 @@ Handle write_string_dataset(hid_t parent, const std::string& name,
   return write_dataset(parent, name, {values.size()}, type, type, texts.data());
 }
 
+std::vector<double> read_doubles(hid_t parent, const std::string& path,
+                                 std::vector<std::size_t>* shape) {
+  Handle dataset(H5Dopen2(parent, path.c_str(), H5P_DEFAULT), H5Dclose, "opening dataset " + path);
+  Handle space(H5Dget_space(dataset), H5Sclose, "reading the shape of " + path);
+  const int rank = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> extents(static_cast<std::size_t>(std::max(rank, 0)));
+  check(H5Sget_simple_extent_dims(space, extents.data(), nullptr), "reading the shape of " + path);
+  std::size_t count = 1;
+  for (const hsize_t extent : extents) count *= extent;
+  if (shape != nullptr) shape->assign(extents.begin(), extents.end());
+  std::vector<double> values(count);
+  if (count > 0) {
+    check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+          "reading " + path);
+  }
+  return values;
+}
+
 /// Makes the root coordinate visible in a group too, as a hard link (the same object under a
 /// second name, no copy): netCDF readers such as xarray/h5netcdf take a group's coordinates
 /// only from variables inside that group.

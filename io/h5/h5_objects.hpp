@@ -45,6 +45,9 @@ Handle write_dataset(hid_t parent, const std::string& name, const std::vector<hs
 /// A one-dimensional dataset of variable-length UTF-8 strings (names of things).
 Handle write_string_dataset(hid_t parent, const std::string& name,
                             const std::vector<std::string>& values);
+/// A numeric dataset at `path` under `parent` read as doubles, with its shape if asked.
+[[nodiscard]] std::vector<double> read_doubles(hid_t parent, const std::string& path,
+                                               std::vector<std::size_t>* shape = nullptr);
 /// Makes the root coordinate `name` visible in `group` too, as a hard link.
 void link_coordinate(hid_t file, hid_t group, const char* name);
 void attach(hid_t dataset, hid_t scale, unsigned dimension, const std::string& what);

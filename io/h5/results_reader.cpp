@@ -54,20 +54,7 @@ std::vector<std::int64_t> ResultsReader::integer_attribute(const std::string& na
 
 std::vector<double> ResultsReader::dataset(const std::string& path,
                                            std::vector<std::size_t>* shape) const {
-  Handle dataset(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), H5Dclose, "opening dataset " + path);
-  Handle space(H5Dget_space(dataset), H5Sclose, "reading the shape of " + path);
-  const int rank = H5Sget_simple_extent_ndims(space);
-  std::vector<hsize_t> extents(static_cast<std::size_t>(std::max(rank, 0)));
-  check(H5Sget_simple_extent_dims(space, extents.data(), nullptr), "reading the shape of " + path);
-  std::size_t count = 1;
-  for (const hsize_t extent : extents) count *= extent;
-  if (shape != nullptr) shape->assign(extents.begin(), extents.end());
-  std::vector<double> values(count);
-  if (count > 0) {
-    check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-          "reading " + path);
-  }
-  return values;
+  return h5::read_doubles(file_, path, shape);
 }
 
 }  // namespace innosim::io

@@ -307,14 +307,14 @@ class CalibrationReader {
                            "measured)");
     if (!observation.metric.empty() && year != nullptr && year->is_integer()) {
       std::size_t metric = 0;
-      if (const std::string why = metric_index(observation.metric, metrics, metric); !why.empty()) {
+      if (const std::string why = find_metric(observation.metric, metrics, metric); !why.empty()) {
         validator_.add(table.get("metric")->source(), prefix + ".metric " + why);
       } else {
         observation.outcome.name = observation.metric + "@" + std::to_string(observation.year);
         observation.outcome.metric = metric;
         if (const std::string outside =
-                year_points(std::to_string(year->as_integer()->get()), metrics[metric],
-                            scenario_.time, observation.outcome);
+                place_year(std::to_string(year->as_integer()->get()), metrics[metric],
+                           scenario_.time, observation.outcome);
             !outside.empty())
           validator_.add(year->source(), prefix + ".year = " + value_text(*year) + " " + outside);
       }

@@ -315,6 +315,35 @@ std::string read_target(std::string& rest, sim::Outcome& outcome) {
   return "";
 }
 
+/// "metric@year", optionally followed by ">=number" or "<=number".
+void read_outcome(const toml::node& element, Scenario& scenario, Validator& validator,
+                  const std::vector<sim::MetricInfo>& metrics) {
+  const std::string text = element.as_string()->get();
+  const auto at = text.find('@');
+  auto refuse = [&](const std::string& why) {
+    validator.add(element.source(), "experiment.outcomes: \"" + abbreviated(text) + "\" " + why);
+  };
+  if (at == std::string::npos) {
+    refuse(
+        "needs the form metric@year, e.g. \"register_high_tech@2025\" or "
+        "\"register_high_tech@2025>=400\" (a target: 1 when met, 0 otherwise)");
+    return;
+  }
+  sim::Outcome outcome;
+  outcome.name = text;
+  const std::string metric = text.substr(0, at);
+  std::string rest = text.substr(at + 1);
+  if (const std::string why = read_target(rest, outcome); !why.empty()) return refuse(why);
+  if (const std::string why = find_metric(metric, metrics, outcome.metric); !why.empty())
+    return refuse(why);
+  if (const std::string why = place_year(rest, metrics[outcome.metric], scenario.time, outcome);
+      !why.empty())
+    return refuse(why);
+  scenario.outcomes.push_back(outcome);
+}
+
+}  // namespace
+
 /// The index of the metric named `metric`; returns why not ("" when found).
 std::string find_metric(const std::string& metric, const std::vector<sim::MetricInfo>& metrics,
                         std::size_t& index) {
@@ -361,51 +390,12 @@ std::string place_year(const std::string& text, const sim::MetricInfo& info,
   return "";
 }
 
-/// "metric@year", optionally followed by ">=number" or "<=number".
-void read_outcome(const toml::node& element, Scenario& scenario, Validator& validator,
-                  const std::vector<sim::MetricInfo>& metrics) {
-  const std::string text = element.as_string()->get();
-  const auto at = text.find('@');
-  auto refuse = [&](const std::string& why) {
-    validator.add(element.source(), "experiment.outcomes: \"" + abbreviated(text) + "\" " + why);
-  };
-  if (at == std::string::npos) {
-    refuse(
-        "needs the form metric@year, e.g. \"register_high_tech@2025\" or "
-        "\"register_high_tech@2025>=400\" (a target: 1 when met, 0 otherwise)");
-    return;
-  }
-  sim::Outcome outcome;
-  outcome.name = text;
-  const std::string metric = text.substr(0, at);
-  std::string rest = text.substr(at + 1);
-  if (const std::string why = read_target(rest, outcome); !why.empty()) return refuse(why);
-  if (const std::string why = find_metric(metric, metrics, outcome.metric); !why.empty())
-    return refuse(why);
-  if (const std::string why = place_year(rest, metrics[outcome.metric], scenario.time, outcome);
-      !why.empty())
-    return refuse(why);
-  scenario.outcomes.push_back(outcome);
-}
-
-}  // namespace
-
 std::vector<Factor> read_factor_tables(const toml::node* node, const std::string& prefix,
                                        Scenario& scenario, Validator& validator) {
   std::vector<Factor> factors;
   FactorReader reader(scenario, validator);
   reader.read_tables(node, prefix, false, factors, true);
   return factors;
-}
-
-std::string metric_index(const std::string& metric, const std::vector<sim::MetricInfo>& metrics,
-                         std::size_t& index) {
-  return find_metric(metric, metrics, index);
-}
-
-std::string year_points(const std::string& year, const sim::MetricInfo& info,
-                        const sim::TimeAxis& time, sim::Outcome& outcome) {
-  return place_year(year, info, time, outcome);
 }
 
 void parse_experiment(const toml::table& root, Scenario& scenario, Validator& validator) {

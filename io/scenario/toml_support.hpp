@@ -96,13 +96,13 @@ void parse_experiment(const toml::table& root, Scenario& scenario, Validator& va
                                                           const std::string& prefix,
                                                           Scenario& scenario, Validator& validator);
 /// The index of the metric named `metric`; returns why not ("" when found).
-[[nodiscard]] std::string metric_index(const std::string& metric,
-                                       const std::vector<sim::MetricInfo>& metrics,
-                                       std::size_t& index);
+[[nodiscard]] std::string find_metric(const std::string& metric,
+                                      const std::vector<sim::MetricInfo>& metrics,
+                                      std::size_t& index);
 /// The points of `outcome` for the calendar year written in `year` (a stock at the end of the
 /// year, a flow summed over it); returns why not ("" when the year is in the run).
-[[nodiscard]] std::string year_points(const std::string& year, const sim::MetricInfo& info,
-                                      const sim::TimeAxis& time, sim::Outcome& outcome);
+[[nodiscard]] std::string place_year(const std::string& year, const sim::MetricInfo& info,
+                                     const sim::TimeAxis& time, sim::Outcome& outcome);
 
 /// Reads [calibration] and [posterior] (calibration.cpp): fills scenario.calibration and
 /// scenario.posterior. Paths in them are resolved against the scenario file's directory.
