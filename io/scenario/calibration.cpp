@@ -147,7 +147,8 @@ class CalibrationReader {
     }
     spec.parameters = read_factor_tables(table->get("parameters"), "calibration.parameters",
                                          scenario_, validator_);
-    for (const auto& factor : spec.parameters) check_prior(*table, factor);
+    for (const auto& factor : spec.parameters)
+      spec.parameter_why.push_back(check_prior(*table, factor));
     if (const toml::node* observations = table->get("observations"))
       read_observations(*observations, spec);
     scenario_.calibration = std::move(spec);
@@ -204,7 +205,8 @@ class CalibrationReader {
     return number(table, "calibration", key, low, high, closed, meaning).value_or(fallback);
   }
 
-  void check_prior(const toml::table& table, const sim::Factor& factor) {
+  /// Checks a prior; returns its `why` ("" after reporting it missing).
+  std::string check_prior(const toml::table& table, const sim::Factor& factor) {
     const toml::node* node = table.at_path("parameters." + factor.name).node();
     const toml::source_region where = node ? node->source() : table.source();
     const std::string prefix = "calibration.parameters." + abbreviated(factor.name);
@@ -224,7 +226,9 @@ class CalibrationReader {
       validator_.add(where, prefix +
                                 ".why is missing; accepted: a sentence saying why this "
                                 "prior (the range its meaning and the evidence allow)");
+      return "";
     }
+    return why->as_string()->get();
   }
 
   void read_observations(const toml::node& node, CalibrationSpec& spec) {

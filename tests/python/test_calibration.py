@@ -48,6 +48,9 @@ class Calibration(unittest.TestCase):
             c = f["calibration"]
             self.assertEqual(list(c["parameter"].asstr()[:]),
                              ["ref1.exit_hazard", "ref1.tech_sme_probability"])
+            # Each prior's reason as the scenario gives it.
+            self.assertTrue(all(why.startswith("wide around the value")
+                                for why in c["prior_why"].asstr()[:]))
             generations = len(c["generation"])
             self.assertGreaterEqual(generations, 3)
             tolerance = c["tolerance"][...]
