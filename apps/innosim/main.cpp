@@ -7,10 +7,12 @@
 #include <cstdio>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 #include "io/cli/attribution_command.hpp"
 #include "io/cli/calibrate_command.hpp"
 #include "io/cli/commands.hpp"
+#include "io/cli/compare_command.hpp"
 #include "io/cli/experiment_commands.hpp"
 #include "io/version.hpp"
 
@@ -31,7 +33,7 @@ constexpr const char* OVERVIEW =
 tech SME -> high-tech -> gazelle / leader ladder under a city's funding package).
 
 Examples:
-  innosim run scenarios/examples/city.toml            a city and its instruments -> example_city.h5
+  innosim run scenarios/examples/city.toml            a city and its instruments -> city.h5
   innosim run scenarios/examples/city.toml -o out.h5 --replications 1000 --threads 2
   innosim run scenarios/bench/ref1.toml               REF-1, the reference model -> ref1.h5
   innosim validate my_city.toml                       check a scenario, run nothing
@@ -40,11 +42,14 @@ Examples:
                                                       an experiment with sensitivity indices
   innosim attribute scenarios/examples/city.toml -r 40
                                                       what each instrument's money buys
+  innosim run scenarios/cities/xinyang.toml           a seed city: how likely its targets are
+  innosim compare scenarios/cities/xinyang.toml --variants double_certification_rewards
+                                                      packages side by side, common random numbers
   innosim calibrate scenarios/calibration/henan.toml  fit parameters to observed history
 
 The model is described in docs/model.md; scenario files in docs/scenarios.md.
 Results are one HDF5 file (layout: docs/hdf5-layout.md); open it with
-  python3 -c 'import xarray as xr; print(xr.open_dataset("example_city.h5", group="series", engine="h5netcdf"))'
+  python3 -c 'import xarray as xr; print(xr.open_dataset("city.h5", group="series", engine="h5netcdf"))'
 )";
 
 /// An integer option read as text, so that a refusal quotes the value as given (CLI11 would
@@ -98,8 +103,23 @@ int run_program(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   run_command->add_option(
       "-o,--output", run.output_path,
-      "Results file (default: <scenario name>.h5 in the working directory). Written "
-      "atomically: it appears only when complete");
+      "Results file (default: <scenario file name>[_<variant>].h5 in the working directory). "
+      "Written atomically: it appears only when complete. An existing file holding another "
+      "scenario's or variant's results is kept unless --force");
+  run_command->add_option("--variant", run.variant,
+                          "Run the scenario's [variants.<name>] instead of the file as written "
+                          "(innosim validate lists them)");
+  run_command
+      ->add_option("--set", run.settings,
+                   "KEY=VALUE: change any scenario key (dotted as in innosim params, the "
+                   "value as in the file); repeatable; checked like the file")
+      ->allow_extra_args(false);
+  run_command->add_flag("--force", run.force,
+                        "Replace the output even if it holds another scenario's or variant's "
+                        "results");
+  run_command->add_option("--summary-json", run.summary_json,
+                          "Also write the targets table (probabilities, projections, backtests) "
+                          "as JSON to this file");
   auto* replications_option = run_command->add_option(
       "-r,--replications", replications, "Monte Carlo replications (overrides run.replications)");
   auto* seed_option = run_command->add_option(
@@ -116,9 +136,14 @@ int run_program(int argc, char** argv) {
   run_command->footer(R"(Examples:
   innosim run scenarios/examples/city.toml
   innosim run scenarios/examples/city.toml -o results/city.h5 -r 1000 -s 42 -t 2
+  innosim run scenarios/cities/xinyang.toml                     -> xinyang.h5
+  innosim run scenarios/cities/xinyang.toml --variant no_policy -> xinyang_no_policy.h5
+  innosim run scenarios/cities/xinyang.toml --set instruments.high_tech_reward.fixed=20 -o x.h5
+  innosim run scenarios/cities/xinyang.toml --summary-json xinyang.json
 
 The run ends with each metric's median and 90% band at the final time (flows summed over the
-last year). Ctrl-C stops it: completed replications are kept in <output>.interrupted.h5
+last year) and, for a scenario with [targets], each target's probability with its 95% interval
+and the projection at its year (docs/scenarios.md "Targets"); they are also in /targets. Ctrl-C stops it: completed replications are kept in <output>.interrupted.h5
 and the output path is untouched.
 Exit codes: 0 done, 1 run failed, 2 scenario or option refused, 130 interrupted.)");
 
@@ -157,7 +182,7 @@ Exit codes: 0 done, 1 run failed, 2 scenario or option refused, 130 interrupted.
       ->check(CLI::Range(2, 1000))
       ->capture_default_str();
   sweep_command->add_option("-o,--output", sweep.output_path,
-                            "Results file (default: <scenario name>_<design>.h5). It appears "
+                            "Results file (default: <scenario file name>_<design>.h5). It appears "
                             "only when the experiment is complete; until then the work is in "
                             "<output stem>.partial.h5");
   auto* sweep_replications_option = sweep_command->add_option(
@@ -205,7 +230,7 @@ memory stays flat. Ctrl-C stops it: the finished points stay in <output stem>.pa
       ->required()
       ->check(CLI::ExistingFile);
   attribute_command->add_option("-o,--output", attribute.output_path,
-                                "Results file (default: <scenario name>_attribution.h5). "
+                                "Results file (default: <scenario file name>_attribution.h5). "
                                 "Written atomically: it appears only when complete");
   auto* attribute_replications_option = attribute_command->add_option(
       "-r,--replications", attribute_replications,
@@ -244,6 +269,65 @@ with it). Mean and 95% intervals: paired t for differences, bootstrap for ratios
 outcomes are kept in <output stem>.interrupted.h5.
 Exit codes: 0 done, 1 failed, 2 scenario or option refused, 130 interrupted.)");
 
+  innosim::io::CompareRequest compare;
+  compare.command_line = run.command_line;
+  std::string compare_replications, compare_seed, compare_variants;
+  bool compare_progress = false, compare_quiet = false;
+  auto* compare_command = app.add_subcommand(
+      "compare", "A scenario's variants on common random numbers: targets, tiers, money, cost");
+  compare_command->add_option("scenario", compare.scenario_path, "Scenario file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  compare_command
+      ->add_option("--variants", compare_variants,
+                   "Comma-separated [variants.<name>] to compare with the baseline (the file as "
+                   "written); no_policy is added when the file has it")
+      ->required();
+  compare_command->add_option("--set", compare.settings,
+                              "KEY=VALUE: change a scenario key in every variant; repeatable");
+  compare_command->add_option("-o,--output", compare.output_path,
+                              "Results file (default: <scenario file name>_compare.h5). Written "
+                              "atomically");
+  compare_command->add_flag("--force", compare.force,
+                            "Replace the output even if it holds another scenario's results");
+  compare_command->add_option("--summary-json", compare.summary_json,
+                              "Also write the tables as JSON to this file");
+  auto* compare_replications_option = compare_command->add_option(
+      "-r,--replications", compare_replications,
+      "Replications of each variant (overrides run.replications); replication r of every "
+      "variant sees the same random numbers and posterior draw");
+  auto* compare_seed_option =
+      compare_command->add_option("-s,--seed", compare_seed, "Master seed (overrides run.seed)");
+  compare_command
+      ->add_option("-t,--threads", compare.threads,
+                   "Worker threads (default: all cores). Results do not depend on it")
+      ->check(CLI::Range(0, 4096));
+  compare_command->add_flag("--posterior-median", compare.posterior_median,
+                            "With a [posterior]: the posterior median instead of a draw per "
+                            "replication");
+  compare_command
+      ->add_option("--bootstrap", compare.bootstrap_resamples,
+                   "Bootstrap resamples for the interval of the cost ratio")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  compare_command->add_flag("--progress", compare_progress,
+                            "Show progress even when stderr is not a terminal");
+  compare_command->add_flag("-q,--quiet", compare_quiet, "Never show progress");
+  compare_command->footer(R"(Examples:
+  innosim compare scenarios/cities/xinyang.toml --variants double_certification_rewards,more_incubation
+  innosim compare scenarios/cities/xuchang.toml --variants loans_instead_of_grants -r 400 --summary-json x.json
+
+Runs the baseline and each variant with the same seed and replications: replication r of every
+variant draws the same random numbers and the same posterior particle, so differences are
+paired and their intervals narrower than independent runs would give. For each variant: each
+target's probability (95% Wilson interval) and its paired difference against the baseline (t
+interval); the registers at the end of the run's last year and their differences; the city's
+instrument spending over the run, per instrument too; and the cost per additional high-tech
+enterprise against no_policy (additional spending / additional firms, bootstrap interval; inf when
+the additional count may be nil). Results go to /compare and /variants of the output
+(docs/hdf5-layout.md); `innosim plot` draws them.
+Exit codes: 0 done, 1 failed, 2 scenario or option refused, 130 interrupted.)");
+
   innosim::io::CalibrateRequest calibrate;
   calibrate.command_line = run.command_line;
   std::string calibrate_seed;
@@ -255,7 +339,7 @@ Exit codes: 0 done, 1 failed, 2 scenario or option refused, 130 interrupted.)");
       ->check(CLI::ExistingFile);
   calibrate_command->add_option(
       "-o,--output", calibrate.output_path,
-      "Results file (default: <scenario name>_calibration.h5). Rewritten atomically after each "
+      "Results file (default: <scenario file name>_calibration.h5). Rewritten atomically after each "
       "generation: it always holds the completed ones");
   auto* calibrate_seed_option = calibrate_command->add_option(
       "-s,--seed", calibrate_seed, "Master seed (overrides run.seed); same seed => same bits");
@@ -404,6 +488,27 @@ from the posterior. Exit codes: 0 done, 1 failed, 2 refused, 130 interrupted.)")
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
     return innosim::io::attribute_command(attribute);
+  }
+  if (*compare_command) {
+    if (*compare_replications_option) {
+      compare.replications =
+          integer_option(compare_replications, "--replications", "run.replications");
+      if (!compare.replications) return innosim::io::EXIT_BAD_SCENARIO;
+    }
+    if (*compare_seed_option) {
+      compare.seed = integer_option(compare_seed, "--seed", "run.seed");
+      if (!compare.seed) return innosim::io::EXIT_BAD_SCENARIO;
+    }
+    std::stringstream names(compare_variants);
+    for (std::string name; std::getline(names, name, ',');)
+      if (!name.empty()) compare.variants.push_back(name);
+    compare.progress = compare_quiet      ? innosim::io::RunRequest::Progress::NEVER
+                       : compare_progress ? innosim::io::RunRequest::Progress::ALWAYS
+                                          : innosim::io::RunRequest::Progress::AUTO;
+    compare.cancel = &interrupted;
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    return innosim::io::compare_command(compare);
   }
   if (*calibrate_command) {
     if (*calibrate_seed_option) {

@@ -10,7 +10,9 @@
 
 #include "io/cli/output_path.hpp"
 #include "io/h5/results_file.hpp"
+#include "io/h5/targets_file.hpp"
 #include "io/report/summary_table.hpp"
+#include "io/report/targets_report.hpp"
 #include "io/scenario/scenario.hpp"
 #include "models/registry.hpp"
 #include "sim/run/progress.hpp"
@@ -56,13 +58,16 @@ std::optional<std::filesystem::path> output_of(const Scenario& scenario,
                                                const std::optional<std::string>& given,
                                                const std::string& suffix) {
   if (given) return std::filesystem::path(*given);
-  if (const auto name = default_output_name(scenario.name, suffix)) return *name;
+  std::string stem = std::filesystem::path(scenario.path).stem().string();
+  if (scenario.variant != "baseline") stem += "_" + scenario.variant;
+  if (const auto name = default_output_name(stem, suffix)) return *name;
   std::fprintf(stderr,
-               "%s: error: scenario.name = \"%s\" cannot name the output file: without -o the "
-               "output is <scenario.name>%s in the working directory, and a name may hold only "
-               "letters, digits, '_', '.' and '-' and not start with a dot. Give -o, or rename "
-               "the scenario.\nNothing was run and nothing was written.\n",
-               scenario.path.c_str(), scenario.name.c_str(), suffix.c_str());
+               "%s: error: the file name \"%s\" cannot name the output file: without -o the "
+               "output is <scenario file stem>[_<variant>]%s in the working directory, and a "
+               "name may hold only letters, digits, '_', '.', '-' and non-ASCII letters and not "
+               "start with a dot. Give -o, or rename the file.\nNothing was run and nothing was "
+               "written.\n",
+               scenario.path.c_str(), stem.c_str(), suffix.c_str());
   return std::nullopt;
 }
 
@@ -79,6 +84,18 @@ int validate_command(const std::string& scenario_path) {
       std::printf("Experiment: %zu factors (%s); outcomes: %s. Run it with innosim sweep.\n",
                   scenario.factors.size(), factors.c_str(), outcomes.c_str());
     }
+    for (const Target& target : scenario.targets) {
+      std::printf("Target %s: %s at the end of %d %s %s (%s)\n", target.name.c_str(),
+                  target.metric.c_str(), target.year, target.comparison_symbol(),
+                  sim::to_toml_text(target.threshold).c_str(), target.document.c_str());
+    }
+    if (!scenario.variants.empty()) {
+      std::printf(
+          "Variants (each checked; run one with --variant NAME, compare them with "
+          "innosim compare):\n");
+      for (const VariantInfo& variant : scenario.variants)
+        std::printf("  %s: %s\n", variant.name.c_str(), variant.description.c_str());
+    }
     return EXIT_OK;
   } catch (const ScenarioError& error) {
     std::fprintf(stderr, "%s", error.what());
@@ -90,9 +107,10 @@ int validate_command(const std::string& scenario_path) {
 
 std::optional<Scenario> load_for_command(const std::string& path,
                                          std::optional<std::int64_t> replications,
-                                         std::optional<std::int64_t> seed) {
+                                         std::optional<std::int64_t> seed,
+                                         const ScenarioOptions& options) {
   try {
-    Scenario scenario = load_scenario(path);
+    Scenario scenario = load_scenario(path, options);
     if (replications)
       override_parameter(scenario, "run.replications", *replications, "--replications");
     if (seed) override_parameter(scenario, "run.seed", *seed, "--seed");
@@ -112,6 +130,8 @@ Provenance provenance_of(const Scenario& scenario, const std::string& command_li
   provenance.resolved_parameters = resolved_parameters_toml(scenario);
   provenance.command_line = command_line;
   provenance.seed = scenario.seed;
+  provenance.variant = scenario.variant;
+  provenance.settings = scenario.settings;
   return provenance;
 }
 
@@ -139,10 +159,36 @@ std::optional<std::filesystem::path> checked_output(const Scenario& scenario,
                  scenario.path.c_str(), why.c_str());
     return std::nullopt;
   }
+  if (!request.force) {
+    if (const std::string why = foreign_results_problem(output, scenario.path, scenario.variant);
+        !why.empty()) {
+      std::fprintf(stderr, "%s: error: %s.\nNothing was run and nothing was written.\n",
+                   scenario.path.c_str(), why.c_str());
+      return std::nullopt;
+    }
+  }
   remove_stale_temporaries(output, ".tmp");
   remove_stale_temporaries(interrupted_path(output), ".tmp");
   return output;
 }
+
+/// Keeps each replication's target and backtest outcomes on their way to the results file.
+class TargetCapture final : public sim::StudySink {
+ public:
+  TargetCapture(sim::StudySink& inner, std::size_t outcomes, std::uint32_t replications)
+      : inner_(inner), values_(outcomes, std::vector<double>(replications, 0.0)) {}
+  void accept(sim::TaskResult& result) override {
+    for (std::size_t o = 0; o < result.outcomes.size(); ++o)
+      values_[o][result.replication] = result.outcomes[o];
+    inner_.accept(result);
+  }
+  void end_batch(bool complete) override { inner_.end_batch(complete); }
+  [[nodiscard]] const std::vector<std::vector<double>>& values() const { return values_; }
+
+ private:
+  sim::StudySink& inner_;
+  std::vector<std::vector<double>> values_;  ///< [outcome][replication]
+};
 
 /// Cancellation, progress counters and batches: replications stream to the file batch by
 /// batch, a batch holding at most ~16 MB of series.
@@ -186,7 +232,8 @@ int keep_interrupted(ResultsStream& stream, const std::filesystem::path& output,
 
 int run_command(const RunRequest& request) {
   const std::optional<Scenario> loaded =
-      load_for_command(request.scenario_path, request.replications, request.seed);
+      load_for_command(request.scenario_path, request.replications, request.seed,
+                       {request.variant, request.settings});
   if (!loaded) return EXIT_BAD_SCENARIO;
   Scenario scenario = *loaded;
   if (request.posterior_median && scenario.posterior) scenario.posterior->median = true;
@@ -195,8 +242,10 @@ int run_command(const RunRequest& request) {
   const std::filesystem::path& output = *checked;
   const std::shared_ptr<const sim::Model> model = create_model(scenario);
 
-  std::fprintf(stderr, "Running %s\n", describe(scenario).c_str());
-  const sim::Study study = run_study_of(scenario, model);
+  std::fprintf(stderr, "Running %s%s\n", describe(scenario).c_str(),
+               scenario.variant == "baseline" ? "" : (", variant " + scenario.variant).c_str());
+  sim::Study study = run_study_of(scenario, model);
+  study.outcomes = target_outcomes(scenario);
   std::atomic<std::uint64_t> steps_done{0};
   std::atomic<std::uint64_t> replications_done{0};
   const sim::StudyControl control =
@@ -212,13 +261,14 @@ int run_command(const RunRequest& request) {
     return EXIT_FAILURE_RUN;
   }
   bool finished = false;
+  TargetCapture capture(*stream, study.outcomes.size(), scenario.replications);
   try {
     std::optional<sim::ProgressMeter> meter;
     start_progress(meter, request.progress, steps_done,
                    static_cast<std::uint64_t>(scenario.replications) * scenario.time.steps,
                    replications_done, scenario.replications);
     sim::ThreadExecutor executor(request.threads);
-    finished = sim::run_study(study, *stream, executor, control);
+    finished = sim::run_study(study, capture, executor, control);
   } catch (const std::invalid_argument& error) {  // output.snapshot_columns, at the first snapshot
     std::fprintf(stderr, "\n%s: error: output.snapshot_columns: %s\nNothing was written.\n",
                  scenario.path.c_str(), error.what());
@@ -235,16 +285,29 @@ int run_command(const RunRequest& request) {
   if (!finished || completed < scenario.replications)
     return keep_interrupted(*stream, output, provenance, completed, scenario.replications, seconds);
 
+  const std::vector<TargetResult> targets = evaluate_targets(scenario, capture.values());
+  const std::vector<BacktestResult> backtests = evaluate_backtests(scenario, capture.values());
   try {
-    stream->finish(output, provenance);
+    stream->finish(output, provenance,
+                   [&](std::int64_t file) { write_targets(file, scenario, targets, backtests); });
   } catch (const std::exception& error) {
     std::fprintf(stderr, "error: %s\nThe simulation finished but its results were not written.\n",
                  error.what());
     return EXIT_FAILURE_RUN;
   }
   std::printf("%s", summary_table(stream->metrics(), scenario.time, stream->take_finals()).c_str());
+  std::printf("%s", targets_table(scenario, targets, backtests).c_str());
   std::printf("Wrote %s (%u replications, %.2f s, %.1f replications/s).\n", output.c_str(),
               completed, seconds, seconds > 0 ? completed / seconds : 0.0);
+  if (request.summary_json) {
+    try {
+      write_text_atomically(*request.summary_json, targets_json(scenario, targets, backtests));
+      std::printf("Wrote %s.\n", request.summary_json->c_str());
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "error: --summary-json: %s\n", error.what());
+      return EXIT_FAILURE_RUN;
+    }
+  }
   return EXIT_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "io/h5/results_file.hpp"
 #include "io/scenario/scenario.hpp"
@@ -22,7 +23,12 @@ enum ExitCode : int {
 
 struct RunRequest {
   std::string scenario_path;
-  std::optional<std::string> output_path;  ///< default: <scenario name>.h5 in the working directory
+  /// default: <scenario file stem>[_<variant>].h5 in the working directory
+  std::optional<std::string> output_path;
+  std::string variant;                ///< a [variants.<name>] of the scenario ("": the baseline)
+  std::vector<std::string> settings;  ///< --set KEY=VALUE, applied after the variant
+  bool force = false;                 ///< replace another scenario's (or variant's) results
+  std::optional<std::string> summary_json;  ///< the targets table as JSON, to this file
   std::optional<std::int64_t> replications;
   std::optional<std::int64_t> seed;
   int threads = 0;                ///< 0: all cores
@@ -38,11 +44,12 @@ struct RunRequest {
 /// prints the problems and returns nothing (the command then exits EXIT_BAD_SCENARIO).
 [[nodiscard]] std::optional<Scenario> load_for_command(const std::string& path,
                                                        std::optional<std::int64_t> replications,
-                                                       std::optional<std::int64_t> seed);
+                                                       std::optional<std::int64_t> seed,
+                                                       const ScenarioOptions& options = {});
 
-/// The output path: the one given with -o, or the default `<scenario.name><suffix>` in the
-/// working directory; nothing, after printing why, when the scenario name cannot be a plain
-/// file name.
+/// The output path: the one given with -o, or the default `<scenario file stem>[_<variant>]
+/// <suffix>` in the working directory (the file's name, not [scenario] name: a copied scenario
+/// writes its own results); nothing, after printing why, when the stem is not a plain name.
 [[nodiscard]] std::optional<std::filesystem::path> output_of(
     const Scenario& scenario, const std::optional<std::string>& given, const std::string& suffix);
 

@@ -9,19 +9,21 @@
 #include <cstring>
 #include <system_error>
 
+#include "io/h5/h5_objects.hpp"
+
 namespace innosim::io {
 
 namespace fs = std::filesystem;
 
-std::optional<std::string> default_output_name(const std::string& scenario_name,
-                                               const std::string& suffix) {
-  if (scenario_name.empty() || scenario_name.front() == '.') return std::nullopt;
-  for (const char c : scenario_name) {
+std::optional<std::string> default_output_name(const std::string& name, const std::string& suffix) {
+  if (name.empty() || name.front() == '.') return std::nullopt;
+  for (const char c : name) {
     const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                         (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+                         (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' ||
+                         static_cast<unsigned char>(c) >= 0x80;  // UTF-8: 信阳.toml -> 信阳.h5
     if (!allowed) return std::nullopt;
   }
-  return scenario_name + suffix;
+  return name + suffix;
 }
 
 namespace {
@@ -106,6 +108,39 @@ void remove_stale_temporaries(const fs::path& output, const std::string& tag) {
       fs::remove(it->path(), ignored);
     }
   }
+}
+
+std::string foreign_results_problem(const fs::path& output, const std::string& scenario_path,
+                                    const std::string& variant) {
+  std::error_code error;
+  if (!fs::is_regular_file(output, error)) return "";
+  const std::string keep = "; it is kept. Give another -o, or --force to replace it";
+  std::string file, ran = "baseline";
+  {
+    H5E_BEGIN_TRY {
+      const htri_t is_hdf5 = H5Fis_hdf5(output.c_str());
+      const hid_t id = is_hdf5 > 0 ? H5Fopen(output.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+      if (id >= 0) {
+        h5::Handle handle(id, H5Fclose, "opening " + output.string());
+        try {
+          if (h5::read_string_attribute(handle, "filetype") == RESULTS_FILETYPE)
+            file = h5::read_string_attribute(handle, "scenario_file");
+          if (H5Aexists(handle, "variant") > 0) ran = h5::read_string_attribute(handle, "variant");
+        } catch (const std::exception&) {
+          file.clear();
+        }
+      }
+    }
+    H5E_END_TRY;
+  }
+  if (file.empty()) return output.string() + " exists and is not an innosim results file" + keep;
+  if (!same_file(file, scenario_path)) {
+    return output.string() + " holds the results of another scenario file (" + file + ")" + keep;
+  }
+  if (ran != variant) {
+    return output.string() + " holds the results of variant " + ran + ", not " + variant + keep;
+  }
+  return "";
 }
 
 }  // namespace innosim::io

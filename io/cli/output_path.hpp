@@ -9,11 +9,18 @@
 
 namespace innosim::io {
 
-/// The default output file name `<name><suffix>` (e.g. "city.h5"), or nullopt if the scenario
-/// name is not a plain file name: only letters, digits, '_', '.' and '-', not starting with a
-/// dot. A scenario from someone else must not choose where the results go.
-[[nodiscard]] std::optional<std::string> default_output_name(const std::string& scenario_name,
+/// The default output file name `<name><suffix>` (e.g. "city.h5"), or nullopt if the name (the
+/// scenario file's stem) is not a plain file name: only letters, digits, '_', '.', '-' and
+/// non-ASCII (UTF-8) letters, not starting with a dot.
+[[nodiscard]] std::optional<std::string> default_output_name(const std::string& name,
                                                              const std::string& suffix);
+
+/// Why `output` should not be replaced by results of `scenario_path` (variant `variant`), or
+/// "": an existing file that is not innosim results, or holds another scenario file's or
+/// another variant's results, is kept unless the user says --force.
+[[nodiscard]] std::string foreign_results_problem(const std::filesystem::path& output,
+                                                  const std::string& scenario_path,
+                                                  const std::string& variant);
 
 /// Why `output` cannot take results, or "": it must not be the scenario file, must be a regular
 /// file if it exists (no directory, device, FIFO, socket or symbolic link: they are never

@@ -149,6 +149,11 @@ void write_root_attributes(hid_t file, const Provenance& provenance, std::int64_
   write_string_attribute(file, "scenario_text", provenance.scenario_text);
   write_string_attribute(file, "model", provenance.model);
   write_string_attribute(file, "resolved_parameters", provenance.resolved_parameters);
+  write_string_attribute(file, "variant", provenance.variant);
+  std::string settings;  // one --set KEY=VALUE per line ("" without any)
+  for (const auto& setting : provenance.settings)
+    settings += (settings.empty() ? "" : "\n") + setting;
+  write_string_attribute(file, "settings", settings);
 }
 
 }  // namespace innosim::io::h5

@@ -541,7 +541,8 @@ void ResultsStream::end_batch(bool /*complete*/) {
   rows_ += count;
 }
 
-void ResultsStream::finish(const std::filesystem::path& destination, const Provenance& provenance) {
+void ResultsStream::finish(const std::filesystem::path& destination, const Provenance& provenance,
+                           const std::function<void(std::int64_t file)>& also) {
   Impl& state = *impl_;
   try {
     h5::write_root_attributes(state.file, provenance, static_cast<std::int64_t>(rows_));
@@ -597,6 +598,7 @@ void ResultsStream::finish(const std::filesystem::path& destination, const Prove
     for (std::size_t b = 0; b < state.blocks.size(); ++b)
       write_block_mean(state.file, state.blocks[b], state.time, state.block_sums[b], rows_);
     write_snapshots(state.file, state.snapshots, state.agent_table);
+    if (also) also(state.file);
     state.series.clear();
     state.block_datasets.clear();
     state.time = Handle();

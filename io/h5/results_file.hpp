@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,8 +14,9 @@ namespace innosim::io {
 inline constexpr const char* RESULTS_FILETYPE = "innosim-results";
 inline constexpr int FORMAT_VERSION_MAJOR = 1;
 /// 1.1: /firms; 1.2: /experiments, /sensitivity; 1.3: snapshots of several replications;
-/// 1.4: /attribution; 1.5: /flows; 1.6: /calibration, /series/posterior_particle
-inline constexpr int FORMAT_VERSION_MINOR = 6;
+/// 1.4: /attribution; 1.5: /flows; 1.6: /calibration, /series/posterior_particle; 1.7: /targets,
+/// /backtests, /assumptions, /targets_not_modelled, /compare, /variants, root variant and settings
+inline constexpr int FORMAT_VERSION_MINOR = 7;
 
 struct Provenance {
   std::string scenario_path;
@@ -24,7 +26,9 @@ struct Provenance {
   std::string resolved_parameters;  ///< TOML text of every resolved parameter
   std::string command_line;
   std::uint64_t seed = 0;
-  bool complete = true;  ///< false for the replications kept from an interrupted run
+  bool complete = true;               ///< false for the replications kept from an interrupted run
+  std::string variant = "baseline";   ///< the scenario's [variants.<name>] that ran
+  std::vector<std::string> settings;  ///< the command line's --set KEY=VALUE
 };
 
 /// Writes the completed replications of `ensemble` atomically: the file is written under a
@@ -53,7 +57,9 @@ class ResultsStream final : public sim::StudySink {
   /// Replications written so far.
   [[nodiscard]] std::uint64_t completed() const { return rows_; }
   /// Completes the file and renames it to `destination` (throws; the temporary is removed).
-  void finish(const std::filesystem::path& destination, const Provenance& provenance);
+  /// `also` writes further groups (e.g. /targets) into the file before it is closed.
+  void finish(const std::filesystem::path& destination, const Provenance& provenance,
+              const std::function<void(std::int64_t file)>& also = {});
   /// Per kept metric and replication, the value the end-of-run table shows (set by finish()).
   [[nodiscard]] std::vector<std::vector<double>> take_finals();
   [[nodiscard]] const std::vector<sim::MetricInfo>& metrics() const;

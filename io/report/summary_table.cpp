@@ -58,6 +58,18 @@ std::string attribution_table(const std::vector<std::string>& rows,
                      with_interval(a.cost_per_tech_sme), with_interval(a.rd_per_yuan),
                      with_interval(a.deadweight)});
   }
+  // Built by appending: GCC 12 warns falsely (-Wrestrict, PR105329) on "literal" + string.
+  std::string text = "\nWhat each instrument buys by the end of ";
+  text.append(std::to_string(year))
+      .append(" (")
+      .append(std::to_string(replications))
+      .append(
+          " replications with and without it on the same random numbers; mean [95% "
+          "interval]; docs/attribution.md):\n");
+  return text.append(aligned_columns(cells));
+}
+
+std::string aligned_columns(const std::vector<std::vector<std::string>>& cells) {
   // Aligned by terminal columns, not bytes: CJK characters (万元) take two.
   auto columns = [](const std::string& text) {
     std::size_t width = 0;
@@ -69,17 +81,10 @@ std::string attribution_table(const std::vector<std::string>& rows,
     }
     return width;
   };
-  std::vector<std::size_t> widths(cells.front().size(), 0);
+  std::vector<std::size_t> widths(cells.empty() ? 0 : cells.front().size(), 0);
   for (const auto& row : cells)
     for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], columns(row[c]));
-  // Built by appending: GCC 12 warns falsely (-Wrestrict, PR105329) on "literal" + string.
-  std::string text = "\nWhat each instrument buys by the end of ";
-  text.append(std::to_string(year))
-      .append(" (")
-      .append(std::to_string(replications))
-      .append(
-          " replications with and without it on the same random numbers; mean [95% "
-          "interval]; docs/attribution.md):\n");
+  std::string text;
   for (const auto& row : cells) {
     text.append(" ");
     for (std::size_t c = 0; c < row.size(); ++c) {

@@ -21,6 +21,9 @@ namespace innosim::io {
 [[nodiscard]] std::string attribution_table(const std::vector<std::string>& rows,
                                             const std::vector<sim::Attribution>& statistics,
                                             int year, std::uint32_t replications);
+/// Rows of cells as text: the first column left-aligned, the others right-aligned, widths in
+/// terminal columns (CJK characters count two).
+[[nodiscard]] std::string aligned_columns(const std::vector<std::vector<std::string>>& cells);
 /// How many final steps a flow is summed over in the table: one year's, at most the run's.
 [[nodiscard]] std::size_t summary_flow_steps(const sim::TimeAxis& time);
 

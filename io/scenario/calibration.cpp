@@ -86,6 +86,31 @@ class CalibrationReader {
   CalibrationReader(Scenario& scenario, Validator& validator)
       : scenario_(scenario), validator_(validator) {}
 
+  /// [backtests]: data, scale and observations read as [calibration]'s, the uncertainty
+  /// optional (a backtest compares a figure with the run's band; nothing is fitted).
+  void read_backtests(const toml::node& node) {
+    table_ = "backtests";
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+      validator_.add(node.source(), "backtests must be a table [backtests]");
+      return;
+    }
+    const std::vector<std::string> keys = {"data", "scale", "observations"};
+    for (const auto& [key, value] : *table) {
+      const std::string k(key.str());
+      if (std::find(keys.begin(), keys.end(), k) == keys.end())
+        validator_.add(value.source(), unknown_key_message("backtests", k, keys));
+    }
+    CalibrationSpec spec;
+    spec.scale = real(*table, "scale", 1.0, 1e9, 1.0, true,
+                      "the scenario is its place at 1:scale: `scaled` observations are divided "
+                      "by it");
+    read_data_key(*table, spec);
+    if (const toml::node* observations = table->get("observations"))
+      read_observations(*observations, spec);
+    scenario_.backtests = BacktestSpec{spec.data, spec.scale, std::move(spec.observations)};
+  }
+
   void read(const toml::node& node) {
     const auto* table = node.as_table();
     if (table == nullptr) {
@@ -114,21 +139,8 @@ class CalibrationReader {
     spec.scale = real(*table, "scale", 1.0, 1e9, 1.0, true,
                       "the scenario is its place at 1:scale: `scaled` observations are divided "
                       "by it");
+    read_data_key(*table, spec);
     const std::filesystem::path directory = std::filesystem::path(scenario_.path).parent_path();
-    if (const toml::node* data = table->get("data")) {
-      if (!data->is_string()) {
-        validator_.add(data->source(), "calibration.data = " + value_text(*data) +
-                                           " is not accepted; accepted: the path of a CSV file "
-                                           "of observed figures, relative to this scenario");
-      } else {
-        spec.data = (directory / data->as_string()->get()).lexically_normal().string();
-        if (const std::string why = read_data(spec.data, data_); !why.empty()) {
-          validator_.add(data->source(),
-                         "calibration.data = " + value_text(*data) + ": " + spec.data + " " + why);
-          data_failed_ = true;
-        }
-      }
-    }
     if (const toml::node* joint = table->get("joint")) {
       const auto* list = joint->as_array();
       if (list == nullptr) {
@@ -162,6 +174,25 @@ class CalibrationReader {
   inline static const std::vector<std::string> OBSERVATION_KEYS = {
       "metric", "year",     "place",       "indicator", "value",       "source",
       "sd",     "relative", "lower_bound", "scaled",    "unit_factor", "why"};
+
+  /// `data`: the observed-data file, resolved against the scenario's directory, and read.
+  void read_data_key(const toml::table& table, CalibrationSpec& spec) {
+    const std::filesystem::path directory = std::filesystem::path(scenario_.path).parent_path();
+    if (const toml::node* data = table.get("data")) {
+      if (!data->is_string()) {
+        validator_.add(data->source(), table_ + ".data = " + value_text(*data) +
+                                           " is not accepted; accepted: the path of a CSV file "
+                                           "of observed figures, relative to this scenario");
+      } else {
+        spec.data = (directory / data->as_string()->get()).lexically_normal().string();
+        if (const std::string why = read_data(spec.data, data_); !why.empty()) {
+          validator_.add(data->source(),
+                         table_ + ".data = " + value_text(*data) + ": " + spec.data + " " + why);
+          data_failed_ = true;
+        }
+      }
+    }
+  }
 
   std::int64_t integer(const toml::table& table, const char* key, std::int64_t low,
                        std::int64_t high, std::int64_t fallback, const std::string& meaning) {
@@ -202,7 +233,7 @@ class CalibrationReader {
 
   double real(const toml::table& table, const char* key, double low, double high, double fallback,
               bool closed, const std::string& meaning) {
-    return number(table, "calibration", key, low, high, closed, meaning).value_or(fallback);
+    return number(table, table_, key, low, high, closed, meaning).value_or(fallback);
   }
 
   /// Checks a prior; returns its `why` ("" after reporting it missing).
@@ -234,9 +265,8 @@ class CalibrationReader {
   void read_observations(const toml::node& node, CalibrationSpec& spec) {
     const auto* list = node.as_array();
     if (list == nullptr) {
-      validator_.add(node.source(),
-                     "calibration.observations must be an array of tables "
-                     "[[calibration.observations]]");
+      validator_.add(node.source(), table_ + ".observations must be an array of tables [[" +
+                                        table_ + ".observations]]");
       return;
     }
     const auto model =
@@ -244,7 +274,7 @@ class CalibrationReader {
     std::set<std::pair<std::string, int>> seen;
     std::size_t index = 0;
     for (const auto& element : *list) {
-      const std::string prefix = "calibration.observations[" + std::to_string(index++) + "]";
+      const std::string prefix = table_ + ".observations[" + std::to_string(index++) + "]";
       const auto* table = element.as_table();
       if (table == nullptr) {
         validator_.add(element.source(), prefix + " must be a table");
@@ -333,14 +363,15 @@ class CalibrationReader {
       if (table.get("place") || table.get("indicator")) {
         validator_.add(value->source(), prefix +
                                             ": give either value and source, or place and "
-                                            "indicator (a row of calibration.data), not both");
+                                            "indicator (a row of " +
+                                            table_ + ".data), not both");
       }
     } else {
-      observation.place = text(table, where, prefix, "place",
-                               "the place of a row of calibration.data (or give value and "
-                               "source)");
+      observation.place =
+          text(table, where, prefix, "place",
+               "the place of a row of " + table_ + ".data (or give value and source)");
       observation.indicator =
-          text(table, where, prefix, "indicator", "the indicator of a row of calibration.data");
+          text(table, where, prefix, "indicator", "the indicator of a row of " + table_ + ".data");
       if (!observation.place.empty() && !observation.indicator.empty() && observation.year != 0)
         look_up(where, prefix, spec, observation);
     }
@@ -355,13 +386,14 @@ class CalibrationReader {
                            "the figure's standard error, in metric units");
     const auto relative = number(table, prefix, "relative", 0.0, 1e300, false,
                                  "the figure's uncertainty relative to it");
-    if (sd.has_value() == relative.has_value()) {
+    if (sd.has_value() == relative.has_value() && (table_ == "calibration" || sd.has_value())) {
       validator_.add(where.source(), prefix +
                                          ": give exactly one of sd (in metric units) and "
                                          "relative (a share of the figure)");
     }
     observation.uncertainty = sd ? *sd : relative.value_or(0.0) * std::fabs(observation.value);
-    if (problems() == problems_before && !(observation.uncertainty > 0.0)) {
+    if (problems() == problems_before && table_ == "calibration" &&
+        !(observation.uncertainty > 0.0)) {
       validator_.add(where.source(), prefix +
                                          ": the uncertainty is 0 (relative x a figure of 0); "
                                          "give sd instead");
@@ -372,9 +404,8 @@ class CalibrationReader {
   void look_up(const toml::node& where, const std::string& prefix, const CalibrationSpec& spec,
                CalibrationObservation& observation) {
     if (spec.data.empty()) {
-      validator_.add(where.source(), prefix +
-                                         ": place and indicator name a row of "
-                                         "calibration.data, which is not given");
+      validator_.add(where.source(), prefix + ": place and indicator name a row of " + table_ +
+                                         ".data, which is not given");
       return;
     }
     if (data_failed_) return;
@@ -415,6 +446,7 @@ class CalibrationReader {
 
   Scenario& scenario_;
   Validator& validator_;
+  std::string table_ = "calibration";  ///< the table read: "calibration" or "backtests"
   std::vector<DataRow> data_;
   bool data_failed_ = false;
 };
@@ -535,6 +567,8 @@ void parse_calibration(const toml::table& root, Scenario& scenario, Validator& v
     CalibrationReader(scenario, validator).read(*calibration);
   if (const toml::node* posterior = root.get("posterior"))
     read_posterior_table(*posterior, scenario, validator);
+  if (const toml::node* backtests = root.get("backtests"))
+    CalibrationReader(scenario, validator).read_backtests(*backtests);
 }
 
 }  // namespace innosim::io::detail

@@ -231,13 +231,15 @@ std::optional<TextPlace> too_deep(std::string_view text, int limit) {
 /// validator, and the steps that need valid input run only after the earlier ones found none.
 class ScenarioParser {
  public:
-  ScenarioParser(std::string_view text, const std::string& path) : validator_(path) {
+  ScenarioParser(std::string_view text, const std::string& path, ScenarioOptions options)
+      : validator_(path), options_(std::move(options)) {
     scenario_.path = path;
     scenario_.text = std::string(text);
   }
 
   Scenario parse() {
     parse_toml();
+    apply_variant_and_settings();
     collect_specs();
     validate_tables();
     resolve_defaults();
@@ -249,8 +251,10 @@ class ScenarioParser {
     check_output_names();
     parse_experiment(root_, scenario_, validator_);
     parse_calibration(root_, scenario_, validator_);
+    parse_targets(root_, scenario_, validator_);
     validator_.throw_if_any();
     warn_about_years();
+    if (options_.check_variants) check_other_variants();
     return std::move(scenario_);
   }
 
@@ -274,6 +278,38 @@ class ScenarioParser {
       validator_.add(error.source(), "not valid TOML: " + std::string(error.description()));
       validator_.throw_if_any();
     }
+  }
+
+  /// The variant's changes, then the command line's, made to the tables before anything is
+  /// checked: both are validated exactly like the file.
+  void apply_variant_and_settings() {
+    scenario_.variants = read_variant_infos(root_, validator_);
+    validator_.throw_if_any();
+    apply_variant(root_, options_.variant, validator_);
+    if (!options_.variant.empty()) scenario_.variant = options_.variant;
+    for (const std::string& setting : options_.settings) apply_setting(root_, setting, validator_);
+    scenario_.settings = options_.settings;
+    validator_.throw_if_any();
+  }
+
+  /// Every other variant is read too (without the settings): a broken variant is a broken
+  /// file, even when another one runs. Its problems are prefixed with its name.
+  void check_other_variants() {
+    std::vector<ScenarioIssue> problems;
+    std::size_t count = 0;
+    for (const VariantInfo& variant : scenario_.variants) {
+      if (variant.name == scenario_.variant) continue;
+      try {
+        ScenarioParser(scenario_.text, scenario_.path, {variant.name, {}, false}).parse();
+      } catch (const ScenarioError& error) {
+        for (ScenarioIssue issue : error.issues()) {
+          issue.message = "in variant " + variant.name + ": " + issue.message;
+          problems.push_back(std::move(issue));
+        }
+        count += error.problem_count();
+      }
+    }
+    if (!problems.empty()) throw ScenarioError(std::move(problems), count);
   }
 
   /// The dictionary: common keys, the model's (which decides which further tables are
@@ -320,6 +356,9 @@ class ScenarioParser {
     for (const auto& [table_key, table_node] : root_) {
       const std::string table_name(table_key.str());
       const auto* table = table_node.as_table();
+      // [[targets_not_modelled]] is an array of tables, read (and checked) by parse_targets.
+      const bool array_table = table_name == "targets_not_modelled" && table_node.is_array();
+      if (array_table) continue;
       if (std::find(tables_.begin(), tables_.end(), table_name) == tables_.end() ||
           table == nullptr) {
         std::string message = "unknown table [" + detail::abbreviated(table_name) + "]";
@@ -522,9 +561,11 @@ class ScenarioParser {
 
   /// Read by parse_experiment and parse_calibration once values resolve.
   inline static const std::vector<std::string> EXPERIMENT_TABLES = {
-      "uncertainties", "levers", "experiment", "calibration", "posterior"};
+      "uncertainties", "levers",      "experiment", "calibration",         "posterior",
+      "targets",       "assumptions", "backtests",  "targets_not_modelled"};
 
   Validator validator_;
+  ScenarioOptions options_;
   toml::table root_;
   Scenario scenario_;
   const models::ModelEntry* model_ = nullptr;
@@ -537,7 +578,7 @@ class ScenarioParser {
 
 }  // namespace
 
-Scenario load_scenario(const std::filesystem::path& path) {
+Scenario load_scenario(const std::filesystem::path& path, const ScenarioOptions& options) {
   auto refuse = [&](const std::string& why) { return ScenarioError({{path.string(), 0, 0, why}}); };
   // Only regular files: a directory would read as empty, /dev/zero without end, a FIFO would
   // block until someone writes to it. Checked before opening (opening a FIFO blocks).
@@ -571,14 +612,15 @@ Scenario load_scenario(const std::filesystem::path& path) {
     }
   }
   if (file.bad()) throw refuse("could not be read");
-  Scenario scenario = parse_scenario(text, path.string());
+  Scenario scenario = parse_scenario(text, path.string(), options);
   for (const auto& warning : scenario.warnings)
     std::fprintf(stderr, "%s\n", warning.to_string("warning").c_str());
   return scenario;
 }
 
-Scenario parse_scenario(std::string_view text, const std::string& path) {
-  return ScenarioParser(text, path).parse();
+Scenario parse_scenario(std::string_view text, const std::string& path,
+                        const ScenarioOptions& options) {
+  return ScenarioParser(text, path, options).parse();
 }
 
 void override_parameter(Scenario& scenario, const std::string& key,

@@ -61,6 +61,63 @@ struct CalibrationSpec {
   std::vector<CalibrationObservation> observations;
 };
 
+/// [targets.<name>]: a quantified target of the policy document, judged per replication
+/// (docs/scenarios.md "Targets").
+struct Target {
+  std::string name;
+  std::string metric;
+  int year = 0;          ///< "by the end of <year>": a stock at its end, a flow summed over it
+  sim::Outcome outcome;  ///< the metric's value at the year (no comparison), on the scenario
+  sim::TargetKind comparison = sim::TargetKind::AT_LEAST;
+  double document_value = 0.0;  ///< as the document gives it
+  double unit_factor = 1.0;     ///< metric units per document unit
+  double threshold = 0.0;       ///< in metric units: document_value x unit_factor
+  std::string document;         ///< the document's wording and clause
+  /// "at_least", "more_than" or "at_most": the key it was given with.
+  [[nodiscard]] const char* comparison_key() const;
+  [[nodiscard]] const char* comparison_symbol() const;  ///< ">=", ">", "<="
+};
+
+/// [assumptions.<name>]: a number the document does not give, with its source and reasoning.
+struct Assumption {
+  std::string name;
+  std::string key;    ///< the scenario key it sets ("" when it sets none directly)
+  std::string value;  ///< as written (TOML text of a number, or the string)
+  std::string unit;
+  std::string source;
+  std::string reasoning;
+};
+
+/// [[targets_not_modelled]]: a quantified target of the document the model cannot compute.
+struct TargetNotModelled {
+  std::string target;
+  std::string clause;
+  std::string why;
+};
+
+/// [variants.<name>]: a named change of the baseline (docs/scenarios.md "Variants").
+struct VariantInfo {
+  std::string name;
+  std::string description;
+};
+
+/// [backtests]: published figures after the start that the run should reproduce.
+struct BacktestSpec {
+  std::string data;  ///< the observed-data file, resolved against the scenario's directory
+  double scale = 1.0;
+  std::vector<CalibrationObservation> observations;
+};
+
+/// What to read besides the file: a variant and command-line settings (--set key=value), applied
+/// to the file's tables before anything is validated, so they are checked like the file.
+struct ScenarioOptions {
+  std::string variant;                ///< "" or "baseline": the file as written
+  std::vector<std::string> settings;  ///< "key=value", TOML value syntax; applied after the variant
+  /// Also check every [variants.<name>] (each applied to the file in turn), reporting a broken
+  /// variant even when another one runs.
+  bool check_variants = true;
+};
+
 /// [posterior]: the run draws the calibrated parameters from a calibration's posterior.
 struct PosteriorUse {
   std::string file;     ///< resolved against the scenario's directory
@@ -88,6 +145,13 @@ struct Scenario {
   sim::OutputSelection output;                       ///< metrics and snapshot columns written
   std::optional<CalibrationSpec> calibration;
   std::optional<PosteriorUse> posterior;
+  std::vector<Target> targets;
+  std::vector<Assumption> assumptions;
+  std::vector<TargetNotModelled> targets_not_modelled;
+  std::optional<BacktestSpec> backtests;
+  std::vector<VariantInfo> variants;  ///< declared in the file, in file order
+  std::string variant = "baseline";   ///< the one applied
+  std::vector<std::string> settings;  ///< the --set assignments applied
   /// Accepted but probably unintended (e.g. an instrument whose years lie outside the run);
   /// printed with to_string("warning").
   std::vector<ScenarioIssue> warnings;
@@ -110,9 +174,11 @@ class ScenarioError : public std::runtime_error {
 /// Reads and validates a scenario file. Throws ScenarioError, listing every problem (an
 /// unreadable file is one). Only regular files of at most 64 MB are read. Warnings
 /// (Scenario::warnings) are also printed on stderr.
-[[nodiscard]] Scenario load_scenario(const std::filesystem::path& path);
+[[nodiscard]] Scenario load_scenario(const std::filesystem::path& path,
+                                     const ScenarioOptions& options = {});
 /// Validates scenario text; `path` is used in messages only.
-[[nodiscard]] Scenario parse_scenario(std::string_view text, const std::string& path);
+[[nodiscard]] Scenario parse_scenario(std::string_view text, const std::string& path,
+                                      const ScenarioOptions& options = {});
 
 /// Keys of the [scenario], [run] and [output] tables, common to every model.
 [[nodiscard]] const std::vector<sim::ParameterSpec>& common_parameter_specs();

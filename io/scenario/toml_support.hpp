@@ -51,7 +51,9 @@ class Validator {
       skip();
       return;
     }
-    issues_.push_back({path_, static_cast<int>(where.begin.line),
+    // A node keeps the name of the text it was parsed from: the scenario file, or a --set.
+    const std::string& file = where.path && !where.path->empty() ? *where.path : path_;
+    issues_.push_back({file, static_cast<int>(where.begin.line),
                        static_cast<int>(where.begin.column), std::move(message)});
   }
   void add_unplaced(std::string message) {
@@ -103,6 +105,18 @@ void parse_experiment(const toml::table& root, Scenario& scenario, Validator& va
 /// year, a flow summed over it); returns why not ("" when the year is in the run).
 [[nodiscard]] std::string place_year(const std::string& year, const sim::MetricInfo& info,
                                      const sim::TimeAxis& time, sim::Outcome& outcome);
+
+/// Reads [targets.<name>], [assumptions.<name>] and [[targets_not_modelled]] (targets.cpp) of
+/// a scenario whose values have resolved.
+void parse_targets(const toml::table& root, Scenario& scenario, Validator& validator);
+
+/// The [variants.<name>] of the file, each checked for its name, description and `remove`.
+[[nodiscard]] std::vector<VariantInfo> read_variant_infos(const toml::table& root,
+                                                          Validator& validator);
+/// Applies the variant `name` to `root` ("" or "baseline": none) and removes [variants].
+void apply_variant(toml::table& root, const std::string& name, Validator& validator);
+/// Applies one --set KEY=VALUE to `root` (the value in TOML syntax; a bare word is text).
+void apply_setting(toml::table& root, const std::string& assignment, Validator& validator);
 
 /// Reads [calibration] and [posterior] (calibration.cpp): fills scenario.calibration and
 /// scenario.posterior. Paths in them are resolved against the scenario file's directory.

@@ -12,7 +12,10 @@
 
 namespace innosim::sim {
 
-enum class TargetKind { NONE, AT_LEAST, AT_MOST };
+enum class TargetKind { NONE, AT_LEAST, AT_MOST, MORE_THAN };
+
+/// Whether `value` meets `target` as `kind` compares (NONE: always).
+[[nodiscard]] bool reaches(TargetKind kind, double value, double target);
 
 struct Outcome {
   std::string name;  ///< as written in the scenario

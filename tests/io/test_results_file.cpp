@@ -63,7 +63,7 @@ TEST_F(ResultsFileTest, EveryRootAttributeIsWritten) {
   write_results(output, small_ensemble(), provenance());
   const ResultsReader reader(output);
   EXPECT_EQ(reader.string_attribute("filetype"), "innosim-results");
-  EXPECT_EQ(reader.integer_attribute("format_version"), (std::vector<std::int64_t>{1, 6}));
+  EXPECT_EQ(reader.integer_attribute("format_version"), (std::vector<std::int64_t>{1, 7}));
   EXPECT_EQ(reader.string_attribute("innosim_version"), program_version());
   const std::string commit = reader.string_attribute("git_commit");
   EXPECT_EQ(commit, git_commit());

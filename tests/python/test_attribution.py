@@ -88,7 +88,7 @@ class Attribution(unittest.TestCase):
     def test_one_row_per_instrument_and_the_package(self):
         f, g = self.group()
         self.assertEqual(f.attrs["complete"], 1)
-        self.assertEqual(list(f.attrs["format_version"]), [1, 6])
+        self.assertEqual(list(f.attrs["format_version"]), [1, 7])
         self.assertEqual([name.decode() for name in g["instrument"][...]], INSTRUMENTS + ["all"])
         self.assertEqual(g.attrs["year"], 2023)  # the last full year of a 2022-2023 run
         self.assertEqual(g.attrs["replications"], 4)

@@ -96,7 +96,7 @@ class EndToEnd(unittest.TestCase):
         with h5py.File(path, "r") as f:
             attrs = f.attrs
             self.assertEqual(attrs["filetype"], "innosim-results")
-            self.assertEqual(list(attrs["format_version"]), [1, 6])
+            self.assertEqual(list(attrs["format_version"]), [1, 7])
             self.assertEqual(int(attrs["seed"]), 99)
             self.assertEqual(int(attrs["replications"]), 7)
             self.assertEqual(attrs["scenario_text"], SMALL_SCENARIO)
@@ -286,7 +286,7 @@ class CityEndToEnd(unittest.TestCase):
 
     def test_provenance_holds_the_instruments(self):
         with h5py.File(self.path, "r") as f:
-            self.assertEqual(list(f.attrs["format_version"]), [1, 6])
+            self.assertEqual(list(f.attrs["format_version"]), [1, 7])
             resolved = tomllib.loads(f.attrs["resolved_parameters"])
         self.assertEqual(resolved["instruments"]["high_tech_reward"]["trigger"], "high_tech_certified")
         self.assertEqual(resolved["instruments"]["rd_subsidy"]["tiers"], ["high_tech", "gazelle", "leader"])

@@ -115,23 +115,41 @@ class Reliability(unittest.TestCase):
     # -- defect 4: the default output name ----------------------------------------------------------
 
     def test_default_output_name_cannot_leave_the_working_directory(self):
-        # Before: name = "../escaped" wrote ../escaped.h5; an absolute name wrote anywhere.
+        # Before: name = "../escaped" wrote ../escaped.h5; an absolute name wrote anywhere. Now
+        # the default output is named after the scenario FILE, so scenario.name cannot choose
+        # where results go, and a file stem that is not a plain name is refused.
         work = self.path("work")
         os.mkdir(work)
         for name in ("../escaped", self.path("absolute"), ".hidden", "a b"):
             scenario = self.scenario(name=name.replace("\\", "/"), replications=2)
-            for command in (["run", scenario, "-q"],):
-                result = self.innosim(*command, cwd=work)
-                self.assertEqual(result.returncode, 2, result.stderr)
-                self.assertIn(f'scenario.name = "{name}"', result.stderr)
-                self.assertIn("letters, digits", result.stderr)
+            result = self.innosim("run", scenario, "-q", cwd=work)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertEqual(os.listdir(work), ["tiny.h5"], name)
+            os.remove(os.path.join(work, "tiny.h5"))
+        for file in (".hidden.toml", "a b.toml"):
+            scenario = self.scenario(file=file, replications=2)
+            result = self.innosim("run", scenario, "-q", cwd=work)
+            self.assertEqual(result.returncode, 2, result.stderr)
+            self.assertIn("letters, digits", result.stderr)
+            os.remove(scenario)
         self.assertEqual(sorted(os.listdir(self.dir)), ["tiny.toml", "work"])
         self.assertEqual(os.listdir(work), [])
-        # A plain name still gives <name>.h5 in the working directory.
-        scenario = self.scenario(name="plain-name_1.0", replications=2)
+        # A plain file name gives <stem>.h5 in the working directory, and a copied scenario
+        # (same scenario.name, another file) writes its own results, never the original's.
+        scenario = self.scenario(name="plain-name_1.0", replications=2, file="plain-name_1.0.toml")
         result = self.innosim("run", scenario, "-q", cwd=work)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(os.listdir(work), ["plain-name_1.0.h5"])
+        copy = self.scenario(name="plain-name_1.0", replications=2, file="copy.toml")
+        result = self.innosim("run", copy, "-q", cwd=work)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(sorted(os.listdir(work)), ["copy.h5", "plain-name_1.0.h5"])
+        # Writing one scenario's results over another's needs --force.
+        result = self.innosim("run", copy, "-q", "-o", "plain-name_1.0.h5", cwd=work)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("holds the results of another scenario file", result.stderr)
+        result = self.innosim("run", copy, "-q", "-o", "plain-name_1.0.h5", "--force", cwd=work)
+        self.assertEqual(result.returncode, 0, result.stderr)
 
     # -- defect 7: a bad output path is found before the simulation ------------------------------
 
