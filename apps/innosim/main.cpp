@@ -232,6 +232,11 @@ memory stays flat. Ctrl-C stops it: the finished points stay in <output stem>.pa
   attribute_command->add_option("-o,--output", attribute.output_path,
                                 "Results file (default: <scenario file name>_attribution.h5). "
                                 "Written atomically: it appears only when complete");
+  attribute_command->add_option("--variant", attribute.variant,
+                                "Attribute a [variants.<name>] of the scenario instead of the "
+                                "file as written");
+  attribute_command->add_option("--set", attribute.settings,
+                                "KEY=VALUE: change a scenario key (as in run); repeatable");
   auto* attribute_replications_option = attribute_command->add_option(
       "-r,--replications", attribute_replications,
       "Replications of each run (overrides run.replications); replication r of every run sees "
@@ -337,10 +342,10 @@ Exit codes: 0 done, 1 failed, 2 scenario or option refused, 130 interrupted.)");
   calibrate_command->add_option("scenario", calibrate.scenario_path, "Scenario file (TOML)")
       ->required()
       ->check(CLI::ExistingFile);
-  calibrate_command->add_option(
-      "-o,--output", calibrate.output_path,
-      "Results file (default: <scenario file name>_calibration.h5). Rewritten atomically after each "
-      "generation: it always holds the completed ones");
+  calibrate_command->add_option("-o,--output", calibrate.output_path,
+                                "Results file (default: <scenario file name>_calibration.h5). "
+                                "Rewritten atomically after each "
+                                "generation: it always holds the completed ones");
   auto* calibrate_seed_option = calibrate_command->add_option(
       "-s,--seed", calibrate_seed, "Master seed (overrides run.seed); same seed => same bits");
   calibrate_command->add_option(

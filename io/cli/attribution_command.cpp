@@ -113,7 +113,8 @@ sim::Attribution attribution_of(const OutcomeSink& sink, const OutcomeIndex& at,
 
 int attribute_command(const AttributeRequest& request) {
   const std::optional<Scenario> loaded =
-      load_for_command(request.scenario_path, request.replications, request.seed);
+      load_for_command(request.scenario_path, request.replications, request.seed,
+                       {request.variant, request.settings});
   if (!loaded) return EXIT_BAD_SCENARIO;
   const Scenario& scenario = *loaded;
   auto refuse = [&](const std::string& why) {

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "io/cli/commands.hpp"
 
@@ -17,7 +18,9 @@ namespace innosim::io {
 
 struct AttributeRequest {
   std::string scenario_path;
-  std::optional<std::string> output_path;  ///< default: <scenario name>_attribution.h5
+  std::optional<std::string> output_path;  ///< default: <file stem>[_<variant>]_attribution.h5
+  std::string variant;                     ///< a [variants.<name>] ("": the file as written)
+  std::vector<std::string> settings;       ///< --set KEY=VALUE
   std::optional<std::int64_t> replications;
   std::optional<std::int64_t> seed;
   std::optional<std::int64_t> year;  ///< default: the run's last full calendar year
