@@ -151,6 +151,11 @@ Exit codes: 0 done, 1 run failed, 2 scenario or option refused, 130 interrupted.
   auto* validate_command =
       app.add_subcommand("validate", "Check a scenario file; run and write nothing");
   validate_command->add_option("scenario", validate_path, "Scenario file (TOML)")->required();
+  innosim::io::ScenarioOptions validate_options;
+  validate_command->add_option("--variant", validate_options.variant,
+                               "Check the scenario with this [variants.<name>] applied");
+  validate_command->add_option("--set", validate_options.settings,
+                               "KEY=VALUE: check the scenario with this key changed; repeatable");
 
   auto* params_command = app.add_subcommand(
       "params", "Print every scenario key (Markdown): meaning, unit, default, range, source");
@@ -529,7 +534,7 @@ from the posterior. Exit codes: 0 done, 1 failed, 2 refused, 130 interrupted.)")
     return innosim::io::calibrate_command(calibrate);
   }
   if (*analyze_command) return innosim::io::analyze_command(analyze);
-  if (*validate_command) return innosim::io::validate_command(validate_path);
+  if (*validate_command) return innosim::io::validate_command(validate_path, validate_options);
   if (*params_command) {
     std::fputs(innosim::io::parameters_markdown().c_str(), stdout);
     return 0;

@@ -37,7 +37,10 @@ std::string describe(const Scenario& scenario) {
                 scenario.name.c_str(), scenario.model.c_str(), time.steps, time.step_months,
                 time.step_months == 1 ? "" : "s", time.start_year, time.decimal_year(time.steps),
                 scenario.replications, static_cast<unsigned long long>(scenario.seed));
-  return text;
+  std::string described = text;
+  if (scenario.variant != "baseline") described += ", variant " + scenario.variant;
+  for (const std::string& setting : scenario.settings) described += ", --set " + setting;
+  return described;
 }
 
 /// A run as a study: one design point, every series kept.
@@ -71,9 +74,9 @@ std::optional<std::filesystem::path> output_of(const Scenario& scenario,
   return std::nullopt;
 }
 
-int validate_command(const std::string& scenario_path) {
+int validate_command(const std::string& scenario_path, const ScenarioOptions& options) {
   try {
-    const Scenario scenario = load_scenario(scenario_path);
+    const Scenario scenario = load_scenario(scenario_path, options);
     std::printf("%s is valid.\n%s\n", scenario_path.c_str(), describe(scenario).c_str());
     if (!scenario.factors.empty() || !scenario.outcomes.empty()) {
       std::string factors, outcomes;
@@ -242,8 +245,7 @@ int run_command(const RunRequest& request) {
   const std::filesystem::path& output = *checked;
   const std::shared_ptr<const sim::Model> model = create_model(scenario);
 
-  std::fprintf(stderr, "Running %s%s\n", describe(scenario).c_str(),
-               scenario.variant == "baseline" ? "" : (", variant " + scenario.variant).c_str());
+  std::fprintf(stderr, "Running %s\n", describe(scenario).c_str());
   sim::Study study = run_study_of(scenario, model);
   study.outcomes = target_outcomes(scenario);
   std::atomic<std::uint64_t> steps_done{0};

@@ -64,7 +64,8 @@ void start_progress(std::optional<sim::ProgressMeter>& meter, RunRequest::Progre
 /// `innosim run`: validate, simulate, write the results atomically, print the summary.
 [[nodiscard]] int run_command(const RunRequest& request);
 /// `innosim validate`: check a scenario and say what it would run. Writes nothing.
-[[nodiscard]] int validate_command(const std::string& scenario_path);
+[[nodiscard]] int validate_command(const std::string& scenario_path,
+                                   const ScenarioOptions& options = {});
 /// `innosim params`: the parameter dictionary as Markdown (docs/parameters.md is this output).
 [[nodiscard]] std::string parameters_markdown();
 
