@@ -41,6 +41,7 @@ std::string fingerprint_of(const Scenario& scenario, const sim::DesignOptions& o
   mix(sim::design_name(options.kind));
   mix(std::to_string(options.n));
   mix(std::to_string(options.second_order));
+  if (options.scramble) mix("scrambled");  // unscrambled sweeps keep their fingerprints
   mix(std::to_string(options.morris_levels));
   mix(std::to_string(scenario.seed));
   mix(std::to_string(scenario.replications));
@@ -161,7 +162,8 @@ std::string analyze_file(SweepFile& file, std::uint32_t resamples) {
     char line[512];
     if (design.options.kind == sim::DesignKind::SOBOL) {
       const sim::SobolIndices indices = sim::sobol_indices(design, y, bootstrap);
-      file.write_sobol(outcome, indices, bootstrap);
+      const std::vector<std::string> notes = sim::sobol_notes(indices, names, design.options.n);
+      file.write_sobol(outcome, indices, bootstrap, notes);
       std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return indices.total[a].estimate > indices.total[b].estimate;
       });
@@ -180,6 +182,7 @@ std::string analyze_file(SweepFile& file, std::uint32_t resamples) {
                       fixed(s1.low).c_str(), fixed(s1.high).c_str(), parameters[f].c_str());
         text += line;
       }
+      for (const std::string& note : notes) text += "  Note: " + note + "\n";
     } else {
       const sim::MorrisIndices indices = sim::morris_indices(design, y, bootstrap);
       file.write_morris(outcome, indices, bootstrap);
@@ -367,6 +370,7 @@ int sweep_command(const SweepRequest& request) {
   options.kind = request.design;
   options.n = request.n;
   options.second_order = request.second_order;
+  options.scramble = request.scramble;
   options.morris_levels = request.morris_levels;
   options.seed = scenario.seed;
   auto designed = design_for(scenario, options);

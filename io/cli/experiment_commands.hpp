@@ -19,6 +19,7 @@ struct SweepRequest {
   sim::DesignKind design = sim::DesignKind::LHS;
   std::uint64_t n = 0;
   bool second_order = false;
+  bool scramble = false;  ///< sobol: scrambled points
   int morris_levels = 4;
   std::optional<std::int64_t> replications;
   std::optional<std::int64_t> seed;

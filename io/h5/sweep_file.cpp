@@ -102,6 +102,8 @@ void write_design_attributes(hid_t experiments, const SweepLayout& layout) {
                                             {static_cast<std::int64_t>(options.n)}, true);
   h5::write_numeric_attribute<std::int32_t>(experiments, "second_order", H5T_STD_I32LE,
                                             H5T_NATIVE_INT32, {options.second_order ? 1 : 0}, true);
+  h5::write_numeric_attribute<std::int32_t>(experiments, "scrambled", H5T_STD_I32LE,
+                                            H5T_NATIVE_INT32, {options.scramble ? 1 : 0}, true);
   h5::write_numeric_attribute<std::int32_t>(experiments, "morris_levels", H5T_STD_I32LE,
                                             H5T_NATIVE_INT32, {options.morris_levels}, true);
   h5::write_numeric_attribute<std::uint64_t>(experiments, "design_seed", H5T_STD_U64LE,
@@ -323,6 +325,8 @@ sim::Design SweepFile::design() const {
   }
   design.options.n = static_cast<std::uint64_t>(read_integer_attribute(experiments, "n"));
   design.options.second_order = read_integer_attribute(experiments, "second_order") != 0;
+  design.options.scramble = H5Aexists(experiments, "scrambled") > 0 &&
+                            read_integer_attribute(experiments, "scrambled") != 0;
   design.options.morris_levels =
       static_cast<int>(read_integer_attribute(experiments, "morris_levels"));
   Handle unit = open_dataset(experiments, "design_unit");
@@ -434,9 +438,14 @@ void write_intervals(hid_t group, const std::string& name,
 }  // namespace
 
 void SweepFile::write_sobol(const std::string& outcome, const sim::SobolIndices& indices,
-                            const sim::BootstrapOptions& bootstrap) {
+                            const sim::BootstrapOptions& bootstrap,
+                            const std::vector<std::string>& notes) {
   Handle group = sensitivity_group(outcome, "sobol", bootstrap);
-  write_intervals(group, "S1", indices.first, "first-order index (Saltelli et al. 2010)");
+  std::string joined;
+  for (const std::string& note : notes) joined += (joined.empty() ? "" : "\n") + note;
+  h5::write_string_attribute(group, "notes", joined);
+  write_intervals(group, "S1", indices.first,
+                  "first-order index (Saltelli et al. 2010, on outputs centred on their mean)");
   write_intervals(group, "ST", indices.total, "total index (Jansen 1999)");
   if (indices.second.empty()) return;
   const std::size_t d = indices.first.size();

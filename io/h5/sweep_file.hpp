@@ -53,8 +53,10 @@ class SweepFile {
   /// Every point's outcome `name`, [point][replication].
   [[nodiscard]] std::vector<double> read_outcome(const std::string& name) const;
   /// Replaces /sensitivity/<outcome> with Sobol or Morris indices.
+  /// `notes`: sim::sobol_notes, kept as the string attribute `notes` (one per line).
   void write_sobol(const std::string& outcome, const sim::SobolIndices& indices,
-                   const sim::BootstrapOptions& bootstrap);
+                   const sim::BootstrapOptions& bootstrap,
+                   const std::vector<std::string>& notes = {});
   void write_morris(const std::string& outcome, const sim::MorrisIndices& indices,
                     const sim::BootstrapOptions& bootstrap);
   void set_complete();

@@ -72,7 +72,8 @@ void saltelli(Design& design) {
   const std::size_t d = design.factors;
   const std::size_t n = design.options.n;
   SobolSequence sequence(static_cast<int>(2 * d));
-  sequence.skip(1);  // the origin: a normal factor's CDF is 0 there
+  if (design.options.scramble) sequence.scramble(design.options.seed);
+  sequence.skip(1);  // the first point: unscrambled the origin, where a normal factor's CDF is 0
   std::vector<double> base(2 * d);
   const std::size_t block = design.sobol_block();
   design.unit.resize(n * block * d);

@@ -26,6 +26,7 @@ struct DesignOptions {
   /// grid: levels per continuous factor; lhs: points; sobol: base rows; morris: trajectories.
   std::uint64_t n = 0;
   bool second_order = false;  ///< sobol
+  bool scramble = false;      ///< sobol: randomised (scrambled) Sobol points, from `seed`
   int morris_levels = 4;      ///< morris: p (even)
   std::uint64_t seed = 1;
 };

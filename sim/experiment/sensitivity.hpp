@@ -1,11 +1,13 @@
 // Sensitivity indices from a finished design: Sobol first-order (Saltelli et al. 2010, Table 2
-// (b)), total (Jansen 1999) and second-order (Saltelli 2002, as SALib computes them) indices
-// with bootstrap percentile intervals; Morris elementary effects μ, μ*, σ (Campolongo et al.
-// 2007) with a bootstrap interval for μ*. Written here because no Debian C++ package provides
-// them; tests check them against the analytic indices of the Ishigami and Sobol G functions.
+// (b), on outputs centred on their mean as SALib does), total (Jansen 1999) and second-order
+// (Saltelli 2002, as SALib computes them) indices with bootstrap percentile intervals; Morris
+// elementary effects μ, μ*, σ (Campolongo et al. 2007) with a bootstrap interval for μ*. Written
+// here because no Debian C++ package provides them; tests check them against the analytic indices
+// of the Ishigami and Sobol G functions.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "sim/experiment/design.hpp"
@@ -45,6 +47,13 @@ struct BootstrapOptions {
 /// `y` holds one output per design row, in the design's Saltelli order.
 [[nodiscard]] SobolIndices sobol_indices(const Design& design, const std::vector<double>& y,
                                          const BootstrapOptions& bootstrap);
+/// What a reader should know about these indices, as sentences (empty when nothing stands out):
+/// intervals wide for `base_rows` (N), estimates outside [0, 1] or S1 > ST (estimation error:
+/// the true indices satisfy 0 <= S1 <= ST <= 1), and first-order indices summing well below 1
+/// (interactions). `names` label the factors.
+[[nodiscard]] std::vector<std::string> sobol_notes(const SobolIndices& indices,
+                                                   const std::vector<std::string>& names,
+                                                   std::uint64_t base_rows);
 /// `y` holds one output per design row, trajectory after trajectory.
 [[nodiscard]] MorrisIndices morris_indices(const Design& design, const std::vector<double>& y,
                                            const BootstrapOptions& bootstrap);

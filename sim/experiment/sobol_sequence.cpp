@@ -1,7 +1,10 @@
 #include "sim/experiment/sobol_sequence.hpp"
 
+#include <bit>
 #include <stdexcept>
 #include <string>
+
+#include "sim/rng/stream.hpp"
 
 namespace innosim::sim {
 
@@ -20,7 +23,36 @@ int degree_of(std::uint32_t polynomial) {
   return degree;
 }
 
+constexpr StreamPurpose PURPOSE_SCRAMBLE = 202;  ///< distinct from the designs' and bootstrap's
+
 }  // namespace
+
+void SobolSequence::scramble(std::uint64_t seed) {
+  if (index_ != 0) throw std::logic_error("a Sobol sequence is scrambled before its first point");
+  constexpr std::uint32_t ALL = (1u << BITS) - 1;
+  for (int d = 0; d < dimensions_; ++d) {
+    const StreamKey stream(seed, PURPOSE_SCRAMBLE, static_cast<std::uint32_t>(d), 0);
+    // Row k of the matrix (digit k, the most significant first) as a mask over the 30-bit
+    // integer: its own digit (the unit diagonal) and random ones among the more significant.
+    std::uint32_t rows[BITS];
+    for (int k = 0; k < BITS; ++k) {
+      const int position = BITS - 1 - k;
+      const std::uint32_t higher = ALL & ~((2u << position) - 1u);
+      rows[k] = (1u << position) | (stream.block(static_cast<std::uint32_t>(k))[0] & higher);
+    }
+    auto mix = [&rows](std::uint32_t x) {
+      std::uint32_t y = 0;
+      for (int k = 0; k < BITS; ++k)
+        if (std::popcount(rows[k] & x) & 1) y |= 1u << (BITS - 1 - k);
+      return y;
+    };
+    // The scramble is linear over GF(2): scrambling each direction number scrambles every point
+    // (a point is the XOR of directions); the shift is the origin's image.
+    std::uint32_t* v = &directions_[static_cast<std::size_t>(d) * BITS];
+    for (int j = 0; j < BITS; ++j) v[j] = mix(v[j]);
+    state_[static_cast<std::size_t>(d)] = stream.block(BITS)[0] & ALL;
+  }
+}
 
 int SobolSequence::max_dimensions() { return SOBOL_DIMENSIONS; }
 

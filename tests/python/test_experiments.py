@@ -157,6 +157,28 @@ class Experiments(unittest.TestCase):
             self.assertTrue(np.all(indices["ST_low"].values <= indices["ST"].values))
             self.assertEqual(list(indices.attrs["factor_names"]), ["x1", "x2", "x3"])
 
+    def test_indices_are_salibs_centred_estimators(self):
+        # SALib's sobol.analyze centres (and scales) the outputs before Saltelli's (2010)
+        # first-order and Jansen's total estimators; recomputed here with numpy on the stored
+        # outcomes. Fails if the stored S1 were the uncentred estimator (which differs once the
+        # outputs' mean is not 0) or the design blocks were read in another order.
+        self.sweep(os.path.join(SCENARIOS, "tests", "ishigami.toml"), "--design", "sobol", "-n", "256",
+                   "--scramble", "-o", "c.h5")
+        with h5py.File(self.path("c.h5"), "r") as f:
+            self.assertEqual(f["experiments"].attrs["scrambled"], 1)
+            y = f["experiments/outcomes/y@2022"][:].reshape(-1)
+            d = 3
+            blocks = y.reshape(-1, d + 2)
+            Y = (blocks - y.mean()) / y.std()
+            A, B, AB = Y[:, 0], Y[:, -1], Y[:, 1:1 + d]
+            variance = np.var(np.r_[A, B])
+            s1 = [np.mean(B * (AB[:, i] - A)) / variance for i in range(d)]
+            st = [0.5 * np.mean((A - AB[:, i]) ** 2) / variance for i in range(d)]
+            np.testing.assert_allclose(f["sensitivity/y@2022/S1"][:], s1, rtol=1e-10, atol=1e-12)
+            np.testing.assert_allclose(f["sensitivity/y@2022/ST"][:], st, rtol=1e-10, atol=1e-12)
+            # N = 256 is small: the file and the terminal say so.
+            self.assertIn("N = 256", f["sensitivity/y@2022"].attrs["notes"])
+
     def test_bad_experiment_tables_are_refused_with_places(self):
         scenario = self.path("bad.toml")
         with open(scenario, "w", encoding="utf-8") as f:

@@ -217,3 +217,42 @@ TEST(Factors, IntegerUniformGivesEveryWholeNumberEqually) {
 
 }  // namespace
 }  // namespace innosim::sim
+
+namespace innosim::sim {
+namespace {
+
+TEST(SobolSequence, ScrambledPointsStayStratifiedAndDependOnTheSeed) {
+  // The property a scramble must keep (Matoušek 1998; Owen 1995): each coordinate of the first
+  // 2^m points falls once in each interval of width 2^-m. Fails if the matrix were not
+  // triangular with a unit diagonal (then it would not be invertible and points would pile up),
+  // or if the shift were applied per point rather than as the origin's image.
+  constexpr int M = 10;
+  const int dimensions = 12;
+  std::vector<double> point(dimensions), plain(dimensions);
+  std::vector<std::vector<double>> first_points;
+  for (const std::uint64_t seed : {1u, 2u}) {
+    SobolSequence sequence(dimensions);
+    sequence.scramble(seed);
+    SobolSequence unscrambled(dimensions);
+    std::vector<std::vector<int>> hits(dimensions, std::vector<int>(1 << M));
+    int different = 0;
+    for (int i = 0; i < (1 << M); ++i) {
+      sequence.next(point.data());
+      unscrambled.next(plain.data());
+      if (i == 0) first_points.push_back(point);
+      for (int d = 0; d < dimensions; ++d) {
+        ASSERT_GE(point[d], 0.0);
+        ASSERT_LT(point[d], 1.0);
+        ++hits[d][static_cast<std::size_t>(point[d] * (1 << M))];
+        different += point[d] != plain[d];
+      }
+    }
+    for (int d = 0; d < dimensions; ++d)
+      for (int k = 0; k < (1 << M); ++k) ASSERT_EQ(hits[d][k], 1) << "dimension " << d;
+    EXPECT_GT(different, dimensions * (1 << M) * 9 / 10);  // scrambling moved the points
+  }
+  EXPECT_NE(first_points[0], first_points[1]);  // another seed, another design
+}
+
+}  // namespace
+}  // namespace innosim::sim
