@@ -183,6 +183,10 @@ Exit codes: 0 done, 1 run failed, 2 scenario or option refused, 130 interrupted.
       ->required()
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
   sweep_command->add_flag("--second-order", sweep.second_order, "sobol: also second-order indices");
+  sweep_command->add_option("--variant", sweep.variant,
+                            "Sweep a [variants.<name>] of the scenario instead of the file");
+  sweep_command->add_option("--set", sweep.settings,
+                            "KEY=VALUE: change a scenario key (as in run); repeatable");
   sweep_command->add_flag("--scramble", sweep.scramble,
                           "sobol: scrambled Sobol points (randomised QMC, seeded by the run seed: "
                           "another --seed gives an independent design)");

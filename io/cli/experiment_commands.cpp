@@ -355,7 +355,8 @@ bool analyze_and_publish(SweepFile& file, const std::filesystem::path& partial,
 
 int sweep_command(const SweepRequest& request) {
   const std::optional<Scenario> loaded =
-      load_for_command(request.scenario_path, request.replications, request.seed);
+      load_for_command(request.scenario_path, request.replications, request.seed,
+                       {request.variant, request.settings});
   if (!loaded) return EXIT_BAD_SCENARIO;
   Scenario scenario = *loaded;
   if (request.posterior_median && scenario.posterior) scenario.posterior->median = true;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "io/cli/commands.hpp"
 #include "sim/experiment/design.hpp"
@@ -15,7 +16,9 @@ namespace innosim::io {
 
 struct SweepRequest {
   std::string scenario_path;
-  std::optional<std::string> output_path;  ///< default: <scenario name>_<design>.h5
+  std::optional<std::string> output_path;  ///< default: <file stem>[_<variant>]_<design>.h5
+  std::string variant;                     ///< a [variants.<name>] ("": the file as written)
+  std::vector<std::string> settings;       ///< --set KEY=VALUE
   sim::DesignKind design = sim::DesignKind::LHS;
   std::uint64_t n = 0;
   bool second_order = false;
