@@ -38,6 +38,8 @@ std::string fingerprint_of(const Scenario& scenario, const sim::DesignOptions& o
     hash *= 1099511628211ull;
   };
   mix(scenario.text);
+  if (scenario.variant != "baseline") mix("variant " + scenario.variant);  // keeps old prints
+  for (const std::string& setting : scenario.settings) mix("--set " + setting);
   mix(sim::design_name(options.kind));
   mix(std::to_string(options.n));
   mix(std::to_string(options.second_order));
