@@ -210,25 +210,9 @@ class CalibrationReader {
     return value->get();
   }
 
-  /// A number of `table` in [low, high] (or (low, high) when not `closed`).
   std::optional<double> number(const toml::table& table, const std::string& prefix, const char* key,
                                double low, double high, bool closed, const std::string& meaning) {
-    const toml::node* node = table.get(key);
-    if (node == nullptr) return std::nullopt;
-    double value = std::nan("");
-    if (const auto* real_value = node->as_floating_point()) value = real_value->get();
-    if (const auto* integer_value = node->as_integer())
-      value = static_cast<double>(integer_value->get());
-    const bool inside = closed ? value >= low && value <= high : value > low && value < high;
-    if (!std::isfinite(value) || !inside) {
-      validator_.add(node->source(), prefix + "." + key + " = " + value_text(*node) +
-                                         " is not accepted; accepted: a number in " +
-                                         (closed ? "[" : "(") + sim::to_toml_text(low) + ", " +
-                                         sim::to_toml_text(high) + (closed ? "]" : ")") + " (" +
-                                         meaning + ")");
-      return std::nullopt;
-    }
-    return value;
+    return read_number(table, prefix, key, low, high, closed, meaning, validator_);
   }
 
   double real(const toml::table& table, const char* key, double low, double high, double fallback,
@@ -293,17 +277,9 @@ class CalibrationReader {
     }
   }
 
-  /// A required string key, or "" after reporting it missing.
   std::string text(const toml::table& table, const toml::node& where, const std::string& prefix,
                    const char* key, const std::string& meaning) {
-    const toml::node* node = table.get(key);
-    if (node == nullptr || !node->is_string() || node->as_string()->get().empty()) {
-      validator_.add(node ? node->source() : where.source(),
-                     prefix + "." + key + (node ? " = " + value_text(*node) : " is missing") +
-                         "; accepted: " + meaning);
-      return "";
-    }
-    return node->as_string()->get();
+    return read_text(table, where, prefix, key, meaning, validator_);
   }
 
   bool flag(const toml::table& table, const std::string& prefix, const char* key) {

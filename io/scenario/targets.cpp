@@ -185,42 +185,18 @@ class TargetReader {
 
   void unknown_keys(const toml::table& fields, const std::string& prefix,
                     const std::vector<std::string>& accepted) {
-    for (const auto& [key, value] : fields) {
-      const std::string k(key.str());
-      if (std::find(accepted.begin(), accepted.end(), k) == accepted.end())
-        validator_.add(value.source(), unknown_key_message(prefix, k, accepted));
-    }
+    check_keys(fields, prefix, accepted, validator_);
   }
 
-  /// A required, non-empty string, or "" after reporting it.
   std::string text(const toml::table& fields, const toml::node& where, const std::string& prefix,
                    const char* key, const std::string& meaning) {
-    const toml::node* node = fields.get(key);
-    if (node == nullptr || !node->is_string() || node->as_string()->get().empty()) {
-      validator_.add(node ? node->source() : where.source(),
-                     prefix + "." + key + (node ? " = " + value_text(*node) : " is missing") +
-                         "; accepted: " + meaning);
-      return "";
-    }
-    return node->as_string()->get();
+    return read_text(fields, where, prefix, key, meaning, validator_);
   }
 
   std::optional<double> number(const toml::table& fields, const std::string& prefix,
                                const char* key, double low, double high, bool closed,
                                const std::string& meaning) {
-    const toml::node* node = fields.get(key);
-    if (node == nullptr) return std::nullopt;
-    double value = std::nan("");
-    if (const auto* real_value = node->as_floating_point()) value = real_value->get();
-    if (const auto* integer_value = node->as_integer())
-      value = static_cast<double>(integer_value->get());
-    const bool inside = closed ? value >= low && value <= high : value > low && value < high;
-    if (!std::isfinite(value) || !inside) {
-      validator_.add(node->source(), prefix + "." + key + " = " + value_text(*node) +
-                                         " is not accepted; accepted: " + meaning);
-      return std::nullopt;
-    }
-    return value;
+    return read_number(fields, prefix, key, low, high, closed, meaning, validator_);
   }
 
   /// Exactly one of at_least, more_than and at_most: the document's figure and how it compares.
@@ -236,8 +212,7 @@ class TargetReader {
       ++given;
       target.comparison = kind;
       target.document_value =
-          number(fields, prefix, key, -1e300, 1e300, true, "the document's figure, a number")
-              .value_or(0.0);
+          number(fields, prefix, key, -1e300, 1e300, true, "the document's figure").value_or(0.0);
     }
     if (given != 1) {
       validator_.add(where.source(), prefix +

@@ -1,6 +1,7 @@
 #include "io/scenario/toml_support.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -182,6 +183,48 @@ std::optional<sim::ParameterValue> convert(const toml::node& node, const sim::Pa
     }
   }
   return std::nullopt;
+}
+
+std::optional<double> read_number(const toml::table& table, const std::string& prefix,
+                                  const char* key, double low, double high, bool closed,
+                                  const std::string& meaning, Validator& validator) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return std::nullopt;
+  double value = std::nan("");
+  if (const auto* real_value = node->as_floating_point()) value = real_value->get();
+  if (const auto* integer_value = node->as_integer())
+    value = static_cast<double>(integer_value->get());
+  const bool inside = closed ? value >= low && value <= high : value > low && value < high;
+  if (!std::isfinite(value) || !inside) {
+    validator.add(node->source(), prefix + "." + key + " = " + value_text(*node) +
+                                      " is not accepted; accepted: a number in " +
+                                      (closed ? "[" : "(") + sim::to_toml_text(low) + ", " +
+                                      sim::to_toml_text(high) + (closed ? "]" : ")") + " (" +
+                                      meaning + ")");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::string read_text(const toml::table& table, const toml::node& where, const std::string& prefix,
+                      const char* key, const std::string& meaning, Validator& validator) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr || !node->is_string() || node->as_string()->get().empty()) {
+    validator.add(node ? node->source() : where.source(),
+                  prefix + "." + key + (node ? " = " + value_text(*node) : " is missing") +
+                      "; accepted: " + meaning);
+    return "";
+  }
+  return node->as_string()->get();
+}
+
+void check_keys(const toml::table& table, const std::string& prefix,
+                const std::vector<std::string>& accepted, Validator& validator) {
+  for (const auto& [key, value] : table) {
+    const std::string k(key.str());
+    if (std::find(accepted.begin(), accepted.end(), k) == accepted.end())
+      validator.add(value.source(), unknown_key_message(prefix, k, accepted));
+  }
 }
 
 }  // namespace innosim::io::detail

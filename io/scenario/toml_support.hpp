@@ -88,6 +88,20 @@ class Validator {
   std::size_t skipped_ = 0;
 };
 
+/// A number of `table` in [low, high] (or (low, high) when not `closed`), nullopt when absent
+/// or after reporting it refused (naming `prefix`.`key`, the value and the range, with `meaning`).
+[[nodiscard]] std::optional<double> read_number(const toml::table& table, const std::string& prefix,
+                                                const char* key, double low, double high,
+                                                bool closed, const std::string& meaning,
+                                                Validator& validator);
+/// A required non-empty string of `table`, or "" after reporting it (at `where` when missing).
+[[nodiscard]] std::string read_text(const toml::table& table, const toml::node& where,
+                                    const std::string& prefix, const char* key,
+                                    const std::string& meaning, Validator& validator);
+/// Reports every key of `table` that is not in `accepted`, with a suggestion.
+void check_keys(const toml::table& table, const std::string& prefix,
+                const std::vector<std::string>& accepted, Validator& validator);
+
 /// Reads [uncertainties.<name>], [levers.<name>] and [experiment] of a scenario whose values
 /// have resolved (experiment.cpp): fills scenario.factors and scenario.outcomes.
 void parse_experiment(const toml::table& root, Scenario& scenario, Validator& validator);
