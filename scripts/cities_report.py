@@ -105,7 +105,7 @@ def city_section(binary, city, replications, directory):
             for i in range(len(b["metric"])):
                 miss = b["miss"][i]
                 verdict = "inside" if miss == 0 else (
-                    f"band {'below' if miss < 0 else 'above'} by {abs(miss) * 100:.0f}%")
+                    f"band {'below' if miss < 0 else 'above'} by {abs(miss) * 100:.1f}%")
                 prefix = "≥ " if b["lower_bound"][i] else ""
                 out.append(f"| `{text(b['metric'][i])}` | {int(b['year'][i])} | "
                            f"{prefix}{figure(b['published'][i])} | {figure(b['median'][i])} | "

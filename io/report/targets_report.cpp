@@ -140,7 +140,7 @@ std::string targets_table(const Scenario& scenario, const std::vector<TargetResu
       std::string verdict = result.miss == 0.0 ? "inside" : "";
       if (result.miss != 0.0) {
         char buffer[64];
-        std::snprintf(buffer, sizeof buffer, "band %s by %.0f%%",
+        std::snprintf(buffer, sizeof buffer, "band %s by %.1f%%",
                       result.miss < 0 ? "below" : "above", 100.0 * std::abs(result.miss));
         verdict = buffer;
       }
