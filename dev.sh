@@ -50,7 +50,7 @@ case "$command" in
   run)
     install_missing_packages
     configure_and_build build/release -DCMAKE_BUILD_TYPE=Release -DINNOSIM_BUILD_TESTS=OFF
-    scenario=${1:-scenarios/examples/city.toml}
+    scenario=${1:-scenarios/cities/xinyang.toml}
     [ $# -gt 0 ] && shift
     exec build/release/apps/innosim run "$scenario" "$@"
     ;;

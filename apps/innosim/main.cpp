@@ -14,6 +14,7 @@
 #include "io/cli/commands.hpp"
 #include "io/cli/compare_command.hpp"
 #include "io/cli/experiment_commands.hpp"
+#include "io/cli/plot_command.hpp"
 #include "io/version.hpp"
 
 namespace {
@@ -46,6 +47,7 @@ Examples:
   innosim compare scenarios/cities/xinyang.toml --variants double_certification_rewards
                                                       packages side by side, common random numbers
   innosim calibrate scenarios/calibration/henan.toml  fit parameters to observed history
+  innosim plot xinyang.h5                             fan charts of the targets (PNG, SVG)
 
 The model is described in docs/model.md; scenario files in docs/scenarios.md.
 Results are one HDF5 file (layout: docs/hdf5-layout.md); open it with
@@ -345,6 +347,27 @@ the additional count may be nil). Results go to /compare and /variants of the ou
 (docs/hdf5-layout.md); `innosim plot` draws them.
 Exit codes: 0 done, 1 failed, 2 scenario or option refused, 130 interrupted.)");
 
+  std::string plot_file, plot_output, plot_format = "png,svg", plot_metrics;
+  auto* plot_command = app.add_subcommand(
+      "plot", "Pictures from a results file: fan charts, target probabilities, tornado (PNG, SVG)");
+  plot_command->add_option("file", plot_file, "Results file of run, compare or sweep")
+      ->required()
+      ->check(CLI::ExistingFile);
+  plot_command->add_option("-o,--output", plot_output,
+                           "Directory for the pictures (default: <file stem>_plots beside it)");
+  plot_command->add_option("--format", plot_format, "Comma-separated: png, svg, pdf")
+      ->capture_default_str();
+  plot_command->add_option("--metrics", plot_metrics,
+                           "Run files without [targets]: the metrics to draw (default "
+                           "register_high_tech,register_tech_sme)");
+  plot_command->footer(R"(Examples:
+  innosim plot xinyang.h5                 fan chart of each target: median, 50% and 90% bands
+  innosim plot xinyang_compare.h5         probability of each target per variant (95% intervals)
+  innosim plot city_sweep_sobol.h5        tornado of the Sobol indices of each outcome
+
+Runs scripts/innosim_plot.py with Debian's python3 and matplotlib (python3-matplotlib); reads
+only the file. docs/plots.md shows and explains each picture.)");
+
   innosim::io::CalibrateRequest calibrate;
   calibrate.command_line = run.command_line;
   std::string calibrate_seed;
@@ -541,6 +564,12 @@ from the posterior. Exit codes: 0 done, 1 failed, 2 refused, 130 interrupted.)")
     return innosim::io::calibrate_command(calibrate);
   }
   if (*analyze_command) return innosim::io::analyze_command(analyze);
+  if (*plot_command) {
+    std::vector<std::string> arguments{plot_file, "--format", plot_format};
+    if (!plot_output.empty()) arguments.insert(arguments.end(), {"-o", plot_output});
+    if (!plot_metrics.empty()) arguments.insert(arguments.end(), {"--metrics", plot_metrics});
+    return innosim::io::plot_command(arguments);
+  }
   if (*validate_command) return innosim::io::validate_command(validate_path, validate_options);
   if (*params_command) {
     std::fputs(innosim::io::parameters_markdown().c_str(), stdout);
