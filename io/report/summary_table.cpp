@@ -81,7 +81,9 @@ std::string aligned_columns(const std::vector<std::vector<std::string>>& cells) 
     }
     return width;
   };
-  std::vector<std::size_t> widths(cells.empty() ? 0 : cells.front().size(), 0);
+  std::size_t columns_count = 0;  // rows may differ in length (a header shorter than its rows)
+  for (const auto& row : cells) columns_count = std::max(columns_count, row.size());
+  std::vector<std::size_t> widths(columns_count, 0);
   for (const auto& row : cells)
     for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], columns(row[c]));
   std::string text;

@@ -78,8 +78,8 @@ TEST(SobolIndices, AConstantAddedToTheOutputChangesNothing) {
   const SobolIndices plain = sobol_indices(design, y, bootstrap);
   const SobolIndices moved = sobol_indices(design, shifted, bootstrap);
   for (std::size_t i = 0; i < 3; ++i) {
-    for (const auto& [a, b] : {std::pair{plain.first[i], moved.first[i]},
-                               std::pair{plain.total[i], moved.total[i]}}) {
+    for (const auto& [a, b] :
+         {std::pair{plain.first[i], moved.first[i]}, std::pair{plain.total[i], moved.total[i]}}) {
       EXPECT_NEAR(a.estimate, b.estimate, 1e-6);
       EXPECT_NEAR(a.low, b.low, 1e-6);
       EXPECT_NEAR(a.high, b.high, 1e-6);
