@@ -3,8 +3,10 @@
 # missing (scripts/debian-packages.txt), then configures and builds what it needs.
 #
 #   bash dev.sh run [SCENARIO] [innosim run options]   build (Release) and run a scenario
-#                                                      (default: scenarios/examples/city.toml)
-#   bash dev.sh test                 build with warnings as errors and run every test (ctest)
+#                                                      (default: scenarios/cities/xinyang.toml)
+#   bash dev.sh test                 build with warnings as errors, with the MPI back-end, and run
+#                                    every test (ctest), the MPI ones under mpirun -np 1, 2, 4
+#   bash dev.sh mpi                  the same build; only the MPI tests (ctest -L mpi)
 #   bash dev.sh asan                 build with AddressSanitizer + UBSan and run every test
 #   bash dev.sh tsan                 build with ThreadSanitizer and run every test
 #   bash dev.sh bench [ARGS]         build and run the benchmarks (ARGS go to Google Benchmark)
@@ -18,9 +20,10 @@ cd "$(dirname "$0")"
 ROOT=$(pwd)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
+# install_missing_packages [LIST...]: scripts/debian-packages.txt and the lists given.
 install_missing_packages() {
   local wanted missing=()
-  wanted=$(grep -v '^\s*#' scripts/debian-packages.txt | grep -v '^\s*$')
+  wanted=$(cat scripts/debian-packages.txt "$@" | grep -v '^\s*#' | grep -v '^\s*$')
   for pkg in $wanted; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
   done
@@ -58,10 +61,18 @@ case "$command" in
     install_missing_packages
     configure_and_build build/release -DCMAKE_BUILD_TYPE=Release
     ;;
+  # The test build includes the MPI back-end (docs/cluster.md): without a launcher the program
+  # runs as one process, exactly as the default build, so every test holds for both, and the
+  # default build's side of the MPI files is compiled too (innosim_without_mpi_check).
   test)
-    install_missing_packages
-    configure_and_build build/ci -DCMAKE_BUILD_TYPE=Release -DINNOSIM_WERROR=ON
+    install_missing_packages scripts/debian-packages-mpi.txt
+    configure_and_build build/ci -DCMAKE_BUILD_TYPE=Release -DINNOSIM_WERROR=ON -DINNOSIM_MPI=ON
     run_tests build/ci
+    ;;
+  mpi)
+    install_missing_packages scripts/debian-packages-mpi.txt
+    configure_and_build build/ci -DCMAKE_BUILD_TYPE=Release -DINNOSIM_WERROR=ON -DINNOSIM_MPI=ON
+    ctest --test-dir build/ci --output-on-failure --timeout 600 -L mpi
     ;;
   # Sanitizer builds do not use -Werror: instrumentation makes GCC's flow warnings
   # (-Wmaybe-uninitialized) report false positives in the standard library. The Release build

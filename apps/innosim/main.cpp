@@ -16,6 +16,7 @@
 #include "io/cli/experiment_commands.hpp"
 #include "io/cli/plot_command.hpp"
 #include "io/version.hpp"
+#include "sim/run/cluster.hpp"
 
 namespace {
 
@@ -48,6 +49,8 @@ Examples:
                                                       packages side by side, common random numbers
   innosim calibrate scenarios/calibration/henan.toml  fit parameters to observed history
   innosim plot xinyang.h5                             fan charts of the targets (PNG, SVG)
+  mpirun -np 4 innosim sweep ... -t 8                 the same on a cluster, the same bits
+                                                      (an MPI build; docs/cluster.md)
 
 The model is described in docs/model.md; scenario files in docs/scenarios.md.
 Results are one HDF5 file (layout: docs/hdf5-layout.md); open it with
@@ -563,6 +566,9 @@ from the posterior. Exit codes: 0 done, 1 failed, 2 refused, 130 interrupted.)")
     std::signal(SIGTERM, on_interrupt);
     return innosim::io::calibrate_command(calibrate);
   }
+  // Under MPI every rank runs the same command, but only the studies are shared: a command
+  // without one (analyze, plot, validate, params) runs on rank 0 alone.
+  if (!innosim::sim::is_coordinator()) return 0;
   if (*analyze_command) return innosim::io::analyze_command(analyze);
   if (*plot_command) {
     std::vector<std::string> arguments{plot_file, "--format", plot_format};
@@ -579,8 +585,13 @@ from the posterior. Exit codes: 0 done, 1 failed, 2 refused, 130 interrupted.)")
 }
 
 int main(int argc, char** argv) {
+  innosim::sim::ClusterSession cluster(argc, argv);
+  int exit_code = innosim::io::EXIT_FAILURE_RUN;
   try {
-    return run_program(argc, argv);
+    exit_code = run_program(argc, argv);
+  } catch (const innosim::sim::ClusterFinished& finished) {
+    // A worker rank: rank 0's command ended; this rank's stops where it is.
+    exit_code = finished.exit_code;
   } catch (const std::bad_alloc&) {
     std::fputs(
         "innosim: error: out of memory (is the population or the number of replications "
@@ -589,5 +600,5 @@ int main(int argc, char** argv) {
   } catch (const std::exception& error) {
     std::fprintf(stderr, "innosim: error: %s\nNothing was written.\n", error.what());
   }
-  return innosim::io::EXIT_FAILURE_RUN;
+  return cluster.finish(exit_code);
 }

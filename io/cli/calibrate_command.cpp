@@ -12,6 +12,7 @@
 #include "io/h5/calibration_file.hpp"
 #include "io/scenario/toml_support.hpp"
 #include "sim/calibration/abc_smc.hpp"
+#include "sim/run/cluster.hpp"
 #include "sim/run/study.hpp"
 
 namespace innosim::io {
@@ -221,7 +222,7 @@ class Calibration {
                 number_text(entry.observation->uncertainty);
     }
     fingerprint_ = fingerprint_of(inputs);
-    if (!request_.resume && std::filesystem::exists(output_)) {
+    if (sim::is_coordinator() && !request_.resume && std::filesystem::exists(output_)) {
       try {
         const CalibrationResults old = read_calibration(output_);
         if (old.fingerprint == fingerprint_ && old.stop_reason.empty()) {
@@ -344,6 +345,9 @@ class Calibration {
     study.independent_points = true;
     study.seed = member.seed;
     study.outcomes = std::move(outcomes);
+    // Under MPI every rank runs the same calibration: each needs the outcomes to choose the
+    // next generation's candidates as rank 0 does.
+    study.outcomes_on_every_rank = true;
     table.emplace(study);
     sim::StudyControl control;
     control.cancel = request_.cancel;
@@ -495,6 +499,7 @@ class Calibration {
   }
 
   bool save(bool complete) {
+    if (!sim::is_coordinator()) return true;  // under MPI only rank 0 writes
     CalibrationResults& r = results_;
     r.parameter_keys.clear();
     r.parameter_names.clear();

@@ -15,6 +15,7 @@
 #include "io/report/targets_report.hpp"
 #include "io/scenario/scenario.hpp"
 #include "models/registry.hpp"
+#include "sim/run/cluster.hpp"
 #include "sim/run/progress.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/run/study.hpp"
@@ -253,6 +254,11 @@ int run_command(const RunRequest& request) {
   const sim::StudyControl control =
       run_control(request, *model, scenario, steps_done, replications_done);
 
+  if (!sim::is_coordinator()) {  // an MPI worker rank computes its share; rank 0 writes
+    sim::DiscardSink discard;
+    sim::ThreadExecutor executor(request.threads);
+    return sim::run_study(study, discard, executor, control) ? EXIT_OK : EXIT_INTERRUPTED;
+  }
   const auto started = std::chrono::steady_clock::now();
   std::optional<ResultsStream> stream;
   try {

@@ -17,6 +17,7 @@
 #include "io/version.hpp"
 #include "models/registry.hpp"
 #include "sim/experiment/sensitivity.hpp"
+#include "sim/run/cluster.hpp"
 #include "sim/run/study.hpp"
 
 namespace innosim::io {
@@ -287,10 +288,13 @@ std::optional<SweepFile> open_partial(const SweepRequest& request, const SweepLa
 
 /// Runs the points the file does not have yet, streaming them into it; `tasks` is set to the
 /// number of point x replication tasks. False if interrupted.
-bool run_pending(const Scenario& scenario, const sim::Design& design, SweepFile& file,
+bool run_pending(const Scenario& scenario, const sim::Design& design, SweepFile* file,
                  const SweepRequest& request, sim::TaskExecutor& executor, std::uint64_t& tasks) {
   std::vector<std::size_t> pending;
-  const std::vector<std::uint8_t> completed = file.completed();
+  // Under MPI only rank 0 has the file open; the other ranks learn from it what is left.
+  std::vector<std::uint8_t> completed;
+  if (file != nullptr) completed = file->completed();
+  sim::share_from_coordinator(completed);
   for (std::size_t point = 0; point < completed.size(); ++point) {
     if (completed[point] == 0) pending.push_back(point);
   }
@@ -315,8 +319,12 @@ bool run_pending(const Scenario& scenario, const sim::Design& design, SweepFile&
   sim::StudyControl control;
   control.cancel = request.cancel;
   control.tasks_done = &tasks_done;
-  SweepSink sink(file, pending, scenario.outcomes.size(), scenario.replications);
   tasks = study.tasks();
+  if (file == nullptr) {  // an MPI worker rank
+    sim::DiscardSink discard;
+    return sim::run_study(study, discard, executor, control);
+  }
+  SweepSink sink(*file, pending, scenario.outcomes.size(), scenario.replications);
   std::optional<sim::ProgressMeter> meter;
   start_progress(meter, request.progress, tasks_done, study.tasks(), tasks_done, study.tasks());
   return sim::run_study(study, sink, executor, control);
@@ -401,16 +409,19 @@ int sweep_command(const SweepRequest& request) {
   layout.replications = scenario.replications;
   layout.fingerprint = fingerprint_of(scenario, options);
   int exit_code = EXIT_OK;
-  std::optional<SweepFile> file = open_partial(
-      request, layout, provenance_of(scenario, request.command_line), partial, exit_code);
-  if (!file) return exit_code;
+  std::optional<SweepFile> file;
+  if (sim::is_coordinator()) {  // under MPI only rank 0 opens and writes the file
+    file = open_partial(request, layout, provenance_of(scenario, request.command_line), partial,
+                        exit_code);
+    if (!file) return exit_code;
+  }
 
   sim::ThreadExecutor executor(request.threads);  // also limits the analysis' threads
   const auto started = std::chrono::steady_clock::now();
   bool finished = false;
   std::uint64_t tasks = 0;
   try {
-    finished = run_pending(scenario, design, *file, request, executor, tasks);
+    finished = run_pending(scenario, design, file ? &*file : nullptr, request, executor, tasks);
   } catch (const std::exception& error) {
     std::fprintf(stderr,
                  "\nerror: %s\nThe completed points are kept in %s; fix the problem and "

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "io/h5/h5_objects.hpp"
+#include "sim/run/cluster.hpp"
 
 namespace innosim::io {
 
@@ -40,6 +41,7 @@ bool same_file(const fs::path& a, const fs::path& b) {
 }  // namespace
 
 std::string output_problem(const fs::path& output, const fs::path& scenario) {
+  if (!sim::is_coordinator()) return "";  // only rank 0 writes, and checks (docs/cluster.md)
   const std::string name = output.string();
   if (output.empty() || !output.has_filename())
     return "the output path \"" + name + "\" names no file; give a file name such as out.h5";
@@ -90,6 +92,7 @@ std::string output_problem(const fs::path& output, const fs::path& scenario) {
 }
 
 void remove_stale_temporaries(const fs::path& output, const std::string& tag) {
+  if (!sim::is_coordinator()) return;
   const fs::path directory = output.has_parent_path() ? output.parent_path() : fs::path(".");
   std::string prefix = ".";
   prefix.append(output.filename().string()).append(tag).append("-");
@@ -112,6 +115,7 @@ void remove_stale_temporaries(const fs::path& output, const std::string& tag) {
 
 std::string foreign_results_problem(const fs::path& output, const std::string& scenario_path,
                                     const std::string& variant) {
+  if (!sim::is_coordinator()) return "";
   std::error_code error;
   if (!fs::is_regular_file(output, error)) return "";
   const std::string keep = "; it is kept. Give another -o, or --force to replace it";

@@ -15,6 +15,9 @@ namespace innosim::io {
 [[nodiscard]] std::optional<std::string> default_output_name(const std::string& name,
                                                              const std::string& suffix);
 
+// Under MPI only rank 0 checks and writes outputs: on the other ranks these three do nothing
+// (sim/run/cluster.hpp).
+
 /// Why `output` should not be replaced by results of `scenario_path` (variant `variant`), or
 /// "": an existing file that is not innosim results, or holds another scenario file's or
 /// another variant's results, is kept unless the user says --force.

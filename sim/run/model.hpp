@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace innosim::sim {
@@ -73,6 +74,12 @@ class SeriesBuffer {
   [[nodiscard]] std::span<const double> metric(std::size_t index) const {
     return {values_.data() + index * point_count_, point_count_};
   }
+  /// Every value, metric-major (for sending a replication's series to another process).
+  [[nodiscard]] std::span<const double> values() const { return values_; }
+  [[nodiscard]] std::size_t point_count() const { return point_count_; }
+  /// The series of `values` (metric-major, `point_count` points per metric).
+  SeriesBuffer(std::vector<double> values, std::size_t point_count)
+      : values_(std::move(values)), point_count_(point_count) {}
 
  private:
   std::vector<double> values_;

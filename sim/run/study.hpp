@@ -2,12 +2,12 @@
 // point's model. This is the engine's one replication loop: `innosim run` is a study of one point
 // that keeps every series, `innosim sweep` a study of many points reduced to outcomes.
 //
-// What runs (Study) is apart from how it runs (TaskExecutor: threads here; other executors, e.g.
-// MPI ranks, can run the same batches) and from where results go (StudySink: an ensemble in
-// memory, a file, ...). Tasks run in batches; the sink receives each batch's finished tasks in
-// task order (point-major, then replication), never in completion order, so what it builds never
-// depends on the thread count. Replication r of every point uses the same random streams (common
-// random numbers): tasks differ only in their model.
+// What runs (Study) is apart from how it runs (TaskExecutor: threads; under an MPI launcher the
+// tasks are shared among ranks as well, sim/run/rank_farm.hpp) and from where results go
+// (StudySink: an ensemble in memory, a file, ...). Tasks run in batches; the sink receives each
+// batch's finished tasks in task order (point-major, then replication), never in completion order,
+// so what it builds never depends on the thread count. Replication r of every point uses the same
+// random streams (common random numbers): tasks differ only in their model.
 #pragma once
 
 #include <algorithm>
@@ -47,6 +47,10 @@ struct Study {
   /// Agent snapshots at the end of these calendar years, of these replication ids.
   std::vector<int> snapshot_years;
   std::vector<std::uint32_t> snapshot_replications;
+  /// On several MPI ranks only rank 0's sink receives results. true: every rank's sink also
+  /// receives every task's outcomes (no series or snapshots) when the study ends, for callers
+  /// whose next step depends on them (a calibration's next generation).
+  bool outcomes_on_every_rank = false;
 
   [[nodiscard]] std::uint64_t tasks() const { return std::uint64_t{points} * replications; }
 };
@@ -70,6 +74,12 @@ class StudySink {
   virtual void accept(TaskResult& result) = 0;
   /// After the tasks of a batch; `complete` is false when the batch was cancelled.
   virtual void end_batch(bool /*complete*/) {}
+};
+
+/// Drops every result: the sink of an MPI worker rank, whose results go to rank 0's.
+class DiscardSink final : public StudySink {
+ public:
+  void accept(TaskResult& /*result*/) override {}
 };
 
 /// Runs the tasks of one batch: task(i) for every i in [0, count), in any order and on any
@@ -107,6 +117,19 @@ struct BatchPolicy {
   }
 };
 
+/// How rank 0 shared a study among MPI ranks (filled on rank 0; empty on one process).
+struct FarmReport {
+  std::vector<std::uint64_t> tasks_by_rank;  ///< tasks each rank ran
+  std::uint64_t chunks = 0;                  ///< chunks handed out
+  std::uint64_t bytes_received = 0;          ///< results sent to rank 0 by the others
+  double serving_seconds = 0;     ///< rank 0's main thread receiving, unpacking, replying
+  double delivering_seconds = 0;  ///< rank 0's sink (e.g. writing the file)
+  double seconds = 0;             ///< the studies' wall time
+  std::uint64_t studies = 0;
+
+  void add(const FarmReport& other);
+};
+
 /// How a study is watched and stopped (all optional).
 struct StudyControl {
   /// Raised to stop: running tasks finish, no new ones start.
@@ -115,9 +138,12 @@ struct StudyControl {
   std::atomic<std::uint64_t>* steps_done = nullptr;
   std::atomic<std::uint64_t>* tasks_done = nullptr;
   BatchPolicy batches;
+  FarmReport* farm = nullptr;
 };
 
-/// Runs every task of `study` on `executor` into `sink`. Returns false if cancelled.
+/// Runs every task of `study` on `executor` into `sink`. Returns false if cancelled. Under an
+/// MPI launcher every rank calls it with the same study (sim/run/cluster.hpp); the tasks are
+/// then shared among the ranks, and rank 0's sink receives them in the same order.
 bool run_study(const Study& study, StudySink& sink, TaskExecutor& executor,
                const StudyControl& control = {});
 

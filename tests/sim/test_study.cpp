@@ -7,6 +7,7 @@
 #include "io/scenario/scenario.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/run/study.hpp"
+#include "sim/run/task_batch.hpp"
 #include "tests/sim/toy_model.hpp"
 
 namespace innosim::sim {
@@ -186,6 +187,72 @@ TEST(Study, AnUnknownSnapshotColumnIsRefusedAtTheFirstSnapshot) {
   EnsembleBuilder builder(model, study, selection);
   ThreadExecutor threads(2);
   EXPECT_THROW(run_study(study, builder, threads), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace innosim::sim
+
+namespace innosim::sim {
+namespace {
+
+/// Keeps everything a sink is handed: ids, outcomes, series and snapshots.
+class CopyingSink final : public StudySink {
+ public:
+  void accept(TaskResult& result) override {
+    ids.emplace_back(result.point, result.replication);
+    outcomes.insert(outcomes.end(), result.outcomes.begin(), result.outcomes.end());
+    if (result.series) {
+      const auto values = result.series->values();
+      series.insert(series.end(), values.begin(), values.end());
+    }
+    for (const Snapshot& snapshot : result.snapshots) {
+      snapshot_years.push_back(snapshot.year);
+      for (const SnapshotColumn& column : snapshot.columns) {
+        names.push_back(column.name + "|" + column.unit + "|" + column.description +
+                        (column.integer ? "|int" : "|real"));
+        snapshot_values.insert(snapshot_values.end(), column.values.begin(), column.values.end());
+      }
+    }
+  }
+  std::vector<std::pair<std::size_t, std::uint32_t>> ids;
+  std::vector<double> outcomes, series, snapshot_values;
+  std::vector<int> snapshot_years;
+  std::vector<std::string> names;
+};
+
+// The MPI back-end sends a batch's results from rank to rank as a flat message: what a sink
+// receives from the unpacked batch must be what it receives from the batch itself. Would fail
+// if pack or unpack dropped, reordered or mistyped any field (ids, outcomes, series, snapshot
+// columns and their metadata), or if unpack accepted a truncated message.
+TEST(TaskBatch, ResultsSurviveAMessageUnchanged) {
+  const testing::ToyModel model;
+  Study study = testing::toy_study(model);
+  study.points = 2;
+  study.independent_points = true;  // replication ids then depend on the point too
+  Outcome total;
+  total.name = "total";
+  total.metric = 1;
+  total.first_point = 1;
+  total.last_point = 2;
+  study.outcomes = {total};
+  TaskBatch batch(study, 1, 7);  // a batch that starts and ends inside a point
+  ThreadExecutor threads(2);
+  batch.build_models(threads, 99, nullptr);
+  ASSERT_TRUE(batch.run(threads, {}));
+  CopyingSink direct, received;
+  batch.deliver(direct);
+  const std::vector<std::uint8_t> message = batch.pack();
+  TaskBatch::unpack(study, 1, 7, message)->deliver(received);
+  ASSERT_EQ(direct.ids.size(), 6u);
+  EXPECT_EQ(received.ids, direct.ids);
+  EXPECT_EQ(received.outcomes, direct.outcomes);
+  EXPECT_EQ(received.series, direct.series);
+  EXPECT_FALSE(direct.snapshot_years.empty());  // replications 1 and 3 are snapshotted
+  EXPECT_EQ(received.snapshot_years, direct.snapshot_years);
+  EXPECT_EQ(received.names, direct.names);
+  EXPECT_EQ(received.snapshot_values, direct.snapshot_values);
+  const std::vector<std::uint8_t> truncated(message.begin(), message.end() - 3);
+  EXPECT_THROW(static_cast<void>(TaskBatch::unpack(study, 1, 7, truncated)), std::length_error);
 }
 
 }  // namespace
