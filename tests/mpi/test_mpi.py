@@ -4,7 +4,8 @@ Each test runs a command once without a launcher (one process, threads) and unde
 `$INNOSIM_MPIRUN -np N` for N in 1, 2 and 4 (oversubscribed on a 2-core machine), then compares
 the files group by group, dataset by dataset, attribute by attribute, bit for bit, except the
 provenance (h5_same.py). Also: an interrupted sweep resumes on another number of ranks to the
-same file, refusals are said once with rank 0's exit code.
+same file, so does one killed with SIGKILL, and refusals are said once with rank 0's exit
+code.
 """
 import os
 import shlex
@@ -24,6 +25,22 @@ CITY = os.path.join(SCENARIOS, "examples", "city.toml")
 SWEEP = os.path.join(SCENARIOS, "tests", "ref1_sweep.toml")
 CALIBRATION = os.path.join(SCENARIOS, "tests", "ref1_calibration.toml")
 XINYANG = os.path.join(SCENARIOS, "cities", "xinyang.toml")
+
+
+def session_members(session):
+    """The live (not zombie) processes of a session."""
+    members = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":  # state, ppid, pgrp, session
+            members.append(int(entry))
+    return members
 
 
 class UnderMpirun(unittest.TestCase):
@@ -94,6 +111,33 @@ class UnderMpirun(unittest.TestCase):
         self.assertFalse(os.path.exists(partial))
         self.innosim(None, "sweep", SWEEP, *args, "-o", "straight.h5")
         self.assert_same_files("straight.h5", "resumed.h5")
+
+    def test_sweep_killed_with_sigkill_resumes_on_one_process(self):
+        # kill -9 of the whole job (mpirun and every rank, as a node failure or a scheduler's
+        # hard kill would): the partial file is valid at every moment and resumes elsewhere.
+        args = ["--design", "morris", "-n", "150", "-q", "-t", "1"]
+        process = subprocess.Popen([*MPIRUN, "-np", "2", INNOSIM, "sweep", SWEEP, *args,
+                                    "-o", "killed.h5"], cwd=self.dir, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        partial = self.path("killed.partial.h5")
+        deadline = time.monotonic() + 60
+        while not os.path.exists(partial) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.5)
+        # mpirun puts each rank in a process group of its own, in mpirun's session.
+        for pid in session_members(process.pid):
+            os.kill(pid, signal.SIGKILL)
+        process.wait(timeout=60)
+        deadline = time.monotonic() + 30  # until the ranks are gone too (they hold the file)
+        while session_members(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if os.path.exists(self.path("killed.h5")):
+            self.skipTest("the sweep finished before it could be killed")
+        self.assertTrue(os.path.exists(partial))
+        resumed = self.innosim(None, "sweep", SWEEP, *args, "-o", "killed.h5", "--resume")
+        self.assertIn("resumed)", resumed.stderr)
+        self.innosim(4, "sweep", SWEEP, *args, "-o", "straight.h5")
+        self.assert_same_files("straight.h5", "killed.h5")
 
     def test_compare_attribute_and_calibrate_are_the_same_on_several_ranks(self):
         compare = [XINYANG, "--variants", "double_certification_rewards", "-r", "6", "-q"]
